@@ -1,0 +1,33 @@
+//! Analysis: text → index terms, the same at index and at query time. Three stages, one
+//! file each: `fold` (case, ё→е, combining marks such as stress accents dropped before
+//! words are split), `words` (Unicode word boundaries; hyphenated compounds become their
+//! parts at consecutive positions), `stem` (Russian Snowball for Cyrillic tokens, English
+//! for Latin ones, whatever the passage's language). `tokenizer` wraps them for tantivy.
+
+mod fold;
+mod stem;
+mod tokenizer;
+mod words;
+
+pub use fold::fold_into;
+pub use tokenizer::{Analyzer, Mode, QuelleTokenizer, Tok};
+pub use words::words;
+
+/// Name under which the stemming tokenizer is registered with tantivy.
+pub const STEM_TOKENIZER: &str = "quelle_stem";
+/// Name under which the folding (unstemmed) tokenizer is registered with tantivy.
+pub const FOLD_TOKENIZER: &str = "quelle_fold";
+/// Bumped whenever analysis changes what is indexed: an index with another version is rebuilt.
+pub const ANALYZER_VERSION: u32 = 1;
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::{Analyzer, Mode};
+
+    /// Asserts the terms the analyzer makes of `text` in `mode`.
+    pub fn assert_terms(mode: Mode, text: &str, expected: &[&str]) {
+        let terms: Vec<String> =
+            Analyzer::shared().tokens(text, mode).into_iter().map(|t| t.text).collect();
+        assert_eq!(terms, expected, "analysing {text:?}");
+    }
+}

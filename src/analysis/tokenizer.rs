@@ -1,0 +1,190 @@
+//! The tantivy side of analysis: one tokenizer type in two modes, `Stem` for the main body
+//! field and `Fold` for the exact-form field. The token stream walks the text lazily and
+//! rewrites one reused `Token`, as tantivy's own filters do; offsets always point into the
+//! original text, so highlighting marks exactly the words that matched.
+
+use std::sync::{Arc, OnceLock};
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::fold::fold_into;
+use super::stem::Stemmers;
+use super::words::{words, Words};
+
+/// Longest token indexed, in bytes; longer runs are not words (URLs, base64, DNA).
+const MAX_TOKEN_BYTES: usize = 120;
+
+/// Whether tokens are stemmed or only folded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Folded and stemmed by script: `договора` → `договор`.
+    Stem,
+    /// Folded only: `договора` → `договора`.
+    Fold,
+}
+
+/// A token with its byte range in the analysed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    /// The index term.
+    pub text: String,
+    /// Byte range of the word in the original text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// Word position (0-based).
+    pub position: usize,
+}
+
+/// The analysis chain, shared by the index and the query side.
+#[derive(Default)]
+pub struct Analyzer {
+    stemmers: Stemmers,
+}
+
+impl Analyzer {
+    /// The process-wide analyzer (stemmers are immutable and cheap to share).
+    pub fn shared() -> Arc<Analyzer> {
+        static SHARED: OnceLock<Arc<Analyzer>> = OnceLock::new();
+        SHARED.get_or_init(|| Arc::new(Analyzer::default())).clone()
+    }
+
+    /// Analyses `text` into tokens.
+    pub fn tokens(&self, text: &str, mode: Mode) -> Vec<Tok> {
+        let mut stream = TokStream::new(self, text, mode);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push(Tok {
+                text: t.text.clone(),
+                start: t.offset_from,
+                end: t.offset_to,
+                position: t.position,
+            });
+        }
+        out
+    }
+
+    /// The single term for one word (folded and, in `Stem` mode, stemmed).
+    pub fn term(&self, word: &str, mode: Mode) -> String {
+        let mut out = String::new();
+        fold_into(word, &mut out);
+        if mode == Mode::Stem {
+            self.stemmers.stem_in_place(&mut out);
+        }
+        out
+    }
+}
+
+/// The tantivy tokenizer.
+#[derive(Clone)]
+pub struct QuelleTokenizer {
+    analyzer: Arc<Analyzer>,
+    mode: Mode,
+}
+
+impl QuelleTokenizer {
+    /// A tokenizer in the given mode.
+    pub fn new(mode: Mode) -> QuelleTokenizer {
+        QuelleTokenizer { analyzer: Analyzer::shared(), mode }
+    }
+}
+
+impl Tokenizer for QuelleTokenizer {
+    type TokenStream<'a> = TokStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokStream<'a> {
+        TokStream::new(&self.analyzer, text, self.mode)
+    }
+}
+
+/// Token stream of [`QuelleTokenizer`].
+pub struct TokStream<'a> {
+    analyzer: &'a Analyzer,
+    text: &'a str,
+    words: Words<'a>,
+    mode: Mode,
+    token: Token,
+    next_position: usize,
+}
+
+impl<'a> TokStream<'a> {
+    fn new(analyzer: &'a Analyzer, text: &'a str, mode: Mode) -> TokStream<'a> {
+        TokStream {
+            analyzer,
+            text,
+            words: words(text),
+            mode,
+            token: Token::default(),
+            next_position: 0,
+        }
+    }
+}
+
+impl TokenStream for TokStream<'_> {
+    fn advance(&mut self) -> bool {
+        for (start, end) in self.words.by_ref() {
+            let token = &mut self.token;
+            token.text.clear();
+            fold_into(&self.text[start..end], &mut token.text);
+            if token.text.is_empty() || token.text.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            if self.mode == Mode::Stem {
+                self.analyzer.stemmers.stem_in_place(&mut token.text);
+            }
+            token.offset_from = start;
+            token.offset_to = end;
+            token.position = self.next_position;
+            token.position_length = 1;
+            self.next_position += 1;
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::test_util::assert_terms;
+
+    #[test]
+    fn stress_accents_do_not_split_words() {
+        assert_terms(
+            Mode::Fold,
+            "Адо\u{301}льф Абра\u{301}мович Ио\u{301}ффе",
+            &["адольф", "абрамович", "иоффе"],
+        );
+    }
+
+    #[test]
+    fn compounds_index_their_parts_at_consecutive_positions() {
+        let toks = Analyzer::shared().tokens("германо-советские отношения", Mode::Stem);
+        let got: Vec<(&str, usize)> = toks.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        assert_eq!(got, [("герма", 0), ("советск", 1), ("отношен", 2)]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "«Ёлки» Адо\u{301}льфа";
+        let toks = Analyzer::shared().tokens(text, Mode::Fold);
+        assert_eq!(&text[toks[0].start..toks[0].end], "Ёлки");
+        assert_eq!(&text[toks[1].start..toks[1].end], "Адо\u{301}льфа");
+        assert_eq!(toks[1].text, "адольфа");
+    }
+
+    #[test]
+    fn overlong_runs_are_not_tokens() {
+        let long = "a".repeat(500);
+        assert_terms(Mode::Fold, &format!("x {long} y"), &["x", "y"]);
+    }
+}

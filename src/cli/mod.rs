@@ -1,0 +1,145 @@
+//! The command line: arguments become a plain [`Config`], `run` dispatches, and every
+//! result is printed here (library code never prints). Exit codes: 0 success (an empty
+//! result is a success), 1 failure, 2 bad usage or query, 3 indexed but some files were
+//! skipped.
+
+mod args;
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use crate::error::Error;
+use crate::index::{self, QIndex, RefreshReport};
+use crate::search::{self, Request};
+
+pub use args::{Args, Color, Command};
+
+/// Exit code when indexing finished but some files were skipped.
+pub const EXIT_SKIPPED: u8 = 3;
+
+/// What the engine needs from the command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Corpus folder.
+    pub corpus: PathBuf,
+    /// Index folder.
+    pub index: PathBuf,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            let usage = err.downcast_ref::<Error>().is_some_and(Error::is_usage);
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Runs parsed arguments.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = Config { corpus: args.corpus, index: args.index };
+    match args.command {
+        Command::Index => run_index(&config),
+        Command::Search(s) => run_search(&config, s),
+    }
+}
+
+fn run_index(config: &Config) -> anyhow::Result<ExitCode> {
+    let mut progress = output::Bar::new();
+    let (qindex, report) = index::refresh(&config.corpus, &config.index, &mut progress)?;
+    report_problems(&report);
+    let summary = output::summary(&qindex, &report);
+    eprintln!("{summary}");
+    let skipped = qindex.manifest.files.values().any(|f| f.skipped.is_some());
+    Ok(if skipped { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
+}
+
+fn report_problems(report: &RefreshReport) {
+    for e in report.walk_problems.iter().chain(&report.skipped) {
+        eprintln!("warning: skipped {e}");
+    }
+}
+
+/// Opens the index for a search, refreshing it first unless told not to.
+fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
+    if !refresh {
+        return QIndex::open(&config.index)?.with_context(|| {
+            format!("no index in {}; run `quelle index` first", config.index.display())
+        });
+    }
+    let existed = QIndex::open(&config.index).ok().flatten().is_some();
+    let mut progress = output::Bar::new();
+    match index::refresh(&config.corpus, &config.index, &mut progress) {
+        Ok((qindex, report)) => {
+            report_problems(&report);
+            if !report.is_noop() {
+                let what = if existed { "updated" } else { "built" };
+                eprintln!("note: index {what}: {}", output::summary(&qindex, &report));
+            }
+            Ok(qindex)
+        }
+        Err(Error::IndexBusy { .. }) if existed => {
+            eprintln!("note: the index is being updated by another process; answering from its last commit");
+            Ok(QIndex::open(&config.index)?.context("index vanished")?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(lang) = &s.lang {
+        if !crate::lang::is_known(&lang.to_lowercase()) {
+            anyhow::bail!(Error::Query {
+                pos: 1,
+                msg: format!("--lang {lang}: unknown language (known: ru, en, de, fr)")
+            });
+        }
+    }
+    let query = s.query.join(" ");
+    // A syntax error is reported before any indexing work.
+    search::parse(&query)?;
+    let qindex = open_for_search(config, !s.no_refresh)?;
+    let req = Request { query, limit: s.limit, lang: s.lang.map(|l| l.to_lowercase()), doc: s.doc };
+    let results = search::search(&qindex, &req)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if s.json {
+        output::json(&mut out, &results)?;
+    } else {
+        let color = match s.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        output::human(&mut out, &results, color)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,154 @@
+//! Printing: search results as text or JSON, the index summary, the progress bar.
+
+use std::io::{self, IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use crate::cite::Citation;
+use crate::index::{Progress, QIndex, RefreshReport};
+use crate::search::{render, Hit, Results};
+
+fn citation(hit: &Hit) -> Citation<'_> {
+    Citation {
+        title: &hit.title,
+        section: &hit.section,
+        doc: &hit.doc,
+        line_start: hit.line_start,
+        line_end: hit.line_end,
+    }
+}
+
+/// Prints results for a person.
+pub fn human(out: &mut impl Write, results: &Results, color: bool) -> io::Result<()> {
+    if let Some(notice) = &results.notice {
+        writeln!(out, "note: {notice}")?;
+    }
+    if results.hits.is_empty() {
+        writeln!(out, "No passage matches {:?}.", results.query)?;
+        return Ok(());
+    }
+    let (open, close, dim, reset) =
+        if color { ("\x1b[1;31m", "\x1b[0m", "\x1b[2m", "\x1b[0m") } else { ("", "", "", "") };
+    for hit in &results.hits {
+        let kind = if hit.kind == "body" { String::new() } else { format!("[{}] ", hit.kind) };
+        writeln!(out, "{:>2}. {kind}{}", hit.rank, render(&hit.snippet, open, close))?;
+        writeln!(out, "    {dim}— {} · {}{reset}", citation(hit).plain(), hit.id)?;
+        writeln!(out)?;
+    }
+    let shown = results.hits.len();
+    writeln!(out, "{shown} of {} matching passages shown.", results.total_hits)?;
+    Ok(())
+}
+
+/// Prints results as one JSON object (the interface `evaluate.py` reads).
+pub fn json(out: &mut impl Write, results: &Results) -> io::Result<()> {
+    let hits: Vec<serde_json::Value> = results
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "rank": h.rank,
+                "score": h.score,
+                "id": h.id,
+                "kind": h.kind,
+                "doc": h.doc,
+                "title": h.title,
+                "lang": h.lang,
+                "section": h.section,
+                "line_start": h.line_start,
+                "line_end": h.line_end,
+                "byte_start": h.byte_start,
+                "byte_end": h.byte_end,
+                "text": h.text,
+                "snippet": render(&h.snippet, "**", "**"),
+                "highlights": h.highlights,
+                "citation": citation(h).plain(),
+            })
+        })
+        .collect();
+    let value = json!({
+        "query": results.query,
+        "total_hits": results.total_hits,
+        "notice": results.notice,
+        "hits": hits,
+    });
+    serde_json::to_writer(&mut *out, &value)?;
+    writeln!(out)
+}
+
+/// One line on what the index holds and what the last refresh did.
+pub fn summary(qindex: &QIndex, report: &RefreshReport) -> String {
+    let files = qindex.manifest.files.len();
+    let skipped = qindex.manifest.files.values().filter(|f| f.skipped.is_some()).count();
+    let mut langs: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    let mut s = format!(
+        "{} documents, {} passages in {}",
+        files - skipped,
+        qindex.num_passages(),
+        qindex.dir.display()
+    );
+    if report.is_noop() {
+        s.push_str(" (up to date)");
+    } else {
+        for (l, n) in &report.langs {
+            *langs.entry(l).or_default() += n;
+        }
+        let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        s.push_str(&format!(
+            "; this run: {} new, {} changed, {} removed files, {} passages ({}) in {:.2} s",
+            report.added,
+            report.changed,
+            report.removed,
+            report.passages,
+            if langs.is_empty() { "none".to_string() } else { langs.join(", ") },
+            report.elapsed.as_secs_f64()
+        ));
+    }
+    if skipped > 0 {
+        s.push_str(&format!("; {skipped} files skipped"));
+    }
+    s
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+pub struct Bar {
+    bar: Option<ProgressBar>,
+}
+
+impl Bar {
+    /// A bar that appears once there is work.
+    pub fn new() -> Bar {
+        Bar { bar: None }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&mut self, files: usize, bytes: u64) {
+        if !io::stderr().is_terminal() || files == 0 {
+            return;
+        }
+        let bar = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} indexing {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(format!("{files} files"));
+        self.bar = Some(bar);
+    }
+
+    fn file_done(&mut self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Typed errors of the library. Each carries what a user needs to act on it: the file
+//! for ingestion problems, the 1-based column for query problems. The binary prints
+//! them once, on one line, and maps them to exit codes (see `main.rs`).
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    #[error("{}: {cause}", path.display())]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The operating system's reason (in the message, so one line says it all).
+        cause: std::io::Error,
+    },
+    /// A file is not text quelle can decode (binary, empty, undecodable).
+    #[error("{}: {reason}", path.display())]
+    Decode {
+        /// The file concerned.
+        path: PathBuf,
+        /// Why it was skipped.
+        reason: String,
+    },
+    /// The query has a syntax error at a 1-based character column.
+    #[error("query, column {pos}: {msg}")]
+    Query {
+        /// 1-based character column in the query.
+        pos: usize,
+        /// What is wrong there.
+        msg: String,
+    },
+    /// Another process holds the index writer.
+    #[error("index {} is busy: another `quelle index` is writing it; try again when it ends", path.display())]
+    IndexBusy {
+        /// The index folder.
+        path: PathBuf,
+    },
+    /// The index could not be opened, written or searched.
+    #[error("index {}: {msg}", path.display())]
+    Index {
+        /// The index folder.
+        path: PathBuf,
+        /// What failed.
+        msg: String,
+    },
+    /// No passage has the given id.
+    #[error("no passage has the id {0:?}")]
+    NoSuchPassage(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), cause: source }
+    }
+
+    /// Wraps a tantivy error with the index folder it concerns.
+    pub fn index(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Error {
+        Error::Index { path: path.into(), msg: err.to_string() }
+    }
+
+    /// True for errors that are the user's input (exit code 2), not a failure (exit code 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Error::Query { .. } | Error::NoSuchPassage(_))
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,466 @@
+//! The tantivy index: schema, open-or-build, incremental refresh, commit.
+//!
+//! The index lives in `INDEX/v<schema>.<analyzer>/`, so an index written by another
+//! version is never read with the wrong schema or analyzer: it is rebuilt beside the old
+//! one, which is removed only after the new one is committed. The manifest of indexed
+//! files (size, mtime, content hash) is stored in the commit's own payload, so the list of
+//! what is indexed and the index itself change in one atomic step: a killed indexer leaves
+//! the last commit, and the next run redoes whatever that commit does not record.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+
+use crate::analysis::{Mode, QuelleTokenizer, ANALYZER_VERSION, FOLD_TOKENIZER, STEM_TOKENIZER};
+use crate::error::{Error, Result};
+use crate::ingest::{self, FileEntry};
+use crate::lang::LanguageDetector;
+use crate::segment::{self, Passage};
+
+/// Bumped whenever the schema or what is stored changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Memory for tantivy's writer, shared by its threads.
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// The fields of a passage in the index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Stable passage id.
+    pub id: Field,
+    /// Document path relative to the corpus.
+    pub doc: Field,
+    /// Lowercased path, file name and stem, for `doc:` filters.
+    pub doc_key: Field,
+    /// `body`, `gloss`, …
+    pub kind: Field,
+    /// Language code.
+    pub lang: Field,
+    /// Document title.
+    pub title: Field,
+    /// Section path, stemmed and stored.
+    pub section: Field,
+    /// Passage text, stemmed and stored.
+    pub body: Field,
+    /// Passage text, folded but not stemmed (exact-form queries).
+    pub exact: Field,
+    /// Position among the document's passages.
+    pub ordinal: Field,
+    /// First line (1-based).
+    pub line_start: Field,
+    /// Last line (1-based, inclusive).
+    pub line_end: Field,
+    /// First byte in the raw file.
+    pub byte_start: Field,
+    /// End byte in the raw file (exclusive).
+    pub byte_end: Field,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        doc: b.add_text_field("doc", STRING | STORED),
+        doc_key: b.add_text_field("doc_key", STRING),
+        kind: b.add_text_field("kind", STRING | STORED),
+        lang: b.add_text_field("lang", STRING | STORED),
+        title: b.add_text_field("title", STORED),
+        section: b.add_text_field("section", text(STEM_TOKENIZER).set_stored()),
+        body: b.add_text_field("body", text(STEM_TOKENIZER).set_stored()),
+        exact: b.add_text_field("exact", text(FOLD_TOKENIZER)),
+        ordinal: b.add_u64_field("ordinal", STORED | FAST),
+        line_start: b.add_u64_field("line_start", STORED),
+        line_end: b.add_u64_field("line_end", STORED),
+        byte_start: b.add_u64_field("byte_start", STORED),
+        byte_end: b.add_u64_field("byte_end", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What the index knows of one corpus file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    /// Size in bytes when indexed.
+    pub size: u64,
+    /// Modification time (ns since the epoch) when indexed.
+    pub mtime_ns: u64,
+    /// Content hash when indexed.
+    pub hash: u64,
+    /// Passages indexed from it.
+    pub passages: u64,
+    /// The encoding it was read in.
+    pub encoding: String,
+    /// Why it was skipped, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// The list of indexed files, stored in each commit's payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Schema version that wrote the index.
+    pub schema: u32,
+    /// Analyzer version that wrote the index.
+    pub analyzer: u32,
+    /// Indexed files by path relative to the corpus.
+    pub files: BTreeMap<String, FileState>,
+}
+
+/// An open index and what it knows.
+pub struct QIndex {
+    /// The versioned folder holding the tantivy index.
+    pub dir: PathBuf,
+    /// The tantivy index.
+    pub index: Index,
+    /// The schema's fields.
+    pub fields: Fields,
+    /// The files the last commit recorded.
+    pub manifest: Manifest,
+    reader: IndexReader,
+}
+
+/// What a refresh did.
+#[derive(Debug, Default)]
+pub struct RefreshReport {
+    /// Files indexed for the first time.
+    pub added: usize,
+    /// Files indexed again because they changed.
+    pub changed: usize,
+    /// Files whose passages were removed.
+    pub removed: usize,
+    /// Passages written by this refresh.
+    pub passages: u64,
+    /// Passages per language, written by this refresh.
+    pub langs: BTreeMap<&'static str, u64>,
+    /// Files skipped, with the reason.
+    pub skipped: Vec<Error>,
+    /// Problems met while walking the corpus.
+    pub walk_problems: Vec<Error>,
+    /// Time taken.
+    pub elapsed: Duration,
+    /// True when the index was created from nothing (or rebuilt for a new version).
+    pub rebuilt: bool,
+}
+
+impl RefreshReport {
+    /// True when the refresh changed nothing.
+    pub fn is_noop(&self) -> bool {
+        self.added + self.changed + self.removed == 0 && !self.rebuilt
+    }
+}
+
+fn version_dir(root: &Path) -> PathBuf {
+    root.join(format!("v{SCHEMA_VERSION}.{ANALYZER_VERSION}"))
+}
+
+fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(STEM_TOKENIZER, QuelleTokenizer::new(Mode::Stem));
+    index.tokenizers().register(FOLD_TOKENIZER, QuelleTokenizer::new(Mode::Fold));
+}
+
+impl QIndex {
+    /// Opens the index under `root` as it is, or `None` if there is none of this version.
+    pub fn open(root: &Path) -> Result<Option<QIndex>> {
+        let dir = version_dir(root);
+        if !dir.join("meta.json").is_file() {
+            return Ok(None);
+        }
+        let index = Index::open_in_dir(&dir).map_err(|e| Error::index(&dir, e))?;
+        QIndex::wrap(dir, index).map(Some)
+    }
+
+    fn create(root: &Path) -> Result<QIndex> {
+        let dir = version_dir(root);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let (schema, _) = build_schema();
+        let index = match Index::open_in_dir(&dir) {
+            Ok(index) => index,
+            Err(_) => Index::create_in_dir(&dir, schema).map_err(|e| Error::index(&dir, e))?,
+        };
+        QIndex::wrap(dir, index)
+    }
+
+    fn wrap(dir: PathBuf, index: Index) -> Result<QIndex> {
+        register_tokenizers(&index);
+        let (expected, fields) = build_schema();
+        if index.schema() != expected {
+            return Err(Error::index(
+                &dir,
+                "schema differs from this version's; delete the folder",
+            ));
+        }
+        let metas = index.load_metas().map_err(|e| Error::index(&dir, e))?;
+        let manifest = metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<Manifest>(p).ok())
+            .unwrap_or_default();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| Error::index(&dir, e))?;
+        Ok(QIndex { dir, index, fields, manifest, reader })
+    }
+
+    /// A searcher over the last commit.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Total passages in the index.
+    pub fn num_passages(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// Which files a refresh must index or remove.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files new or changed since the last commit.
+    pub to_index: Vec<FileEntry>,
+    /// Paths indexed before that are gone, or that changed (their passages go first).
+    pub to_remove: Vec<String>,
+    /// Files whose mtime moved but whose content did not: only the manifest changes.
+    pub touched: Vec<FileEntry>,
+    added: usize,
+    changed: usize,
+}
+
+impl Plan {
+    /// True when the index is up to date with the corpus.
+    pub fn is_empty(&self) -> bool {
+        self.to_index.is_empty() && self.to_remove.is_empty() && self.touched.is_empty()
+    }
+}
+
+/// Compares the corpus on disk with the manifest. Costs one `stat` per file; a file is
+/// hashed only when its size is the same but its mtime moved.
+pub fn plan(files: &[FileEntry], manifest: &Manifest) -> Plan {
+    let mut plan = Plan::default();
+    for f in files {
+        match manifest.files.get(&f.rel) {
+            None => {
+                plan.added += 1;
+                plan.to_index.push(f.clone());
+            }
+            Some(s) if s.size == f.size && s.mtime_ns == f.mtime_ns => {}
+            Some(s) => {
+                let same = s.size == f.size
+                    && std::fs::read(&f.path).is_ok_and(|b| ingest::content_hash(&b) == s.hash);
+                if same {
+                    plan.touched.push(f.clone());
+                } else {
+                    plan.changed += 1;
+                    plan.to_remove.push(f.rel.clone());
+                    plan.to_index.push(f.clone());
+                }
+            }
+        }
+    }
+    let present: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    for rel in manifest.files.keys() {
+        if !present.contains(rel.as_str()) {
+            plan.to_remove.push(rel.clone());
+        }
+    }
+    plan
+}
+
+/// Callbacks for a refresh's progress.
+pub trait Progress {
+    /// Called once with the number of files and bytes to index.
+    fn start(&mut self, files: usize, bytes: u64);
+    /// Called after each file.
+    fn file_done(&mut self, bytes: u64);
+    /// Called when everything is written and committed.
+    fn finish(&mut self);
+}
+
+/// A progress sink that shows nothing.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&mut self, _: usize, _: u64) {}
+    fn file_done(&mut self, _: u64) {}
+    fn finish(&mut self) {}
+}
+
+/// The state of the corpus against the index: its files, and any problems walking it.
+pub fn scan(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
+    ingest::walk(corpus)
+}
+
+/// Brings the index under `root` up to date with the corpus: indexes new and changed
+/// files, removes passages of changed and deleted ones, commits once. Creates the index
+/// when there is none of this version. Fails with [`Error::IndexBusy`] when another
+/// process is writing.
+pub fn refresh(
+    corpus: &Path,
+    root: &Path,
+    progress: &mut dyn Progress,
+) -> Result<(QIndex, RefreshReport)> {
+    let started = Instant::now();
+    let (files, walk_problems) = scan(corpus)?;
+    let existing = QIndex::open(root).ok().flatten();
+    let rebuilt = existing.is_none();
+    let mut qindex = match existing {
+        Some(q) => q,
+        None => QIndex::create(root)?,
+    };
+    let plan = plan(&files, &qindex.manifest);
+    let mut report = RefreshReport { walk_problems, rebuilt, ..RefreshReport::default() };
+    if plan.is_empty() && !rebuilt {
+        report.elapsed = started.elapsed();
+        return Ok((qindex, report));
+    }
+    let mut writer: IndexWriter = qindex.index.writer(WRITER_MEMORY).map_err(|e| match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => {
+            Error::IndexBusy { path: qindex.dir.clone() }
+        }
+        e => Error::index(&qindex.dir, e),
+    })?;
+    let mut manifest = qindex.manifest.clone();
+    manifest.schema = SCHEMA_VERSION;
+    manifest.analyzer = ANALYZER_VERSION;
+    for rel in &plan.to_remove {
+        writer.delete_term(Term::from_field_text(qindex.fields.doc, rel));
+        manifest.files.remove(rel);
+    }
+    for f in &plan.touched {
+        if let Some(state) = manifest.files.get_mut(&f.rel) {
+            state.mtime_ns = f.mtime_ns;
+        }
+    }
+    let detector = LanguageDetector::default();
+    progress.start(plan.to_index.len(), plan.to_index.iter().map(|f| f.size).sum());
+    for f in &plan.to_index {
+        let state = match index_file(&writer, &qindex, &detector, f, &mut report) {
+            Ok(state) => state,
+            Err(err) => {
+                let state = FileState {
+                    size: f.size,
+                    mtime_ns: f.mtime_ns,
+                    hash: 0,
+                    passages: 0,
+                    encoding: String::new(),
+                    skipped: Some(err.to_string()),
+                };
+                report.skipped.push(err);
+                state
+            }
+        };
+        manifest.files.insert(f.rel.clone(), state);
+        progress.file_done(f.size);
+    }
+    let payload = serde_json::to_string(&manifest).map_err(|e| Error::index(&qindex.dir, e))?;
+    let mut prepared = writer.prepare_commit().map_err(|e| Error::index(&qindex.dir, e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| Error::index(&qindex.dir, e))?;
+    writer.wait_merging_threads().map_err(|e| Error::index(&qindex.dir, e))?;
+    progress.finish();
+    qindex.reader.reload().map_err(|e| Error::index(&qindex.dir, e))?;
+    qindex.manifest = manifest;
+    remove_other_versions(root, &qindex.dir);
+    report.added = plan.added;
+    report.changed = plan.changed;
+    report.removed = plan.to_remove.len() - plan.changed;
+    report.elapsed = started.elapsed();
+    Ok((qindex, report))
+}
+
+/// Reads, segments and indexes one file; returns its manifest entry.
+fn index_file(
+    writer: &IndexWriter,
+    qindex: &QIndex,
+    detector: &LanguageDetector,
+    f: &FileEntry,
+    report: &mut RefreshReport,
+) -> Result<FileState> {
+    let bytes = std::fs::read(&f.path).map_err(|e| Error::io(&f.path, e))?;
+    let doc = ingest::decode(&f.rel, &bytes)
+        .map_err(|reason| Error::Decode { path: f.path.clone(), reason })?;
+    let segmented = segment::segment(&doc);
+    if segmented.passages.is_empty() {
+        return Err(Error::Decode { path: f.path.clone(), reason: "no text to index".into() });
+    }
+    let title = segmented.title.clone().unwrap_or_else(|| file_name(&f.rel).to_string());
+    let keys = doc_keys(&f.rel);
+    let n = segmented.passages.len() as u64;
+    for mut p in segmented.passages {
+        p.lang = detector.detect(&p.text);
+        *report.langs.entry(p.lang).or_default() += 1;
+        let d = to_document(&qindex.fields, &p, &title, &keys);
+        writer.add_document(d).map_err(|e| Error::index(&qindex.dir, e))?;
+    }
+    report.passages += n;
+    Ok(FileState {
+        size: bytes.len() as u64,
+        mtime_ns: f.mtime_ns,
+        hash: ingest::content_hash(&bytes),
+        passages: n,
+        encoding: doc.encoding.to_string(),
+        skipped: None,
+    })
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+/// The names a `doc:` filter matches: the relative path, the file name, the file stem.
+pub fn doc_keys(rel: &str) -> Vec<String> {
+    let name = file_name(rel);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let mut keys = vec![rel.to_lowercase(), name.to_lowercase(), stem.to_lowercase()];
+    keys.dedup();
+    keys
+}
+
+fn to_document(f: &Fields, p: &Passage, title: &str, keys: &[String]) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, &p.id);
+    d.add_text(f.doc, &p.doc);
+    for k in keys {
+        d.add_text(f.doc_key, k);
+    }
+    d.add_text(f.kind, p.kind.as_str());
+    d.add_text(f.lang, p.lang);
+    d.add_text(f.title, title);
+    d.add_text(f.section, &p.section);
+    d.add_text(f.body, &p.text);
+    d.add_text(f.exact, &p.text);
+    d.add_u64(f.ordinal, u64::from(p.ordinal));
+    d.add_u64(f.line_start, u64::from(p.line_start));
+    d.add_u64(f.line_end, u64::from(p.line_end));
+    d.add_u64(f.byte_start, p.byte_start);
+    d.add_u64(f.byte_end, p.byte_end);
+    d
+}
+
+/// Removes index folders of other versions once this one is committed.
+fn remove_other_versions(root: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for e in entries.flatten() {
+        let path = e.path();
+        let is_version =
+            e.file_name().to_string_lossy().starts_with('v') && path.join("meta.json").is_file();
+        if is_version && path != keep {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}

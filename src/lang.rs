@@ -1,0 +1,153 @@
+//! Scripts and languages. Analysis picks a stemmer by the script of each token (Cyrillic,
+//! Latin), which is what mixed Russian/English text needs; a passage's language comes from
+//! whatlang, except where whatlang is known to be unreliable (short text, low confidence):
+//! there the passage's dominant script decides.
+
+use whatlang::{Detector, Lang};
+
+/// The writing system of a letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Script {
+    /// Latin letters (English, German, French, transliterations).
+    Latin,
+    /// Cyrillic letters (Russian and its neighbours).
+    Cyrillic,
+    /// Letters of any other script (Greek, CJK, …).
+    Other,
+}
+
+/// The script of a letter, or `None` for digits, marks and punctuation.
+pub fn script_of(c: char) -> Option<Script> {
+    if c.is_ascii_alphabetic() {
+        return Some(Script::Latin);
+    }
+    if c.is_ascii() || !c.is_alphabetic() {
+        return None;
+    }
+    match c as u32 {
+        0x00C0..=0x024F | 0x1E00..=0x1EFF => Some(Script::Latin),
+        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
+            Some(Script::Cyrillic)
+        }
+        _ => Some(Script::Other),
+    }
+}
+
+/// The languages quelle detects, with their ISO 639-1 codes.
+pub const LANGUAGES: &[(Lang, &str)] =
+    &[(Lang::Rus, "ru"), (Lang::Eng, "en"), (Lang::Deu, "de"), (Lang::Fra, "fr")];
+
+/// Code for a passage whose language cannot be told (no letters).
+pub const UNDETERMINED: &str = "und";
+
+/// True when `code` is a language code quelle can assign.
+pub fn is_known(code: &str) -> bool {
+    LANGUAGES.iter().any(|&(_, c)| c == code) || code == UNDETERMINED
+}
+
+/// Below this many letters whatlang guesses too often; the script decides instead.
+const MIN_LETTERS: usize = 40;
+/// whatlang reads this many bytes of a passage at most: enough to decide, cheap on long text.
+const SAMPLE_BYTES: usize = 600;
+
+/// Detects the language of passages.
+pub struct LanguageDetector {
+    detector: Detector,
+}
+
+impl Default for LanguageDetector {
+    fn default() -> Self {
+        let allow = LANGUAGES.iter().map(|&(lang, _)| lang).collect();
+        LanguageDetector { detector: Detector::with_allowlist(allow) }
+    }
+}
+
+impl LanguageDetector {
+    /// The ISO 639-1 code of the passage's language (`ru`, `en`, `de`, `fr`, or `und`).
+    pub fn detect(&self, text: &str) -> &'static str {
+        let (mut latin, mut cyrillic) = (0usize, 0usize);
+        for c in text.chars() {
+            match script_of(c) {
+                Some(Script::Latin) => latin += 1,
+                Some(Script::Cyrillic) => cyrillic += 1,
+                _ => {}
+            }
+        }
+        let by_script = if cyrillic == 0 && latin == 0 {
+            UNDETERMINED
+        } else if cyrillic >= latin {
+            "ru"
+        } else {
+            "en"
+        };
+        if latin + cyrillic < MIN_LETTERS {
+            return by_script;
+        }
+        let sample = &text[..floor_char_boundary(text, SAMPLE_BYTES)];
+        match self.detector.detect(sample) {
+            Some(info) if info.is_reliable() => {
+                let code = LANGUAGES.iter().find(|&&(l, _)| l == info.lang()).map(|&(_, c)| c);
+                match code {
+                    // whatlang must agree with the script: Cyrillic text is not German.
+                    Some("ru") if cyrillic >= latin => "ru",
+                    Some(code) if code != "ru" && latin > cyrillic => code,
+                    _ => by_script,
+                }
+            }
+            _ => by_script,
+        }
+    }
+}
+
+/// The largest char boundary of `s` not above `at`.
+pub fn floor_char_boundary(s: &str, at: usize) -> usize {
+    if at >= s.len() {
+        return s.len();
+    }
+    let mut i = at;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_of_letters() {
+        assert_eq!(script_of('a'), Some(Script::Latin));
+        assert_eq!(script_of('é'), Some(Script::Latin));
+        assert_eq!(script_of('ж'), Some(Script::Cyrillic));
+        assert_eq!(script_of('ё'), Some(Script::Cyrillic));
+        assert_eq!(script_of('λ'), Some(Script::Other));
+        assert_eq!(script_of('7'), None);
+        assert_eq!(script_of('\u{301}'), None);
+    }
+
+    #[test]
+    fn short_text_is_decided_by_script() {
+        let d = LanguageDetector::default();
+        assert_eq!(d.detect("Москва"), "ru");
+        assert_eq!(d.detect("Kyiv"), "en");
+        assert_eq!(d.detect("1922 — 1939"), "und");
+    }
+
+    #[test]
+    fn long_text_uses_whatlang() {
+        let d = LanguageDetector::default();
+        assert_eq!(
+            d.detect("Die Beziehungen zwischen dem Deutschen Reich und der Sowjetunion waren in den zwanziger Jahren eng und wurden durch den Vertrag von Rapallo bestimmt."),
+            "de"
+        );
+        assert_eq!(
+            d.detect("Советско-германские отношения занимают особое место в политической истории двадцатого столетия."),
+            "ru"
+        );
+        assert_eq!(
+            d.detect("The relations between the Soviet Union and Germany remained generally positive until 1930."),
+            "en"
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! quelle: search Russian and English source documents at once, and quote what you find
+//! with a citation you can check.
+//!
+//! The data flows one way, one module per stage:
+//! file → [`ingest`] (bytes, encoding, lines) → [`segment`] with [`clean`] (passages with
+//! true locators) → [`lang`] (language per passage) → [`analysis`] (fold, split, stem by
+//! script) → [`index`] (tantivy, incremental) → [`search`] (parse, plan, rank, highlight)
+//! → [`cite`] (references) → `cli` (printing).
+
+pub mod analysis;
+pub mod cite;
+pub mod clean;
+pub mod cli;
+pub mod error;
+pub mod index;
+pub mod ingest;
+pub mod lang;
+pub mod normalize;
+pub mod search;
+pub mod segment;
+
+pub use error::{Error, Result};
+pub use index::QIndex;
+pub use search::{Hit, Request, Results};
+pub use segment::{Kind, Passage};

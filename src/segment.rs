@@ -1,0 +1,547 @@
+//! Segmentation: a decoded file becomes passages with true locators. Lines group into
+//! paragraphs (one line each, or blank-line separated in hard-wrapped text: detected per
+//! file), the cleaning rules in `clean` cut and label what is not the author's prose,
+//! headings set the section path, and long paragraphs split at sentence boundaries into
+//! windows of whole sentences. A passage's text is made of pieces of source lines, so its
+//! line and byte locators are those of its first and last piece, whatever was cut between.
+
+use crate::clean;
+use crate::ingest::SourceDoc;
+use crate::normalize;
+
+/// Paragraphs longer than this many characters are split into sentence windows.
+pub const MAX_PASSAGE_CHARS: usize = 700;
+
+/// What a passage is, as far as a reader is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The author's own text.
+    Body,
+    /// A summary of a linked article, scraped into the page (not the page's own words).
+    Gloss,
+    /// A table of contents.
+    Toc,
+    /// A bibliographic reference.
+    Reference,
+}
+
+impl Kind {
+    /// The name used in the index and in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Body => "body",
+            Kind::Gloss => "gloss",
+            Kind::Toc => "toc",
+            Kind::Reference => "reference",
+        }
+    }
+
+    /// Parses the name used in the index.
+    pub fn parse(s: &str) -> Option<Kind> {
+        [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How a piece attaches to the text before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Glue {
+    /// With a space (a line break or a cut inside a line).
+    Space,
+    /// Directly (a word hyphenated at a line end, or a footnote mark cut from a word).
+    Join,
+}
+
+/// Bytes `start..end` of line `line` (0-based) of the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// 0-based line index.
+    pub line: usize,
+    /// Start byte in the decoded line.
+    pub start: usize,
+    /// End byte in the decoded line.
+    pub end: usize,
+    /// How it attaches to the previous piece.
+    pub glue: Glue,
+}
+
+/// A paragraph-to-be: pieces of source lines and what kind of text they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The block's text, in order.
+    pub pieces: Vec<Piece>,
+    /// Its kind.
+    pub kind: Kind,
+}
+
+impl Block {
+    /// A block of one whole line, trimmed.
+    pub fn line(doc: &SourceDoc, line: usize) -> Block {
+        let text = &doc.lines[line].text;
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len();
+        Block { pieces: vec![Piece { line, start, end, glue: Glue::Space }], kind: Kind::Body }
+    }
+
+    /// The block's raw text (pieces glued, not yet display-normalised) and the offset of
+    /// each piece in it.
+    pub fn text(&self, doc: &SourceDoc) -> (String, Vec<usize>) {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(self.pieces.len());
+        for (i, p) in self.pieces.iter().enumerate() {
+            if i > 0 && p.glue == Glue::Space {
+                text.push(' ');
+            }
+            starts.push(text.len());
+            text.push_str(&doc.lines[p.line].text[p.start..p.end]);
+        }
+        (text, starts)
+    }
+
+    /// The sub-block covering bytes `a..b` of [`Block::text`].
+    fn slice(&self, starts: &[usize], a: usize, b: usize) -> Block {
+        let mut pieces = Vec::new();
+        for (p, &s) in self.pieces.iter().zip(starts) {
+            let e = s + (p.end - p.start);
+            let (from, to) = (a.max(s), b.min(e));
+            if from < to {
+                let glue = if pieces.is_empty() { Glue::Space } else { p.glue };
+                pieces.push(Piece {
+                    line: p.line,
+                    start: p.start + from - s,
+                    end: p.start + to - s,
+                    glue,
+                });
+            }
+        }
+        Block { pieces, kind: self.kind }
+    }
+}
+
+/// A passage as indexed: display text, kind, section and true locators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// Stable id: the document's path without extension, `:`, the first line (and `.N`
+    /// for the N-th passage starting on that line).
+    pub id: String,
+    /// Path of the document relative to the corpus folder.
+    pub doc: String,
+    /// 0-based position among the document's passages.
+    pub ordinal: u32,
+    /// What kind of text it is.
+    pub kind: Kind,
+    /// Section path, outermost first, joined with ` › ` (empty before the first heading).
+    pub section: String,
+    /// The passage's text, display-normalised.
+    pub text: String,
+    /// Language code (`ru`, `en`, …), set by the language stage.
+    pub lang: &'static str,
+    /// First line, 1-based.
+    pub line_start: u32,
+    /// Last line, 1-based, inclusive.
+    pub line_end: u32,
+    /// First byte in the raw file.
+    pub byte_start: u64,
+    /// End byte in the raw file, exclusive.
+    pub byte_end: u64,
+}
+
+/// A segmented document: its title (when the file shows one) and its passages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segmented {
+    /// The document's own title: its first line, when that reads as a heading.
+    pub title: Option<String>,
+    /// The passages, in document order.
+    pub passages: Vec<Passage>,
+}
+
+/// Splits a decoded document into passages.
+pub fn segment(doc: &SourceDoc) -> Segmented {
+    let blocks = clean::clean(doc, paragraphs(doc));
+    let mut title = None;
+    let mut sections = SectionPath::default();
+    let mut passages: Vec<Passage> = Vec::new();
+    let id_stem = doc.rel.rsplit_once('.').map_or(doc.rel.as_str(), |(stem, _)| stem);
+    for (i, block) in blocks.iter().enumerate() {
+        let (raw, starts) = block.text(doc);
+        if block.kind == Kind::Body && block.pieces.len() == 1 {
+            if let Some(depth) = heading_depth(&raw) {
+                let heading = normalize::display(&raw);
+                if i == 0 && passages.is_empty() && heading.split_whitespace().count() >= 2 {
+                    title = Some(heading);
+                } else {
+                    sections.enter(depth, heading);
+                }
+                continue;
+            }
+        }
+        for (a, b) in sentence_windows(&raw) {
+            let part = block.slice(&starts, a, b);
+            let text = normalize::display(&raw[a..b]);
+            if part.pieces.is_empty() || !text.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let first = part.pieces[0];
+            let last = *part.pieces.last().expect("non-empty");
+            let line_start = first.line as u32 + 1;
+            let same_line =
+                passages.iter().rev().take_while(|p| p.line_start == line_start).count();
+            let id = if same_line == 0 {
+                format!("{id_stem}:{line_start}")
+            } else {
+                format!("{id_stem}:{line_start}.{}", same_line + 1)
+            };
+            passages.push(Passage {
+                id,
+                doc: doc.rel.clone(),
+                ordinal: passages.len() as u32,
+                kind: part.kind,
+                section: sections.joined(),
+                text,
+                lang: crate::lang::UNDETERMINED,
+                line_start,
+                line_end: last.line as u32 + 1,
+                byte_start: doc.raw_offset(first.line, first.start) as u64,
+                byte_end: doc.raw_offset(last.line, last.end) as u64,
+            });
+        }
+    }
+    Segmented { title, passages }
+}
+
+/// The headings above the current position.
+#[derive(Default)]
+struct SectionPath {
+    /// (depth, heading), outermost first.
+    stack: Vec<(usize, String)>,
+}
+
+impl SectionPath {
+    fn enter(&mut self, depth: usize, heading: String) {
+        self.stack.retain(|&(d, _)| d < depth);
+        self.stack.push((depth, heading));
+    }
+
+    fn joined(&self) -> String {
+        self.stack.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join(" › ")
+    }
+}
+
+/// Groups lines into paragraph blocks: one per line, or one per blank-line separated run
+/// in hard-wrapped text (where a word hyphenated at a line end is joined again).
+pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
+    let blank = |i: usize| doc.lines[i].text.trim().is_empty();
+    if !is_hard_wrapped(doc) {
+        return (0..doc.lines.len()).filter(|&i| !blank(i)).map(|i| Block::line(doc, i)).collect();
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut current: Option<Block> = None;
+    for i in 0..doc.lines.len() {
+        if blank(i) {
+            blocks.extend(current.take());
+            continue;
+        }
+        let line = Block::line(doc, i);
+        let indented = doc.lines[i].text.starts_with(['\t', ' ']);
+        match current.as_mut() {
+            Some(block) if !indented || starts_indented(doc, block) => {
+                let prev = block.pieces.last_mut().expect("blocks are never empty");
+                let mut piece = line.pieces[0];
+                let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
+                let next_text = &doc.lines[i].text[piece.start..piece.end];
+                if hyphenated_break(prev_text, next_text) {
+                    prev.end -= 1;
+                    piece.glue = Glue::Join;
+                }
+                block.pieces.push(piece);
+            }
+            _ => {
+                blocks.extend(current.take());
+                current = Some(line);
+            }
+        }
+    }
+    blocks.extend(current);
+    blocks
+}
+
+/// In a block whose first line is indented, indentation does not start new paragraphs.
+fn starts_indented(doc: &SourceDoc, block: &Block) -> bool {
+    doc.lines[block.pieces[0].line].text.starts_with(['\t', ' '])
+}
+
+/// `сотруд-` / `ничество`: a letter and a hyphen at the end, a lowercase letter next.
+fn hyphenated_break(prev: &str, next: &str) -> bool {
+    let mut back = prev.chars().rev();
+    back.next() == Some('-')
+        && back.next().is_some_and(char::is_alphabetic)
+        && next.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Hard-wrapped text: few long lines, most lines run on into the next one, and most of
+/// those break mid-sentence (one-sentence-per-line text ends its lines with a period).
+fn is_hard_wrapped(doc: &SourceDoc) -> bool {
+    let lines: Vec<Option<(usize, bool)>> = doc
+        .lines
+        .iter()
+        .map(|l| {
+            let t = l.text.trim();
+            let ends_sentence = t.ends_with(['.', '!', '?', '…', ':', ';', '»', '"', '”']);
+            (!t.is_empty()).then(|| (t.chars().count(), ends_sentence))
+        })
+        .collect();
+    let nonblank = lines.iter().flatten().count();
+    if nonblank < 4 {
+        return false;
+    }
+    let long = lines.iter().flatten().filter(|&&(n, _)| n > 120).count();
+    let run_on: Vec<bool> = lines
+        .windows(2)
+        .filter_map(|w| match w {
+            [Some((n, ends)), Some(_)] if *n >= 40 => Some(*ends),
+            _ => None,
+        })
+        .collect();
+    let mid_sentence = run_on.iter().filter(|&&ends| !ends).count();
+    long * 10 <= nonblank && run_on.len() * 2 >= nonblank && mid_sentence * 2 > run_on.len()
+}
+
+/// Function words that cannot end a heading: a line ending in one runs on.
+const RUN_ON_WORDS: &[&str] = &[
+    "и", "в", "во", "на", "с", "со", "к", "о", "об", "для", "по", "из", "от", "а", "но", "или",
+    "of", "and", "the", "a", "an", "to", "in", "for", "on", "with", "by", "or",
+];
+
+/// If `line` reads as a heading, its depth: the number of parts of its numbering
+/// (`2.1. …` is 2), or 1 when it is not numbered.
+pub fn heading_depth(line: &str) -> Option<usize> {
+    let text = line.trim();
+    let chars = text.chars().count();
+    if !(2..=100).contains(&chars) || text.split_whitespace().count() > 14 {
+        return None;
+    }
+    if text.ends_with(['.', ',', ';', ':', '!', '?', '…', '-', '–', '—']) {
+        return None;
+    }
+    let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
+    if RUN_ON_WORDS.contains(&last_word.as_str()) {
+        return None;
+    }
+    // Leader dots (`Введение ……… 3`) belong to a table of contents, not a heading.
+    if text.contains("...") || text.contains("……") {
+        return None;
+    }
+    let (depth, rest) = numbering(text);
+    let first = rest.chars().find(|c| c.is_alphabetic())?;
+    if !first.is_uppercase() || !rest.trim_start().starts_with(|c: char| !c.is_lowercase()) {
+        return None;
+    }
+    Some(depth.max(1))
+}
+
+/// Splits `2.1. Title` into (2, "Title"); an unnumbered line is (0, line). A bullet is not
+/// numbering.
+fn numbering(text: &str) -> (usize, &str) {
+    let mut depth = 0;
+    let mut rest = text;
+    loop {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || digits > 3 {
+            break;
+        }
+        let after = &rest[digits..];
+        if let Some(next) = after.strip_prefix('.') {
+            depth += 1;
+            rest = next;
+        } else if depth > 0 {
+            depth += 1;
+            rest = after;
+            break;
+        } else {
+            break;
+        }
+    }
+    if depth == 0 {
+        (0, text)
+    } else {
+        (depth, rest.trim_start())
+    }
+}
+
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "г", "гг", "т", "др", "см", "ст", "им", "тыс", "млн", "млрд", "руб", "проф", "акад", "ген",
+    "mr", "mrs", "ms", "dr", "st", "vol", "no", "pp", "p", "cf", "jr", "sr", "gen", "col", "lt",
+    "capt", "prof", "vs", "e.g", "i.e", "ca",
+];
+
+/// Byte ranges of `text` to make passages of: the whole text when it is short, else
+/// windows of whole sentences of roughly equal length, none much over the limit.
+pub fn sentence_windows(text: &str) -> Vec<(usize, usize)> {
+    let total = text.chars().count();
+    if total <= MAX_PASSAGE_CHARS {
+        return vec![(0, text.len())];
+    }
+    let ends = sentence_ends(text);
+    let windows = total.div_ceil(MAX_PASSAGE_CHARS);
+    let target = total / windows;
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut start_chars = 0;
+    let mut chars_at = 0;
+    let mut last = 0;
+    for &end in &ends {
+        chars_at += text[last..end].chars().count();
+        last = end;
+        if chars_at - start_chars >= target && end < text.len() {
+            out.push((start, end));
+            start = end;
+            start_chars = chars_at;
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out.into_iter()
+        .map(|(a, b)| {
+            let s = &text[a..b];
+            let lead = s.len() - s.trim_start().len();
+            (a + lead, a + s.trim_end().len())
+        })
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
+/// Byte offsets just after each sentence end (and the text's end).
+fn sentence_ends(text: &str) -> Vec<usize> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut ends = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if matches!(c, '.' | '!' | '?' | '…') {
+            let mut j = i + 1;
+            while j < chars.len()
+                && matches!(chars[j].1, '.' | '!' | '?' | '…' | '»' | '"' | '”' | '\'' | ')' | ']')
+            {
+                j += 1;
+            }
+            let space = j < chars.len() && chars[j].1.is_whitespace();
+            let mut k = j;
+            while k < chars.len() && chars[k].1.is_whitespace() {
+                k += 1;
+            }
+            let next_starts = k < chars.len()
+                && (chars[k].1.is_uppercase()
+                    || chars[k].1.is_ascii_digit()
+                    || matches!(chars[k].1, '«' | '"' | '“' | '(' | '—' | '–'));
+            if space && next_starts && !(c == '.' && is_abbreviation(&text[..at])) {
+                let end = if j < chars.len() { chars[j].0 } else { text.len() };
+                ends.push(end);
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    ends.push(text.len());
+    ends
+}
+
+/// True when the word just before a period is an abbreviation or an initial.
+fn is_abbreviation(before: &str) -> bool {
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let word = word.trim_start_matches('.').to_lowercase();
+    word.chars().count() == 1 && word.chars().all(char::is_alphabetic)
+        || ABBREVIATIONS.contains(&word.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::decode;
+
+    fn passages(text: &str) -> Segmented {
+        segment(&decode("doc.txt", text.as_bytes()).unwrap())
+    }
+
+    #[test]
+    fn one_line_one_passage_with_true_locators() {
+        let text = "Заголовок документа\n\nПервый абзац текста.\nВторой абзац текста.\n";
+        let seg = passages(text);
+        assert_eq!(seg.title.as_deref(), Some("Заголовок документа"));
+        let p = &seg.passages[1];
+        assert_eq!(p.text, "Второй абзац текста.");
+        assert_eq!((p.line_start, p.line_end), (4, 4));
+        assert_eq!(&text[p.byte_start as usize..p.byte_end as usize], "Второй абзац текста.");
+        assert_eq!(p.id, "doc:4");
+    }
+
+    #[test]
+    fn numbered_headings_nest() {
+        let text = "Введение в тему\nТекст о теме.\n2. Отношения\n2.1. Экономика\nТекст об экономике.\n2.2. Армия\nТекст об армии.\n3. Итоги\nТекст итогов.\n";
+        let seg = passages(text);
+        let sections: Vec<&str> = seg.passages.iter().map(|p| p.section.as_str()).collect();
+        assert_eq!(
+            sections,
+            ["", "2. Отношения › 2.1. Экономика", "2. Отношения › 2.2. Армия", "3. Итоги"]
+        );
+    }
+
+    #[test]
+    fn headings_are_short_capitalised_and_unpunctuated() {
+        assert_eq!(heading_depth("Overview"), Some(1));
+        assert_eq!(heading_depth("  1. Trade Treaty (1921)"), Some(1));
+        assert_eq!(heading_depth("2.1. Взаимоотношения Германии и СССР"), Some(2));
+        assert_eq!(heading_depth("1.1.Поражение Германии в войне"), Some(2));
+        assert_eq!(heading_depth("The treaty was signed."), None);
+        assert_eq!(heading_depth("dictated by Germany"), None);
+        assert_eq!(heading_depth("Введение ……………3"), None);
+        assert_eq!(heading_depth("1922"), None);
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_join_lines_and_hyphenation() {
+        let text = "Германо-советское военное сотрудничество началось вскоре после подписания\n\
+                    договора в Рапалло и продолжалось более десяти лет, несмотря на сотруд-\n\
+                    ничество с Антантой и многочисленные политические трудности того времени.\n\
+                    \n\
+                    Второй абзац начинается здесь и тоже занимает несколько строк текста,\n\
+                    как это обычно бывает в отсканированных книгах и статьях того времени.\n";
+        let seg = passages(text);
+        assert_eq!(seg.passages.len(), 2);
+        let p = &seg.passages[0];
+        assert!(p.text.contains("несмотря на сотрудничество с Антантой"), "{}", p.text);
+        assert_eq!((p.line_start, p.line_end), (1, 3));
+        assert_eq!(seg.passages[1].line_start, 5);
+    }
+
+    #[test]
+    fn long_paragraphs_split_into_sentence_windows() {
+        let sentence = "Это довольно длинное предложение о германо-советских отношениях в 1920-х гг. и о договоре. ";
+        let text = sentence.repeat(20);
+        let seg = passages(&text);
+        assert!(seg.passages.len() >= 3);
+        for p in &seg.passages {
+            assert!(p.text.chars().count() <= MAX_PASSAGE_CHARS + sentence.len());
+            assert!(p.text.starts_with("Это") && p.text.ends_with("договоре."), "{}", p.text);
+            assert_eq!(&text[p.byte_start as usize..p.byte_end as usize], p.text);
+        }
+        let ids: Vec<&str> = seg.passages.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(&ids[..2], ["doc:1", "doc:1.2"]);
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_end_sentences() {
+        let text = "Приход к власти А. Гитлера в 1933 г. изменил всё. Новая глава началась.";
+        let ends = sentence_ends(text);
+        assert_eq!(ends.len(), 2);
+        assert_eq!(&text[..ends[0]], "Приход к власти А. Гитлера в 1933 г. изменил всё.");
+    }
+}

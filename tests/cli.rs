@@ -1,0 +1,213 @@
+//! End-to-end tests: the real binary on temporary corpora.
+
+mod common;
+
+use common::{locator_is_true, texts, Sandbox};
+
+const RU: &str = "Германо-советские отношения\n\n\
+Рапалльский договор был подписан 16 апреля 1922 года. Он восстановил дипломатические отношения.\n\
+Военные школы\n\
+Немецкие лётчики учились в Липецке, а танкисты — в Казани.\n";
+
+const EN: &str = "Soviet-German Relations\n\n\
+The Treaty of Rapallo was signed in 1922 by Germany and Soviet Russia.\n\
+A flying school was established near Lipetsk in 1925.\n\
+The Russian word «договоры» means treaties.\n";
+
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new();
+    s.write("ru.txt", RU);
+    s.write("en/en.md", EN);
+    s
+}
+
+#[test]
+fn finds_inflected_forms_in_both_languages() {
+    let s = sandbox();
+    let v = s.search_json("договоров", &[]);
+    let t = texts(&v);
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert!(t.iter().any(|x| x.starts_with("Рапалльский договор")));
+    // A Russian word inside an English passage is stemmed as Russian.
+    assert!(t.iter().any(|x| x.contains("«договоры»")));
+    let v = s.search_json("treaties signing", &[]);
+    assert_eq!(
+        texts(&v),
+        ["The Treaty of Rapallo was signed in 1922 by Germany and Soviet Russia."]
+    );
+    let v = s.search_json("лётчик", &[]);
+    assert_eq!(texts(&v).len(), 1, "ё and е are the same letter");
+}
+
+#[test]
+fn json_hits_carry_true_locators_and_the_interface_fields() {
+    let s = sandbox();
+    let v = s.search_json("Lipetsk", &[]);
+    let hit = &v["hits"][0];
+    for key in [
+        "rank",
+        "score",
+        "id",
+        "kind",
+        "doc",
+        "title",
+        "lang",
+        "section",
+        "line_start",
+        "line_end",
+        "byte_start",
+        "byte_end",
+        "text",
+        "snippet",
+        "citation",
+    ] {
+        assert!(hit.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(hit["doc"], "en/en.md");
+    assert_eq!(hit["title"], "Soviet-German Relations");
+    assert_eq!(hit["kind"], "body");
+    assert_eq!(hit["lang"], "en");
+    assert_eq!(hit["line_start"], 4);
+    assert_eq!(v["total_hits"], 1);
+    assert_eq!(v["notice"], serde_json::Value::Null);
+    let raw = std::fs::read(s.corpus().join("en/en.md")).unwrap();
+    let (a, b) =
+        (hit["byte_start"].as_u64().unwrap() as usize, hit["byte_end"].as_u64().unwrap() as usize);
+    assert_eq!(std::str::from_utf8(&raw[a..b]).unwrap(), hit["text"].as_str().unwrap());
+    assert!(locator_is_true(&s.corpus(), hit));
+    assert!(hit["snippet"].as_str().unwrap().contains("**Lipetsk**"));
+}
+
+#[test]
+fn phrases_need_order_and_slop_allows_gaps() {
+    let s = sandbox();
+    assert_eq!(
+        texts(&s.search_json("\"flying school was established near Lipetsk\"", &[])).len(),
+        1
+    );
+    assert_eq!(texts(&s.search_json("\"school flying\"", &[])).len(), 0);
+    assert_eq!(texts(&s.search_json("\"treaty signed\"", &[])).len(), 0);
+    assert_eq!(texts(&s.search_json("\"treaty signed\"~5", &[])).len(), 1);
+}
+
+#[test]
+fn operators_filters_and_exact_forms() {
+    let s = sandbox();
+    assert_eq!(texts(&s.search_json("Lipetsk OR Казани", &[])).len(), 2);
+    assert_eq!(texts(&s.search_json("1922 -Rapallo", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("1922 lang:ru", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("1922", &["--lang", "en"])).len(), 1);
+    assert_eq!(texts(&s.search_json("1922", &["--doc", "ru"])).len(), 1);
+    assert_eq!(texts(&s.search_json("1922 doc:en", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("=договоры", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("=договор", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("Rapal*", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("Рапал*", &[])).len(), 1);
+    assert_eq!(
+        texts(&s.search_json("германо-советские", &[])).len(),
+        0,
+        "the title is not a passage"
+    );
+    assert_eq!(texts(&s.search_json("школа Казань", &[])).len(), 1, "words of the section match");
+}
+
+#[test]
+fn legacy_encodings_and_boms_decode_to_the_same_passages() {
+    let s = Sandbox::new();
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(RU);
+    s.write("cp1251.txt", &cp1251);
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(RU.as_bytes());
+    s.write("bom.txt", &bom);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(RU.encode_utf16().flat_map(u16::to_le_bytes));
+    s.write("utf16.txt", &utf16);
+    let v = s.search_json("Липецк", &[]);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    for h in hits {
+        assert_eq!(h["text"], "Немецкие лётчики учились в Липецке, а танкисты — в Казани.");
+        assert_eq!(h["line_start"], 5);
+    }
+    let by_doc = |d: &str| {
+        hits.iter().find(|h| h["doc"] == d).unwrap()["byte_start"].as_u64().unwrap() as usize
+    };
+    let before = &RU[..RU.find("Немецкие").unwrap()];
+    assert_eq!(by_doc("cp1251.txt"), before.chars().count());
+    assert_eq!(by_doc("bom.txt"), 3 + before.len());
+    assert_eq!(by_doc("utf16.txt"), 2 + 2 * before.encode_utf16().count());
+}
+
+#[test]
+fn undecodable_files_are_skipped_with_one_line_and_the_rest_is_indexed() {
+    let s = sandbox();
+    s.write("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0");
+    s.write("empty.txt", b"");
+    let out = s.run(&["index"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 2, "{stderr}");
+    assert!(warnings.iter().any(|w| w.contains("image.txt") && w.contains("not text")));
+    assert!(warnings.iter().any(|w| w.contains("empty.txt") && w.contains("empty")));
+    assert_eq!(texts(&s.search_json("Lipetsk", &[])).len(), 1);
+}
+
+#[test]
+fn the_index_follows_the_corpus() {
+    let s = sandbox();
+    assert_eq!(texts(&s.search_json("Rathenau", &[])).len(), 0);
+    s.write("new.txt", "Walther Rathenau signed the treaty.\n");
+    let out = s.run(&["search", "Rathenau"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("note: index updated"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Walther Rathenau signed the treaty."));
+    s.write("new.txt", "Gustav Stresemann signed it instead.\n");
+    assert_eq!(texts(&s.search_json("Rathenau", &[])).len(), 0);
+    assert_eq!(texts(&s.search_json("Stresemann", &[])).len(), 1);
+    std::fs::remove_file(s.corpus().join("new.txt")).unwrap();
+    assert_eq!(texts(&s.search_json("Stresemann", &[])).len(), 0);
+    // --no-refresh answers from the index as it is.
+    s.write("late.txt", "Chicherin arrived late.\n");
+    assert_eq!(texts(&s.search_json("Chicherin", &["--no-refresh"])).len(), 0);
+    assert_eq!(texts(&s.search_json("Chicherin", &[])).len(), 1);
+}
+
+#[test]
+fn syntax_errors_exit_2_with_the_column() {
+    let s = sandbox();
+    for (q, col) in
+        [("treaty \"of Rapallo", 8), ("(a OR b", 1), ("a OR", 3), ("lang:xx", 1), ("a -", 3)]
+    {
+        let out = s.run(&["search", "--", q]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{q}: {stderr}");
+        assert!(stderr.starts_with(&format!("error: query, column {col}:")), "{q}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1);
+    }
+}
+
+#[test]
+fn no_match_is_not_an_error() {
+    let s = sandbox();
+    let out = s.run(&["search", "Pearl Harbor"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No passage matches"));
+    let v = s.search_json("…", &[]);
+    assert_eq!(v["total_hits"], 0);
+    assert!(v["notice"].as_str().unwrap().contains("no words"));
+}
+
+#[test]
+fn human_output_cites_title_section_and_lines() {
+    let s = sandbox();
+    let out = s.run(&["search", "Казани"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(" 1. Немецкие лётчики учились в Липецке, а танкисты — в Казани."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("— Германо-советские отношения, Военные школы, line 5 (ru.txt) · ru:5"),
+        "{stdout}"
+    );
+}
