@@ -25,7 +25,7 @@ use crate::lang::LanguageDetector;
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -41,6 +41,8 @@ pub struct Fields {
     pub doc_key: Field,
     /// `body`, `gloss`, …
     pub kind: Field,
+    /// [`crate::Kind::code`], for ranking by kind.
+    pub kind_code: Field,
     /// Language code.
     pub lang: Field,
     /// Document title.
@@ -77,6 +79,7 @@ fn build_schema() -> (Schema, Fields) {
         doc: b.add_text_field("doc", STRING | STORED),
         doc_key: b.add_text_field("doc_key", STRING),
         kind: b.add_text_field("kind", STRING | STORED),
+        kind_code: b.add_u64_field("kind_code", FAST),
         lang: b.add_text_field("lang", STRING | STORED),
         title: b.add_text_field("title", STORED),
         section: b.add_text_field("section", text(STEM_TOKENIZER).set_stored()),
@@ -163,8 +166,10 @@ impl RefreshReport {
     }
 }
 
+/// The index folder for this version: schema, analyzer and segmentation each change what
+/// an index means, so each is part of the name.
 fn version_dir(root: &Path) -> PathBuf {
-    root.join(format!("v{SCHEMA_VERSION}.{ANALYZER_VERSION}"))
+    root.join(format!("v{SCHEMA_VERSION}.{ANALYZER_VERSION}.{}", segment::SEGMENT_VERSION))
 }
 
 fn register_tokenizers(index: &Index) {
@@ -335,6 +340,10 @@ pub fn refresh(
         e => Error::index(&qindex.dir, e),
     })?;
     let mut manifest = qindex.manifest.clone();
+    if manifest.files.is_empty() && qindex.num_passages() > 0 {
+        // Passages no manifest accounts for (an unreadable payload): start clean.
+        writer.delete_all_documents().map_err(|e| Error::index(&qindex.dir, e))?;
+    }
     manifest.schema = SCHEMA_VERSION;
     manifest.analyzer = ANALYZER_VERSION;
     for rel in &plan.to_remove {
@@ -439,6 +448,7 @@ fn to_document(f: &Fields, p: &Passage, title: &str, keys: &[String]) -> Tantivy
         d.add_text(f.doc_key, k);
     }
     d.add_text(f.kind, p.kind.as_str());
+    d.add_u64(f.kind_code, p.kind.code());
     d.add_text(f.lang, p.lang);
     d.add_text(f.title, title);
     d.add_text(f.section, &p.section);

@@ -13,10 +13,9 @@ pub fn is_invisible(c: char) -> bool {
 pub fn display(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfc() {
-        if is_invisible(c) {
-            continue;
-        }
+    // Invisible characters go before composing, so a mark they separated from its letter
+    // composes with it: normalising twice changes nothing.
+    for c in text.chars().filter(|&c| !is_invisible(c)).nfc() {
         if c.is_whitespace() || c.is_control() {
             pending_space = !out.is_empty();
             continue;
@@ -48,5 +47,13 @@ mod tests {
     #[test]
     fn composes_to_nfc() {
         assert_eq!(display("и\u{0306}"), "й");
+        assert_eq!(display("A\u{ad}\u{301}"), "Á");
+    }
+
+    #[test]
+    fn is_idempotent() {
+        for s in ["A\u{ad}\u{301}–", " x\u{200b} \u{301}y ", "Адо\u{301}льф\u{feff}"] {
+            assert_eq!(display(&display(s)), display(s), "{s:?}");
+        }
     }
 }

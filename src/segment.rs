@@ -9,6 +9,10 @@ use crate::clean;
 use crate::ingest::SourceDoc;
 use crate::normalize;
 
+/// Bumped whenever segmentation or cleaning changes what passages are made: an index made
+/// by another version is rebuilt.
+pub const SEGMENT_VERSION: u32 = 5;
+
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
 
@@ -36,9 +40,27 @@ impl Kind {
         }
     }
 
+    /// How much a match in this kind of passage counts against one in the author's text.
+    pub fn weight(self) -> f32 {
+        match self {
+            Kind::Body => 1.0,
+            Kind::Gloss => 0.5,
+            Kind::Reference => 0.3,
+            Kind::Toc => 0.2,
+        }
+    }
+
+    /// Code stored in the index's fast field (the order of [`Kind::ALL`]).
+    pub fn code(self) -> u64 {
+        Kind::ALL.iter().position(|&k| k == self).unwrap_or(0) as u64
+    }
+
+    /// Every kind.
+    pub const ALL: [Kind; 4] = [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference];
+
     /// Parses the name used in the index.
     pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference].into_iter().find(|k| k.as_str() == s)
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -161,20 +183,35 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
     let mut sections = SectionPath::default();
     let mut passages: Vec<Passage> = Vec::new();
     let id_stem = doc.rel.rsplit_once('.').map_or(doc.rel.as_str(), |(stem, _)| stem);
+    let mut bibliography = false;
+    let mut skip_next = false;
     for (i, block) in blocks.iter().enumerate() {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
         let (raw, starts) = block.text(doc);
         if block.kind == Kind::Body && block.pieces.len() == 1 {
-            if let Some(depth) = heading_depth(&raw) {
-                let heading = normalize::display(&raw);
+            let wrapped = wrapped_heading(doc, &raw, block, blocks.get(i + 1));
+            skip_next = wrapped.is_some();
+            let heading_text = wrapped.unwrap_or_else(|| raw.clone());
+            if let Some(depth) = heading_depth(&heading_text) {
+                let heading = normalize::display(&heading_text);
                 if i == 0 && passages.is_empty() && heading.split_whitespace().count() >= 2 {
                     title = Some(heading);
                 } else {
+                    bibliography = clean::is_bibliography_heading(&heading);
                     sections.enter(depth, heading);
                 }
                 continue;
             }
         }
-        for (a, b) in sentence_windows(&raw) {
+        // Everything under `References`, `Further reading`, `Литература` is references.
+        let kind_here =
+            if bibliography && block.kind == Kind::Body { Kind::Reference } else { block.kind };
+        // A table of contents stays whole: its windows would not be sentences.
+        let windows =
+            if block.kind == Kind::Toc { vec![(0, raw.len())] } else { sentence_windows(&raw) };
+        for (a, b) in windows {
             let part = block.slice(&starts, a, b);
             let text = normalize::display(&raw[a..b]);
             if part.pieces.is_empty() || !text.chars().any(char::is_alphanumeric) {
@@ -194,7 +231,7 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
                 id,
                 doc: doc.rel.clone(),
                 ordinal: passages.len() as u32,
-                kind: part.kind,
+                kind: kind_here,
                 section: sections.joined(),
                 text,
                 lang: crate::lang::UNDETERMINED,
@@ -206,6 +243,29 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
         }
     }
     Segmented { title, passages }
+}
+
+/// A numbered heading wrapped over two lines (`3. Отношения после прихода к` /
+/// `власти А. Гитлера`): the joined text, when the first line alone is no heading and the
+/// two together are.
+fn wrapped_heading(
+    doc: &SourceDoc,
+    raw: &str,
+    block: &Block,
+    next: Option<&Block>,
+) -> Option<String> {
+    let next = next?;
+    let (depth, _) = numbering(raw.trim());
+    let adjacent = next.pieces.len() == 1 && next.pieces[0].line == block.pieces[0].line + 1;
+    if depth == 0 || !adjacent || next.kind != Kind::Body || heading_depth(raw).is_some() {
+        return None;
+    }
+    let (next_raw, _) = next.text(doc);
+    if next_raw.trim().chars().count() > 60 {
+        return None;
+    }
+    let joined = format!("{} {}", raw.trim(), next_raw.trim());
+    heading_depth(&joined).map(|_| joined)
 }
 
 /// The headings above the current position.
@@ -331,8 +391,12 @@ pub fn heading_depth(line: &str) -> Option<usize> {
         return None;
     }
     let (depth, rest) = numbering(text);
-    let first = rest.chars().find(|c| c.is_alphabetic())?;
-    if !first.is_uppercase() || !rest.trim_start().starts_with(|c: char| !c.is_lowercase()) {
+    // The first word that starts with a letter is capitalised (`1920s - Cooperation …`).
+    let first_word = rest
+        .split_whitespace()
+        .map(|w| w.trim_start_matches(['\'', '"', '«', '“', '(']))
+        .find(|w| w.starts_with(char::is_alphabetic))?;
+    if !first_word.starts_with(char::is_uppercase) {
         return None;
     }
     Some(depth.max(1))
@@ -495,6 +559,38 @@ mod tests {
     }
 
     #[test]
+    fn wrapped_numbered_headings_are_joined() {
+        let text = "Начало текста.\n 3. Отношения после прихода к \n     власти А. Гитлера\nТекст главы.\n";
+        let seg = passages(text);
+        let got: Vec<(&str, &str)> =
+            seg.passages.iter().map(|p| (p.section.as_str(), p.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("", "Начало текста."),
+                ("3. Отношения после прихода к власти А. Гитлера", "Текст главы.")
+            ]
+        );
+    }
+
+    #[test]
+    fn bibliography_sections_are_references() {
+        let text = "Title of the page\n\nThe treaty was signed.\n\nFurther reading\n\n* Carr, E. H. German-Soviet Relations. 1951.\nonline\n\nAftermath\nLater text.\n";
+        let seg = passages(text);
+        let got: Vec<(Kind, &str)> =
+            seg.passages.iter().map(|p| (p.kind, p.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (Kind::Body, "The treaty was signed."),
+                (Kind::Reference, "* Carr, E. H. German-Soviet Relations. 1951."),
+                (Kind::Reference, "online"),
+                (Kind::Body, "Later text."),
+            ]
+        );
+    }
+
+    #[test]
     fn headings_are_short_capitalised_and_unpunctuated() {
         assert_eq!(heading_depth("Overview"), Some(1));
         assert_eq!(heading_depth("  1. Trade Treaty (1921)"), Some(1));
@@ -504,6 +600,9 @@ mod tests {
         assert_eq!(heading_depth("dictated by Germany"), None);
         assert_eq!(heading_depth("Введение ……………3"), None);
         assert_eq!(heading_depth("1922"), None);
+        assert_eq!(heading_depth("1920s - Cooperation With Germany"), Some(1));
+        assert_eq!(heading_depth("1920s saw cooperation"), None);
+        assert_eq!(heading_depth("''Volksdeutsche'' in the Soviet Union"), Some(1));
     }
 
     #[test]

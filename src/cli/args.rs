@@ -27,6 +27,26 @@ pub enum Command {
     Index,
     /// Search the corpus; the index is brought up to date first.
     Search(SearchArgs),
+    /// Print the passages of a document as indexed: kind, section, language, locators, text.
+    Passages {
+        /// The document: path, file name, stem, or a prefix of one.
+        #[arg(long, value_name = "NAME")]
+        doc: String,
+        /// Print JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one passage by its id, with neighbouring passages for context.
+    Show {
+        /// The passage id (as printed by `search`, e.g. `000_08c1ccd56c23b731:154`).
+        id: String,
+        /// How many passages before and after to show.
+        #[arg(long, short = 'C', default_value_t = 0)]
+        context: usize,
+        /// Print JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Arguments of `quelle search`.

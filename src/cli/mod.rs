@@ -66,6 +66,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Index => run_index(&config),
         Command::Search(s) => run_search(&config, s),
+        Command::Passages { doc, json } => {
+            let qindex = open_for_search(&config, true)?;
+            let hits = search::passages_of(&qindex, &doc)?;
+            if hits.is_empty() {
+                anyhow::bail!("no document is named {doc:?}");
+            }
+            print_passages(&hits, json, None)
+        }
+        Command::Show { id, context, json } => {
+            let qindex = open_for_search(&config, true)?;
+            let hits = search::passage_with_context(&qindex, &id, context)?;
+            print_passages(&hits, json, Some(&id))
+        }
     }
 }
 
@@ -109,6 +122,24 @@ fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn print_passages(
+    hits: &[crate::Hit],
+    json: bool,
+    focus: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for hit in hits {
+        if json {
+            output::passage_json(&mut out, hit)?;
+        } else {
+            output::passage(&mut out, hit, focus == Some(hit.id.as_str()))?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> {

@@ -41,32 +41,54 @@ pub fn human(out: &mut impl Write, results: &Results, color: bool) -> io::Result
     Ok(())
 }
 
+/// Prints one passage as indexed, with everything the index knows of it.
+pub fn passage(out: &mut impl Write, hit: &Hit, focus: bool) -> io::Result<()> {
+    let marker = if focus { "▶ " } else { "" };
+    writeln!(
+        out,
+        "{marker}{} [{}, {}] {} · bytes {}–{}{}",
+        hit.id,
+        hit.kind,
+        hit.lang,
+        citation(hit).lines(),
+        hit.byte_start,
+        hit.byte_end,
+        if hit.section.is_empty() { String::new() } else { format!(" · § {}", hit.section) }
+    )?;
+    writeln!(out, "    {}", hit.text)?;
+    writeln!(out)
+}
+
+/// Prints one passage as a JSON line.
+pub fn passage_json(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &hit_json(hit))?;
+    writeln!(out)
+}
+
+fn hit_json(h: &Hit) -> serde_json::Value {
+    json!({
+        "rank": h.rank,
+        "score": h.score,
+        "id": h.id,
+        "kind": h.kind,
+        "doc": h.doc,
+        "title": h.title,
+        "lang": h.lang,
+        "section": h.section,
+        "line_start": h.line_start,
+        "line_end": h.line_end,
+        "byte_start": h.byte_start,
+        "byte_end": h.byte_end,
+        "text": h.text,
+        "snippet": render(&h.snippet, "**", "**"),
+        "highlights": h.highlights,
+        "citation": citation(h).plain(),
+    })
+}
+
 /// Prints results as one JSON object (the interface `evaluate.py` reads).
 pub fn json(out: &mut impl Write, results: &Results) -> io::Result<()> {
-    let hits: Vec<serde_json::Value> = results
-        .hits
-        .iter()
-        .map(|h| {
-            json!({
-                "rank": h.rank,
-                "score": h.score,
-                "id": h.id,
-                "kind": h.kind,
-                "doc": h.doc,
-                "title": h.title,
-                "lang": h.lang,
-                "section": h.section,
-                "line_start": h.line_start,
-                "line_end": h.line_end,
-                "byte_start": h.byte_start,
-                "byte_end": h.byte_end,
-                "text": h.text,
-                "snippet": render(&h.snippet, "**", "**"),
-                "highlights": h.highlights,
-                "citation": citation(h).plain(),
-            })
-        })
-        .collect();
+    let hits: Vec<serde_json::Value> = results.hits.iter().map(hit_json).collect();
     let value = json!({
         "query": results.query,
         "total_hits": results.total_hits,
