@@ -18,14 +18,17 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
-use crate::analysis::{Mode, QuelleTokenizer, ANALYZER_VERSION, FOLD_TOKENIZER, STEM_TOKENIZER};
+use crate::analysis::{
+    Mode, QuelleTokenizer, ANALYZER_VERSION, FOLD_TOKENIZER, KEY_CYRILLIC_TOKENIZER,
+    KEY_LATIN_TOKENIZER, STEM_TOKENIZER,
+};
 use crate::error::{Error, Result};
 use crate::ingest::{self, FileEntry};
 use crate::lang::LanguageDetector;
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -47,12 +50,18 @@ pub struct Fields {
     pub lang: Field,
     /// Document title.
     pub title: Field,
-    /// Section path, stemmed and stored.
+    /// Section path, stemmed, of body passages only (a gloss is not about its section).
     pub section: Field,
+    /// Section path as shown in citations.
+    pub section_text: Field,
     /// Passage text, stemmed and stored.
     pub body: Field,
     /// Passage text, folded but not stemmed (exact-form queries).
     pub exact: Field,
+    /// Name keys of the passage's Cyrillic words (found by Latin queries).
+    pub key_cyr: Field,
+    /// Name keys of the passage's Latin words (found by Cyrillic queries).
+    pub key_lat: Field,
     /// Position among the document's passages.
     pub ordinal: Field,
     /// First line (1-based).
@@ -74,6 +83,13 @@ fn build_schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
+    let keys = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         doc: b.add_text_field("doc", STRING | STORED),
@@ -82,9 +98,12 @@ fn build_schema() -> (Schema, Fields) {
         kind_code: b.add_u64_field("kind_code", FAST),
         lang: b.add_text_field("lang", STRING | STORED),
         title: b.add_text_field("title", STORED),
-        section: b.add_text_field("section", text(STEM_TOKENIZER).set_stored()),
+        section: b.add_text_field("section", text(STEM_TOKENIZER)),
+        section_text: b.add_text_field("section_text", STORED),
         body: b.add_text_field("body", text(STEM_TOKENIZER).set_stored()),
         exact: b.add_text_field("exact", text(FOLD_TOKENIZER)),
+        key_cyr: b.add_text_field("key_cyr", keys(KEY_CYRILLIC_TOKENIZER)),
+        key_lat: b.add_text_field("key_lat", keys(KEY_LATIN_TOKENIZER)),
         ordinal: b.add_u64_field("ordinal", STORED | FAST),
         line_start: b.add_u64_field("line_start", STORED),
         line_end: b.add_u64_field("line_end", STORED),
@@ -175,6 +194,8 @@ fn version_dir(root: &Path) -> PathBuf {
 fn register_tokenizers(index: &Index) {
     index.tokenizers().register(STEM_TOKENIZER, QuelleTokenizer::new(Mode::Stem));
     index.tokenizers().register(FOLD_TOKENIZER, QuelleTokenizer::new(Mode::Fold));
+    index.tokenizers().register(KEY_CYRILLIC_TOKENIZER, QuelleTokenizer::new(Mode::KeyOfCyrillic));
+    index.tokenizers().register(KEY_LATIN_TOKENIZER, QuelleTokenizer::new(Mode::KeyOfLatin));
 }
 
 impl QIndex {
@@ -451,9 +472,14 @@ fn to_document(f: &Fields, p: &Passage, title: &str, keys: &[String]) -> Tantivy
     d.add_u64(f.kind_code, p.kind.code());
     d.add_text(f.lang, p.lang);
     d.add_text(f.title, title);
-    d.add_text(f.section, &p.section);
+    if p.kind == crate::Kind::Body {
+        d.add_text(f.section, &p.section);
+    }
+    d.add_text(f.section_text, &p.section);
     d.add_text(f.body, &p.text);
     d.add_text(f.exact, &p.text);
+    d.add_text(f.key_cyr, &p.text);
+    d.add_text(f.key_lat, &p.text);
     d.add_u64(f.ordinal, u64::from(p.ordinal));
     d.add_u64(f.line_start, u64::from(p.line_start));
     d.add_u64(f.line_end, u64::from(p.line_end));

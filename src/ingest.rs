@@ -47,8 +47,8 @@ enum Width {
     SingleByte,
     /// UTF-16: two bytes per code unit.
     Utf16,
-    /// Shift_JIS, GBK, …: ask the encoder.
-    Legacy(&'static Encoding),
+    /// Shift_JIS, GBK, …: every line carries checkpoints made while decoding.
+    Legacy,
 }
 
 /// A decoded source file: its lines and how to map text offsets back to raw bytes.
@@ -78,7 +78,8 @@ impl SourceDoc {
             Width::Utf8 => rest.len(),
             Width::SingleByte => rest.chars().count(),
             Width::Utf16 => rest.encode_utf16().count() * 2,
-            Width::Legacy(enc) => enc.encode(rest).0.len(),
+            // Checkpoints mark every character, so nothing is left to measure.
+            Width::Legacy => 0,
         };
         l.raw_start + raw_base + width
     }
@@ -197,7 +198,7 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<SourceDoc, String> {
     } else if encoding.is_single_byte() {
         Width::SingleByte
     } else {
-        Width::Legacy(encoding)
+        Width::Legacy
     };
     let doc = SourceDoc { rel: rel.to_string(), encoding: encoding.name(), lossy, lines, width };
     if looks_binary(&doc) {
@@ -314,9 +315,32 @@ fn decode_legacy(body: &[u8], base: usize, encoding: &'static Encoding) -> (Vec<
     let lines = split_lines(body)
         .into_iter()
         .map(|(a, b)| {
-            let (text, had_errors) = encoding.decode_without_bom_handling(&body[a..b]);
-            lossy |= had_errors;
-            Line { text: text.into_owned(), raw_start: base + a, checkpoints: Vec::new() }
+            if encoding.is_single_byte() {
+                let (text, had_errors) = encoding.decode_without_bom_handling(&body[a..b]);
+                lossy |= had_errors;
+                return Line {
+                    text: text.into_owned(),
+                    raw_start: base + a,
+                    checkpoints: Vec::new(),
+                };
+            }
+            // Multi-byte encodings: decode byte by byte and note where each character
+            // ends in both texts, so locators are exact even around undecodable bytes.
+            let raw = &body[a..b];
+            let mut decoder = encoding.new_decoder_without_bom_handling();
+            let mut text = String::with_capacity(raw.len() * 2);
+            let mut checkpoints = Vec::new();
+            for i in 0..raw.len() {
+                let last = i + 1 == raw.len();
+                text.reserve(decoder.max_utf8_buffer_length(1).unwrap_or(16));
+                let before = text.len();
+                let (_, _, had_errors) = decoder.decode_to_string(&raw[i..=i], &mut text, last);
+                lossy |= had_errors;
+                if text.len() > before {
+                    checkpoints.push((text.len(), i + 1));
+                }
+            }
+            Line { text, raw_start: base + a, checkpoints }
         })
         .collect();
     (lines, lossy)
@@ -465,6 +489,30 @@ mod tests {
         let text = &doc.lines[0].text;
         let at = text.find("в Рапалло").unwrap();
         assert_eq!(doc.raw_offset(0, at), bytes.len() - "в Рапалло".len());
+    }
+
+    #[test]
+    fn multi_byte_legacy_offsets_are_exact_even_around_bad_bytes() {
+        let mut bytes = encoding_rs::SHIFT_JIS.encode("条約は東京で署名された").0.into_owned();
+        let bad = bytes.len();
+        bytes.extend_from_slice(&[0x81, 0x20]); // a lead byte with no valid trail
+        bytes.extend_from_slice(&encoding_rs::SHIFT_JIS.encode("終").0);
+        let doc = decode_with(&bytes, encoding_rs::SHIFT_JIS);
+        let text = &doc.lines[0].text;
+        let end = text.find('終').unwrap();
+        assert_eq!(doc.raw_offset(0, end), bad + 2);
+        assert_eq!(doc.raw_offset(0, text.len()), bytes.len());
+    }
+
+    fn decode_with(bytes: &[u8], encoding: &'static Encoding) -> SourceDoc {
+        let (lines, lossy) = decode_legacy(bytes, 0, encoding);
+        SourceDoc {
+            rel: "a.txt".into(),
+            encoding: encoding.name(),
+            lossy,
+            lines,
+            width: Width::Legacy,
+        }
     }
 
     #[test]

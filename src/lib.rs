@@ -4,7 +4,8 @@
 //! The data flows one way, one module per stage:
 //! file → [`ingest`] (bytes, encoding, lines) → [`segment`] with [`clean`] (passages with
 //! true locators) → [`lang`] (language per passage) → [`analysis`] (fold, split, stem by
-//! script) → [`index`] (tantivy, incremental) → [`search`] (parse, plan, rank, highlight)
+//! script, name keys) → [`index`] (tantivy, incremental) → [`search`] (parse, plan with
+//! [`glossary`] and expansions, rank, highlight)
 //! → [`cite`] (references) → `cli` (printing).
 
 pub mod analysis;
@@ -12,6 +13,7 @@ pub mod cite;
 pub mod clean;
 pub mod cli;
 pub mod error;
+pub mod glossary;
 pub mod index;
 pub mod ingest;
 pub mod lang;

@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 5;
+pub const SEGMENT_VERSION: u32 = 7;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -27,6 +27,8 @@ pub enum Kind {
     Toc,
     /// A bibliographic reference.
     Reference,
+    /// A heading (or the document's title line): the name of what follows.
+    Heading,
 }
 
 impl Kind {
@@ -37,6 +39,7 @@ impl Kind {
             Kind::Gloss => "gloss",
             Kind::Toc => "toc",
             Kind::Reference => "reference",
+            Kind::Heading => "heading",
         }
     }
 
@@ -47,6 +50,7 @@ impl Kind {
             Kind::Gloss => 0.5,
             Kind::Reference => 0.3,
             Kind::Toc => 0.2,
+            Kind::Heading => 0.4,
         }
     }
 
@@ -56,7 +60,7 @@ impl Kind {
     }
 
     /// Every kind.
-    pub const ALL: [Kind; 4] = [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference];
+    pub const ALL: [Kind; 5] = [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference, Kind::Heading];
 
     /// Parses the name used in the index.
     pub fn parse(s: &str) -> Option<Kind> {
@@ -196,7 +200,22 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
             let heading_text = wrapped.unwrap_or_else(|| raw.clone());
             if let Some(depth) = heading_depth(&heading_text) {
                 let heading = normalize::display(&heading_text);
-                if i == 0 && passages.is_empty() && heading.split_whitespace().count() >= 2 {
+                let mut pieces = block.pieces.clone();
+                if skip_next {
+                    pieces.extend(blocks[i + 1].pieces.iter().copied());
+                }
+                // The heading is a passage too: the name of what follows is findable.
+                let section = sections.parent_of(depth);
+                passages.push(make_passage(
+                    doc,
+                    id_stem,
+                    &passages,
+                    &pieces,
+                    Kind::Heading,
+                    section,
+                    heading.clone(),
+                ));
+                if i == 0 && passages.len() == 1 && heading.split_whitespace().count() >= 2 {
                     title = Some(heading);
                 } else {
                     bibliography = clean::is_bibliography_heading(&heading);
@@ -217,32 +236,53 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
             if part.pieces.is_empty() || !text.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let first = part.pieces[0];
-            let last = *part.pieces.last().expect("non-empty");
-            let line_start = first.line as u32 + 1;
-            let same_line =
-                passages.iter().rev().take_while(|p| p.line_start == line_start).count();
-            let id = if same_line == 0 {
-                format!("{id_stem}:{line_start}")
-            } else {
-                format!("{id_stem}:{line_start}.{}", same_line + 1)
-            };
-            passages.push(Passage {
-                id,
-                doc: doc.rel.clone(),
-                ordinal: passages.len() as u32,
-                kind: kind_here,
-                section: sections.joined(),
+            let passage = make_passage(
+                doc,
+                id_stem,
+                &passages,
+                &part.pieces,
+                kind_here,
+                sections.joined(),
                 text,
-                lang: crate::lang::UNDETERMINED,
-                line_start,
-                line_end: last.line as u32 + 1,
-                byte_start: doc.raw_offset(first.line, first.start) as u64,
-                byte_end: doc.raw_offset(last.line, last.end) as u64,
-            });
+            );
+            passages.push(passage);
         }
     }
     Segmented { title, passages }
+}
+
+/// A passage of `pieces` (never empty), numbered after `before`.
+fn make_passage(
+    doc: &SourceDoc,
+    id_stem: &str,
+    before: &[Passage],
+    pieces: &[Piece],
+    kind: Kind,
+    section: String,
+    text: String,
+) -> Passage {
+    let first = pieces[0];
+    let last = *pieces.last().expect("non-empty");
+    let line_start = first.line as u32 + 1;
+    let same_line = before.iter().rev().take_while(|p| p.line_start == line_start).count();
+    let id = if same_line == 0 {
+        format!("{id_stem}:{line_start}")
+    } else {
+        format!("{id_stem}:{line_start}.{}", same_line + 1)
+    };
+    Passage {
+        id,
+        doc: doc.rel.clone(),
+        ordinal: before.len() as u32,
+        kind,
+        section,
+        text,
+        lang: crate::lang::UNDETERMINED,
+        line_start,
+        line_end: last.line as u32 + 1,
+        byte_start: doc.raw_offset(first.line, first.start) as u64,
+        byte_end: doc.raw_offset(last.line, last.end) as u64,
+    }
 }
 
 /// A numbered heading wrapped over two lines (`3. Отношения после прихода к` /
@@ -279,6 +319,13 @@ impl SectionPath {
     fn enter(&mut self, depth: usize, heading: String) {
         self.stack.retain(|&(d, _)| d < depth);
         self.stack.push((depth, heading));
+    }
+
+    /// The path of the sections a heading of `depth` sits in.
+    fn parent_of(&self, depth: usize) -> String {
+        let parents: Vec<&str> =
+            self.stack.iter().filter(|&&(d, _)| d < depth).map(|(_, h)| h.as_str()).collect();
+        parents.join(" › ")
     }
 
     fn joined(&self) -> String {
@@ -540,7 +587,8 @@ mod tests {
         let text = "Заголовок документа\n\nПервый абзац текста.\nВторой абзац текста.\n";
         let seg = passages(text);
         assert_eq!(seg.title.as_deref(), Some("Заголовок документа"));
-        let p = &seg.passages[1];
+        assert_eq!(seg.passages[0].kind, Kind::Heading, "the title line is findable too");
+        let p = &seg.passages[2];
         assert_eq!(p.text, "Второй абзац текста.");
         assert_eq!((p.line_start, p.line_end), (4, 4));
         assert_eq!(&text[p.byte_start as usize..p.byte_end as usize], "Второй абзац текста.");
@@ -551,19 +599,23 @@ mod tests {
     fn numbered_headings_nest() {
         let text = "Введение в тему\nТекст о теме.\n2. Отношения\n2.1. Экономика\nТекст об экономике.\n2.2. Армия\nТекст об армии.\n3. Итоги\nТекст итогов.\n";
         let seg = passages(text);
-        let sections: Vec<&str> = seg.passages.iter().map(|p| p.section.as_str()).collect();
+        let body = seg.passages.iter().filter(|p| p.kind == Kind::Body);
+        let sections: Vec<&str> = body.map(|p| p.section.as_str()).collect();
         assert_eq!(
             sections,
             ["", "2. Отношения › 2.1. Экономика", "2. Отношения › 2.2. Армия", "3. Итоги"]
         );
+        // A heading passage sits in the section above it.
+        let heading = seg.passages.iter().find(|p| p.text == "2.2. Армия").unwrap();
+        assert_eq!((heading.kind, heading.section.as_str()), (Kind::Heading, "2. Отношения"));
     }
 
     #[test]
     fn wrapped_numbered_headings_are_joined() {
         let text = "Начало текста.\n 3. Отношения после прихода к \n     власти А. Гитлера\nТекст главы.\n";
         let seg = passages(text);
-        let got: Vec<(&str, &str)> =
-            seg.passages.iter().map(|p| (p.section.as_str(), p.text.as_str())).collect();
+        let body = seg.passages.iter().filter(|p| p.kind == Kind::Body);
+        let got: Vec<(&str, &str)> = body.map(|p| (p.section.as_str(), p.text.as_str())).collect();
         assert_eq!(
             got,
             [
@@ -571,6 +623,8 @@ mod tests {
                 ("3. Отношения после прихода к власти А. Гитлера", "Текст главы.")
             ]
         );
+        let heading = seg.passages.iter().find(|p| p.kind == Kind::Heading).unwrap();
+        assert_eq!((heading.line_start, heading.line_end), (2, 3));
     }
 
     #[test]
@@ -582,9 +636,12 @@ mod tests {
         assert_eq!(
             got,
             [
+                (Kind::Heading, "Title of the page"),
                 (Kind::Body, "The treaty was signed."),
+                (Kind::Heading, "Further reading"),
                 (Kind::Reference, "* Carr, E. H. German-Soviet Relations. 1951."),
                 (Kind::Reference, "online"),
+                (Kind::Heading, "Aftermath"),
                 (Kind::Body, "Later text."),
             ]
         );

@@ -26,7 +26,10 @@ fn fold_char(c: char, out: &mut String) {
     }
     match c {
         'ё' | 'Ё' | 'ѐ' | 'Ѐ' => out.push('е'),
-        'ѝ' | 'Ѝ' => out.push('и'),
+        'ѝ' | 'Ѝ' | 'і' | 'І' | 'ѵ' | 'Ѵ' => out.push('и'),
+        // Pre-1918 spelling reads as modern spelling: мѣсто, Россіи, Ѳеодоръ.
+        'ѣ' | 'Ѣ' => out.push('е'),
+        'ѳ' | 'Ѳ' => out.push('ф'),
         '\u{2019}' | '\u{2018}' | '\u{02BC}' => out.push('\''),
         _ if drops_diacritics(c) => {
             for lower in c.to_lowercase() {
@@ -38,6 +41,54 @@ fn fold_char(c: char, out: &mut String) {
             }
         }
         _ => out.extend(c.to_lowercase()),
+    }
+}
+
+/// Latin letters that look like Cyrillic ones, and the Cyrillic letter each stands for.
+const LOOK_ALIKES: &[(char, char)] = &[
+    ('a', 'а'),
+    ('b', 'в'),
+    ('c', 'с'),
+    ('e', 'е'),
+    ('h', 'н'),
+    ('k', 'к'),
+    ('m', 'м'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('t', 'т'),
+    ('x', 'х'),
+    ('y', 'у'),
+];
+
+/// Repairs a folded token: a word-final hard sign of pre-1918 spelling is dropped (`миръ`),
+/// and a word mixing scripts (OCR's `cоветский` with a Latin `c`) is written in the script
+/// of most of its letters, when every odd letter has a look-alike there.
+pub fn repair(token: &mut String) {
+    if token.ends_with('ъ') && token.chars().count() > 1 {
+        token.pop();
+    }
+    let (mut latin, mut cyrillic) = (0, 0);
+    for c in token.chars() {
+        match script_of(c) {
+            Some(Script::Latin) => latin += 1,
+            Some(Script::Cyrillic) => cyrillic += 1,
+            _ => {}
+        }
+    }
+    if latin == 0 || cyrillic == 0 {
+        return;
+    }
+    let to_cyrillic = cyrillic >= latin;
+    let swap = |c: char| {
+        LOOK_ALIKES
+            .iter()
+            .find(|&&(l, k)| if to_cyrillic { l == c } else { k == c })
+            .map(|&(l, k)| if to_cyrillic { k } else { l })
+    };
+    let odd =
+        |c: char| script_of(c) == Some(if to_cyrillic { Script::Latin } else { Script::Cyrillic });
+    if token.chars().filter(|&c| odd(c)).all(|c| swap(c).is_some()) {
+        *token = token.chars().map(|c| if odd(c) { swap(c).unwrap_or(c) } else { c }).collect();
     }
 }
 
@@ -69,6 +120,31 @@ mod tests {
         assert_eq!(fold("Май"), "май");
         assert_eq!(fold("Traité"), "traite");
         assert_eq!(fold("Aufstände"), "aufstande");
+    }
+
+    fn repaired(s: &str) -> String {
+        let mut t = fold(s);
+        super::repair(&mut t);
+        t
+    }
+
+    #[test]
+    fn old_spelling_folds_to_modern() {
+        assert_eq!(repaired("мѣсто"), "место");
+        assert_eq!(repaired("Россіи"), "россии");
+        assert_eq!(repaired("миръ"), "мир");
+        assert_eq!(repaired("Ѳеодоръ"), "феодор");
+        assert_eq!(repaired("ъ"), "ъ");
+    }
+
+    #[test]
+    fn mixed_scripts_are_repaired_towards_the_majority() {
+        assert_eq!(repaired("cоветский"), "советский");
+        assert_eq!(repaired("Пaрижcкий"), "парижский");
+        assert_eq!(repaired("Trеaty"), "treaty");
+        assert_eq!(repaired("sоviet"), "soviet");
+        // An odd letter with no look-alike: left as it is.
+        assert_eq!(repaired("жz"), "жz");
     }
 
     #[test]

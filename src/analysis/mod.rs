@@ -2,23 +2,30 @@
 //! file each: `fold` (case, ё→е, combining marks such as stress accents dropped before
 //! words are split), `words` (Unicode word boundaries; hyphenated compounds become their
 //! parts at consecutive positions), `stem` (Russian Snowball for Cyrillic tokens, English
-//! for Latin ones, whatever the passage's language). `tokenizer` wraps them for tantivy.
+//! for Latin ones, whatever the passage's language). `translit` makes cross-script name
+//! keys (`Казань`, `Kazan` → `kasan`). `tokenizer` wraps them for tantivy.
 
 mod fold;
 mod stem;
 mod tokenizer;
+mod translit;
 mod words;
 
-pub use fold::fold_into;
-pub use tokenizer::{Analyzer, Mode, QuelleTokenizer, Tok};
+pub use fold::{fold_into, repair};
+pub use tokenizer::{Analyzer, Mode, QuelleTokenizer, Tok, MIN_KEY_LEN};
+pub use translit::{key_of_cyrillic, key_of_latin, keys_meet};
 pub use words::words;
 
 /// Name under which the stemming tokenizer is registered with tantivy.
 pub const STEM_TOKENIZER: &str = "quelle_stem";
 /// Name under which the folding (unstemmed) tokenizer is registered with tantivy.
 pub const FOLD_TOKENIZER: &str = "quelle_fold";
+/// Name of the tokenizer making name keys of Cyrillic tokens.
+pub const KEY_CYRILLIC_TOKENIZER: &str = "quelle_key_cyr";
+/// Name of the tokenizer making name keys of Latin tokens.
+pub const KEY_LATIN_TOKENIZER: &str = "quelle_key_lat";
 /// Bumped whenever analysis changes what is indexed: an index with another version is rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 #[cfg(test)]
 pub(crate) mod test_util {

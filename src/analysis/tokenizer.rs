@@ -7,21 +7,30 @@ use std::sync::{Arc, OnceLock};
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::fold::fold_into;
-use super::stem::Stemmers;
+use super::fold::{fold_into, repair};
+use super::stem::{token_script, Stemmers};
+use super::translit::{key_of_cyrillic, key_of_latin};
 use super::words::{words, Words};
+use crate::lang::Script;
 
 /// Longest token indexed, in bytes; longer runs are not words (URLs, base64, DNA).
 const MAX_TOKEN_BYTES: usize = 120;
 
-/// Whether tokens are stemmed or only folded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether tokens are stemmed, only folded, or turned into cross-script name keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// Folded and stemmed by script: `договора` → `договор`.
     Stem,
     /// Folded only: `договора` → `договора`.
     Fold,
+    /// Name keys of Cyrillic tokens only (`Казани` → `kasan`); other tokens are skipped.
+    KeyOfCyrillic,
+    /// Name keys of Latin tokens only (`Kazan` → `kasan`); other tokens are skipped.
+    KeyOfLatin,
 }
+
+/// Shortest name key indexed: shorter words collide across languages (`on`, `он`).
+pub const MIN_KEY_LEN: usize = 4;
 
 /// A token with its byte range in the analysed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,14 +74,39 @@ impl Analyzer {
         out
     }
 
-    /// The single term for one word (folded and, in `Stem` mode, stemmed).
+    /// The single term for one word in `mode` (empty when the mode skips the word).
     pub fn term(&self, word: &str, mode: Mode) -> String {
         let mut out = String::new();
         fold_into(word, &mut out);
-        if mode == Mode::Stem {
-            self.stemmers.stem_in_place(&mut out);
+        repair(&mut out);
+        if !self.finish(&mut out, mode) {
+            out.clear();
         }
         out
+    }
+
+    /// Turns a folded, repaired token into the term of `mode`; false when the mode skips it.
+    fn finish(&self, token: &mut String, mode: Mode) -> bool {
+        match mode {
+            Mode::Fold => true,
+            Mode::Stem => {
+                self.stemmers.stem_in_place(token);
+                true
+            }
+            Mode::KeyOfCyrillic | Mode::KeyOfLatin => {
+                let script = token_script(token);
+                let key = match (mode, script) {
+                    (Mode::KeyOfCyrillic, Some(Script::Cyrillic)) => {
+                        self.stemmers.stem_in_place(token);
+                        key_of_cyrillic(token)
+                    }
+                    (Mode::KeyOfLatin, Some(Script::Latin)) => key_of_latin(token),
+                    _ => return false,
+                };
+                *token = key;
+                token.len() >= MIN_KEY_LEN
+            }
+        }
     }
 }
 
@@ -130,8 +164,9 @@ impl TokenStream for TokStream<'_> {
             if token.text.is_empty() || token.text.len() > MAX_TOKEN_BYTES {
                 continue;
             }
-            if self.mode == Mode::Stem {
-                self.analyzer.stemmers.stem_in_place(&mut token.text);
+            repair(&mut token.text);
+            if !self.analyzer.finish(&mut token.text, self.mode) {
+                continue;
             }
             token.offset_from = start;
             token.offset_to = end;

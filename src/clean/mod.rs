@@ -58,8 +58,9 @@ fn sub_piece(doc: &SourceDoc, p: &Piece, a: usize, b: usize, glue: Glue) -> Opti
 }
 
 /// Piece `p` without the byte ranges `cuts` (relative to the piece, sorted, disjoint);
-/// what follows a cut attaches with `glue`.
+/// what follows a cut attaches with `glue`, or with a space if a space followed the cut.
 fn cut_piece(doc: &SourceDoc, p: &Piece, cuts: &[(usize, usize)], glue: Glue) -> Vec<Piece> {
+    let text = text_of(doc, p);
     let mut out = Vec::new();
     let mut at = 0;
     let mut next_glue = p.glue;
@@ -67,7 +68,7 @@ fn cut_piece(doc: &SourceDoc, p: &Piece, cuts: &[(usize, usize)], glue: Glue) ->
         if a > at {
             out.extend(sub_piece(doc, p, at, a, next_glue));
         }
-        next_glue = glue;
+        next_glue = if text[b..].starts_with(char::is_whitespace) { Glue::Space } else { glue };
         at = b;
     }
     let len = p.end - p.start;

@@ -74,10 +74,9 @@ fn is_author_year(t: &str) -> bool {
     let t = t.strip_suffix('.').unwrap_or(t);
     let Some(open) = t.rfind(" (") else { return false };
     let year = &t[open + 2..];
-    let is_year = year.len() >= 5
+    let is_year = (5..=6).contains(&year.len())
         && year.ends_with(')')
-        && year[..4].chars().all(|c| c.is_ascii_digit())
-        && year.len() <= 6;
+        && year.as_bytes()[..4].iter().all(u8::is_ascii_digit);
     let Some((surname, given)) = t[..open].split_once(", ") else { return false };
     is_year
         && is_name(surname, 3)
@@ -257,6 +256,7 @@ mod tests {
         assert_eq!(classify("'' 69: 785–797."), RefLine::Pages);
         assert_eq!(classify("The war lasted from 1939 to 1945."), RefLine::Text);
         assert_eq!(classify("Germany, France (1919)"), RefLine::AuthorYear);
+        assert_eq!(classify("a («…)"), RefLine::Text);
     }
 
     #[test]

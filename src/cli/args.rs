@@ -67,6 +67,13 @@ pub struct SearchArgs {
     /// Answer from the index as it is, without checking the corpus for changes.
     #[arg(long)]
     pub no_refresh: bool,
+    /// Match only the words typed, in their forms: no typos, derived forms,
+    /// transliterations or glossary synonyms.
+    #[arg(long)]
+    pub no_expand: bool,
+    /// Show how the query was understood: stems, expansions and their source, fields, boosts.
+    #[arg(long)]
+    pub explain: bool,
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

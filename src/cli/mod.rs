@@ -155,13 +155,26 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
     // A syntax error is reported before any indexing work.
     search::parse(&query)?;
     let qindex = open_for_search(config, !s.no_refresh)?;
-    let req = Request { query, limit: s.limit, lang: s.lang.map(|l| l.to_lowercase()), doc: s.doc };
-    let results = search::search(&qindex, &req)?;
+    let req = Request {
+        query,
+        limit: s.limit,
+        lang: s.lang.map(|l| l.to_lowercase()),
+        doc: s.doc,
+        expand: !s.no_expand,
+    };
+    let (glossary, problems) = crate::glossary::Glossary::load(&config.corpus);
+    for p in problems {
+        eprintln!("warning: {p}");
+    }
+    let results = search::search(&qindex, &req, &glossary)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if s.json {
-        output::json(&mut out, &results)?;
+        output::json(&mut out, &results, s.explain)?;
     } else {
+        if s.explain {
+            output::explain(&mut out, &results)?;
+        }
         let color = match s.color {
             Color::Always => true,
             Color::Never => false,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::cite::Citation;
 use crate::index::{Progress, QIndex, RefreshReport};
-use crate::search::{render, Hit, Results};
+use crate::search::{render, Hit, Results, Via};
 
 fn citation(hit: &Hit) -> Citation<'_> {
     Citation {
@@ -32,13 +32,30 @@ pub fn human(out: &mut impl Write, results: &Results, color: bool) -> io::Result
         if color { ("\x1b[1;31m", "\x1b[0m", "\x1b[2m", "\x1b[0m") } else { ("", "", "", "") };
     for hit in &results.hits {
         let kind = if hit.kind == "body" { String::new() } else { format!("[{}] ", hit.kind) };
-        writeln!(out, "{:>2}. {kind}{}", hit.rank, render(&hit.snippet, open, close))?;
+        let partial = if hit.partial { "[partial] " } else { "" };
+        writeln!(out, "{:>2}. {partial}{kind}{}", hit.rank, render(&hit.snippet, open, close))?;
         writeln!(out, "    {dim}— {} · {}{reset}", citation(hit).plain(), hit.id)?;
+        if !hit.matched.is_empty() {
+            writeln!(out, "    {dim}matched: {}{reset}", labels(&hit.matched).join(", "))?;
+        }
         writeln!(out)?;
     }
     let shown = results.hits.len();
     writeln!(out, "{shown} of {} matching passages shown.", results.total_hits)?;
     Ok(())
+}
+
+fn labels(vias: &[Via]) -> Vec<&'static str> {
+    vias.iter().map(|v| v.label()).collect()
+}
+
+/// Prints how the query was understood.
+pub fn explain(out: &mut impl Write, results: &Results) -> io::Result<()> {
+    writeln!(out, "query: {}", results.query)?;
+    for line in &results.explain {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(out)
 }
 
 /// Prints one passage as indexed, with everything the index knows of it.
@@ -82,19 +99,24 @@ fn hit_json(h: &Hit) -> serde_json::Value {
         "text": h.text,
         "snippet": render(&h.snippet, "**", "**"),
         "highlights": h.highlights,
+        "matched": labels(&h.matched),
+        "partial": h.partial,
         "citation": citation(h).plain(),
     })
 }
 
 /// Prints results as one JSON object (the interface `evaluate.py` reads).
-pub fn json(out: &mut impl Write, results: &Results) -> io::Result<()> {
+pub fn json(out: &mut impl Write, results: &Results, explain: bool) -> io::Result<()> {
     let hits: Vec<serde_json::Value> = results.hits.iter().map(hit_json).collect();
-    let value = json!({
+    let mut value = json!({
         "query": results.query,
         "total_hits": results.total_hits,
         "notice": results.notice,
         "hits": hits,
     });
+    if explain {
+        value["explain"] = json!(results.explain);
+    }
     serde_json::to_writer(&mut *out, &value)?;
     writeln!(out)
 }

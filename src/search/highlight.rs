@@ -1,17 +1,22 @@
 //! Highlighting and snippets. The passage is analysed again with the index's analyzer, so
-//! a word is marked exactly when it is what matched: any form of a query word, the exact
-//! form of an `=word`, and for a phrase only the places where the whole phrase stands
-//! (not each of its words wherever it occurs). A long passage is shown as the window of
-//! about `SNIPPET_CHARS` characters that holds the most marks.
+//! a word is marked exactly when it is what matched: any form of a query word, its derived
+//! forms, synonyms and transliterations, the exact form of an `=word`, and for a phrase
+//! only the places where the whole phrase stands (not each of its words wherever it
+//! occurs). Each mark says how it matched and which query clause it serves; the search uses
+//! that for `"matched"` and for proximity. A long passage is shown as the window of about
+//! `SNIPPET_CHARS` characters that holds the most marks.
 
-use super::plan::{Marks, PhraseMark};
-use crate::analysis::{Analyzer, Mode, Tok};
+use std::collections::BTreeSet;
+
+use super::plan::{MarkKind, Marks, PhraseMark, Via};
+use crate::analysis::{key_of_cyrillic, key_of_latin, Analyzer, Mode, Tok};
+use crate::lang::{script_of, Script};
 
 /// Length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 300;
 
 /// A passage excerpt with the byte ranges (into `text`) of the words that matched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snippet {
     /// The excerpt, with `…` where it was cut.
     pub text: String,
@@ -19,34 +24,72 @@ pub struct Snippet {
     pub marks: Vec<(usize, usize)>,
 }
 
-/// Byte ranges of `text` that matched, sorted and merged.
-pub fn mark(text: &str, marks: &Marks) -> Vec<(usize, usize)> {
+/// What matched in a passage.
+#[derive(Debug, Clone, Default)]
+pub struct Highlight {
+    /// Byte ranges of the passage text that matched, sorted and merged.
+    pub ranges: Vec<(usize, usize)>,
+    /// How they matched, most direct first.
+    pub matched: Vec<Via>,
+    /// (word position, query clause) of every match.
+    pub positions: Vec<(usize, usize)>,
+}
+
+/// Finds what matched in `text`.
+pub fn mark(text: &str, marks: &Marks) -> Highlight {
     let analyzer = Analyzer::shared();
     let stems = analyzer.tokens(text, Mode::Stem);
     let folds = analyzer.tokens(text, Mode::Fold);
-    let mut ranges = Vec::new();
+    let want_keys = marks.terms.keys().any(|(k, _)| *k == MarkKind::Key);
+    let mut found: Vec<(usize, usize, Via, usize, usize)> = Vec::new();
+    let mut key = String::new();
     for (s, f) in stems.iter().zip(&folds) {
-        if marks.stems.contains(&s.text) || marks.exact.contains(&f.text) {
-            ranges.push((s.start, s.end));
+        let mut best: Option<(Via, usize)> = None;
+        let mut consider = |kind: MarkKind, term: &str| {
+            if let Some(&(via, group)) = marks.terms.get(&(kind, term.to_string())) {
+                if best.is_none_or(|(b, _)| via < b) {
+                    best = Some((via, group));
+                }
+            }
+        };
+        consider(MarkKind::Stem, &s.text);
+        consider(MarkKind::Fold, &f.text);
+        if want_keys {
+            key.clear();
+            match f.text.chars().find_map(script_of) {
+                Some(Script::Cyrillic) => key.push_str(&key_of_cyrillic(&s.text)),
+                Some(Script::Latin) => key.push_str(&key_of_latin(&f.text)),
+                _ => {}
+            }
+            if !key.is_empty() {
+                consider(MarkKind::Key, &key);
+            }
+        }
+        if let Some((via, group)) = best {
+            found.push((s.start, s.end, via, group, s.position));
         }
     }
     for phrase in &marks.phrases {
         let toks = if phrase.mode == Mode::Stem { &stems } else { &folds };
-        ranges.extend(phrase_ranges(toks, phrase));
-    }
-    ranges.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (a, b) in ranges {
-        match merged.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => merged.push((a, b)),
+        for (a, b) in phrase_matches(toks, phrase) {
+            found.push((toks[a].start, toks[b].end, phrase.via, phrase.group, toks[a].position));
         }
     }
-    merged
+    found.sort_unstable();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for &(a, b, ..) in &found {
+        match ranges.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => ranges.push((a, b)),
+        }
+    }
+    let matched: BTreeSet<Via> = found.iter().map(|f| f.2).collect();
+    let positions = found.iter().map(|f| (f.4, f.3)).collect();
+    Highlight { ranges, matched: matched.into_iter().collect(), positions }
 }
 
-/// Where the phrase occurs, in order, with at most `slop` extra words in all.
-fn phrase_ranges(toks: &[Tok], phrase: &PhraseMark) -> Vec<(usize, usize)> {
+/// Token index ranges where the phrase occurs, in order, with at most `slop` extra words.
+fn phrase_matches(toks: &[Tok], phrase: &PhraseMark) -> Vec<(usize, usize)> {
     let Some(first) = phrase.terms.first() else { return Vec::new() };
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
@@ -59,21 +102,54 @@ fn phrase_ranges(toks: &[Tok], phrase: &PhraseMark) -> Vec<(usize, usize)> {
         for term in &phrase.terms[1..] {
             let limit = (at + 1 + (phrase.slop - gaps) as usize).min(toks.len().saturating_sub(1));
             match (at + 1..=limit).find(|&j| &toks[j].text == term) {
-                Some(j) if j < toks.len() => {
+                Some(j) => {
                     gaps += (j - at - 1) as u32;
                     at = j;
                 }
-                _ => {
+                None => {
                     ok = false;
                     break;
                 }
             }
         }
         if ok {
-            out.push((t.start, toks[at].end));
+            out.push((i, at));
         }
     }
     out
+}
+
+/// How close the query's clauses stand: the fewest consecutive words holding a match of
+/// every one of `groups` clauses, or `None` if some clause has no match here.
+pub fn tightest_window(positions: &[(usize, usize)], groups: usize) -> Option<usize> {
+    if groups < 2 {
+        return None;
+    }
+    let mut sorted: Vec<(usize, usize)> =
+        positions.iter().copied().filter(|&(_, g)| g < groups).collect();
+    sorted.sort_unstable();
+    let mut counts = vec![0usize; groups];
+    let mut covered = 0;
+    let mut best: Option<usize> = None;
+    let mut left = 0;
+    for right in 0..sorted.len() {
+        let g = sorted[right].1;
+        counts[g] += 1;
+        if counts[g] == 1 {
+            covered += 1;
+        }
+        while covered == groups {
+            let span = sorted[right].0 - sorted[left].0 + 1;
+            best = Some(best.map_or(span, |b: usize| b.min(span)));
+            let lg = sorted[left].1;
+            counts[lg] -= 1;
+            if counts[lg] == 0 {
+                covered -= 1;
+            }
+            left += 1;
+        }
+    }
+    best
 }
 
 /// The snippet of `text` around its marks.
@@ -82,11 +158,10 @@ pub fn snippet(text: &str, marks: &[(usize, usize)]) -> Snippet {
     if total <= SNIPPET_CHARS {
         return Snippet { text: text.to_string(), marks: marks.to_vec() };
     }
-    // Char index of each byte offset we need, via one pass.
     let offsets: Vec<usize> =
         text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
     let char_of = |byte: usize| offsets.partition_point(|&b| b < byte);
-    // The window starting at a mark that covers the most marks.
+    // The window starting a little before a mark that covers the most marks.
     let mut best = (0usize, 0usize);
     for (i, &(a, _)) in marks.iter().enumerate() {
         let start = char_of(a).saturating_sub(SNIPPET_CHARS / 5);
@@ -98,20 +173,19 @@ pub fn snippet(text: &str, marks: &[(usize, usize)]) -> Snippet {
     }
     let mut start = best.0.min(total - SNIPPET_CHARS);
     let mut end = start + SNIPPET_CHARS;
-    // Move the edges to word boundaries.
     let chars: Vec<char> = text.chars().collect();
-    while start > 0 && !chars[start - 1].is_whitespace() && best.0 - start < 20 {
+    let (first_start, first_end) = (start, end);
+    while start > 0 && !chars[start - 1].is_whitespace() && first_start - start < 20 {
         start -= 1;
     }
-    while end < total && !chars[end].is_whitespace() && end - (best.0 + SNIPPET_CHARS) < 20 {
+    while end < total && !chars[end].is_whitespace() && end - first_end < 20 {
         end += 1;
     }
     let (a, b) = (offsets[start], offsets[end]);
     let prefix = if start > 0 { "…" } else { "" };
     let suffix = if end < total { "…" } else { "" };
     let body = text[a..b].trim();
-    let lead = text[a..b].len() - text[a..b].trim_start().len();
-    let shift = a + lead;
+    let shift = a + (text[a..b].len() - text[a..b].trim_start().len());
     let mut out = String::with_capacity(body.len() + 6);
     out.push_str(prefix);
     out.push_str(body);
@@ -145,35 +219,40 @@ pub fn render(snippet: &Snippet, open: &str, close: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Marks for query words and phrases, analysed as the planner does.
+    /// Marks for query words (clause i for word i) and phrases, analysed as the planner does.
     fn marks(words: &[&str], phrases: &[&str]) -> Marks {
         let a = Analyzer::shared();
-        Marks {
-            stems: words.iter().map(|w| a.term(w, Mode::Stem)).collect(),
-            exact: Default::default(),
-            phrases: phrases
-                .iter()
-                .map(|p| PhraseMark {
-                    terms: a.tokens(p, Mode::Stem).into_iter().map(|t| t.text).collect(),
-                    mode: Mode::Stem,
-                    slop: 0,
-                })
-                .collect(),
+        let mut m = Marks::default();
+        for (i, w) in words.iter().enumerate() {
+            m.terms.insert((MarkKind::Stem, a.term(w, Mode::Stem)), (Via::WordForm, i));
+            m.terms.insert((MarkKind::Fold, a.term(w, Mode::Fold)), (Via::Exact, i));
         }
+        for p in phrases {
+            m.phrases.push(PhraseMark {
+                terms: a.tokens(p, Mode::Stem).into_iter().map(|t| t.text).collect(),
+                mode: Mode::Stem,
+                slop: 0,
+                via: Via::WordForm,
+                group: words.len(),
+            });
+        }
+        m
     }
 
     fn marked(text: &str, m: &Marks) -> String {
-        let ranges = mark(text, m);
-        render(&Snippet { text: text.into(), marks: ranges }, "[", "]")
+        let h = mark(text, m);
+        render(&Snippet { text: text.into(), marks: h.ranges }, "[", "]")
     }
 
     #[test]
-    fn marks_every_form_of_a_word() {
-        let m = marks(&["договор"], &[]);
+    fn marks_every_form_of_a_word_and_says_how() {
+        let m = marks(&["договора"], &[]);
         assert_eq!(
             marked("Договор, договора и договорам", &m),
             "[Договор], [договора] и [договорам]"
         );
+        assert_eq!(mark("Договор, договора", &m).matched, [Via::Exact, Via::WordForm]);
+        assert_eq!(mark("договорам", &m).matched, [Via::WordForm]);
     }
 
     #[test]
@@ -186,10 +265,30 @@ mod tests {
     }
 
     #[test]
+    fn marks_transliterations() {
+        let mut m = Marks::default();
+        m.terms.insert((MarkKind::Key, "kasan".into()), (Via::Transliteration, 0));
+        assert_eq!(
+            marked("Танковая школа в Казани и Kazan", &m),
+            "Танковая школа в [Казани] и [Kazan]"
+        );
+    }
+
+    #[test]
+    fn the_tightest_window_covers_every_clause() {
+        let m = marks(&["commercial", "agreement", "1925"], &[]);
+        let far = mark("commercial talks went on for years, and in 1925 an agreement came", &m);
+        let near = mark("in 1925 a commercial agreement was concluded", &m);
+        assert_eq!(tightest_window(&near.positions, 3), Some(4));
+        assert!(tightest_window(&far.positions, 3).unwrap() > 4);
+        assert_eq!(tightest_window(&mark("commercial agreement", &m).positions, 3), None);
+    }
+
+    #[test]
     fn long_text_is_cut_around_the_marks() {
         let text = format!("{} Rapallo treaty {}", "word ".repeat(200), "word ".repeat(200));
         let m = marks(&["rapallo"], &[]);
-        let s = snippet(&text, &mark(&text, &m));
+        let s = snippet(&text, &mark(&text, &m).ranges);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(s.text.chars().count() <= SNIPPET_CHARS + 45);
         assert_eq!(render(&s, "[", "]").matches("[Rapallo]").count(), 1);

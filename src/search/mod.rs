@@ -1,8 +1,11 @@
-//! Searching: parse the query, plan it against the index, collect the best passages and
-//! their total count, and compute snippets for the hits shown only. Returns data; the
-//! `cli` prints it and `cite` formats the references.
+//! Searching: parse the query, plan it against the index, collect the best candidates and
+//! the total count, re-rank the candidates by how close the query's words stand (in any
+//! order), and compute snippets for the hits shown only. When a query of three or more
+//! required parts has too few passages matching all of them, passages matching all but one
+//! follow, marked `partial`. Returns data; the `cli` prints it and `cite` formats it.
 
 mod highlight;
+mod layout;
 mod parse;
 mod plan;
 
@@ -13,7 +16,27 @@ use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
 
 pub use highlight::{render, Snippet, SNIPPET_CHARS};
 pub use parse::{parse, Node, MAX_TERMS};
-pub use plan::Marks;
+pub use plan::{Marks, Via};
+
+use std::collections::HashSet;
+
+use tantivy::query::Query;
+use tantivy::DocAddress;
+
+use crate::glossary::Glossary;
+
+/// Candidates re-ranked for proximity, at least.
+const MIN_CANDIDATES: usize = 30;
+/// How much the query's words standing side by side multiplies a score.
+const PROXIMITY_WEIGHT: f32 = 0.5;
+/// What a passage found only through guesses (glossary, transliteration, derived forms,
+/// typos) scores against one with the words typed: after them, unless it matches better.
+const GUESS_WEIGHT: f32 = 0.5;
+/// Every this many ranks, the best passage in the other language takes the place, when
+/// there is one scoring at least `OTHER_LANGUAGE_MIN` of the best hit: a bilingual corpus
+/// answers in both languages on the first page.
+const OTHER_LANGUAGE_EVERY: usize = 4;
+const OTHER_LANGUAGE_MIN: f32 = 0.1;
 
 use crate::error::{Error, Result};
 use crate::index::QIndex;
@@ -30,6 +53,8 @@ pub struct Request {
     pub lang: Option<String>,
     /// Only passages of this document (path, file name, stem or a prefix).
     pub doc: Option<String>,
+    /// Also match typos, derived forms, transliterations and glossary synonyms.
+    pub expand: bool,
 }
 
 /// One passage found.
@@ -63,6 +88,10 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges of `text` that matched.
     pub highlights: Vec<(usize, usize)>,
+    /// How the query matched here, most direct first.
+    pub matched: Vec<Via>,
+    /// True when the passage matches all but one of the query's required parts.
+    pub partial: bool,
     /// The excerpt shown, with its own marks.
     #[serde(skip)]
     pub snippet: Snippet,
@@ -79,13 +108,15 @@ pub struct Results {
     pub notice: Option<String>,
     /// The best passages, best first.
     pub hits: Vec<Hit>,
+    /// How the query was understood (`--explain`).
+    pub explain: Vec<String>,
 }
 
-/// Runs a search on an open index.
-pub fn search(qindex: &QIndex, req: &Request) -> Result<Results> {
+/// Runs a search on an open index, with a glossary for synonyms.
+pub fn search(qindex: &QIndex, req: &Request, glossary: &Glossary) -> Result<Results> {
     let node = parse(&req.query)?;
     let searcher = qindex.searcher();
-    let mut planner = plan::Planner::new(qindex.fields, &searcher);
+    let mut planner = plan::Planner::new(qindex.fields, &searcher, glossary, req.expand);
     let mut filters = Vec::new();
     if let Some(lang) = &req.lang {
         filters.push(planner.lang_filter(lang));
@@ -95,8 +126,124 @@ pub fn search(qindex: &QIndex, req: &Request) -> Result<Results> {
     }
     let plan = planner.plan(node.as_ref(), filters);
     let limit = req.limit.max(1);
-    // A match in a gloss, a reference or a table of contents counts less than one in the
-    // author's own text.
+    let (candidates, total) =
+        top_by_kind(qindex, &searcher, plan.query.as_ref(), limit.max(MIN_CANDIDATES))?;
+    let mut hits = Vec::with_capacity(candidates.len());
+    for &(score, address) in &candidates {
+        let doc: TantivyDocument =
+            searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+        let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks);
+        if let Some(window) = highlight::tightest_window(&hit.positions, plan.groups) {
+            let closeness = (plan.groups - 1) as f32 / (window - 1).max(1) as f32;
+            hit.hit.score *= 1.0 + PROXIMITY_WEIGHT * closeness.min(1.0);
+        }
+        if hit.hit.matched.is_empty() {
+            hit.hit.matched.push(Via::Section);
+        } else if !hit.hit.matched.iter().any(|v| v.is_typed()) {
+            hit.hit.score *= GUESS_WEIGHT;
+        }
+        hits.push(hit.hit);
+    }
+    // Passages whose own text has the words come before those that have them only in
+    // their section heading; then by score.
+    let section_only = |h: &Hit| h.matched == [Via::Section];
+    hits.sort_by(|a, b| section_only(a).cmp(&section_only(b)).then(b.score.total_cmp(&a.score)));
+    dedupe(&mut hits);
+    let mut hits = mix_languages(hits, query_language(&req.query));
+    hits.truncate(req.limit);
+    let mut notices = plan.notices;
+    let mut total_hits = total;
+    if let Some(relaxed) = plan.relaxed.as_ref().filter(|_| hits.len() < req.limit) {
+        let seen: HashSet<DocAddress> = candidates.iter().map(|c| c.1).collect();
+        let want = req.limit - hits.len();
+        let (more, relaxed_total) =
+            top_by_kind(qindex, &searcher, relaxed.as_ref(), want + seen.len())?;
+        let mut added = 0;
+        for (score, address) in more.into_iter().filter(|(_, a)| !seen.contains(a)).take(want) {
+            let doc: TantivyDocument =
+                searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+            let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks).hit;
+            hit.partial = true;
+            hits.push(hit);
+            added += 1;
+        }
+        if added > 0 {
+            notices.push(format!(
+                "{total} passages match every word; {} more match all but one (marked partial)",
+                relaxed_total - total
+            ));
+            total_hits = relaxed_total;
+        }
+    }
+    for (i, h) in hits.iter_mut().enumerate() {
+        h.rank = i + 1;
+    }
+    let notice = (!notices.is_empty()).then(|| notices.join("; "));
+    Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
+}
+
+/// Drops a passage whose text repeats one ranked above it in the same document (a scraped
+/// page links the same article several times, each time with the same gloss). The same
+/// text in two files is two sources, and both stay.
+fn dedupe(hits: &mut Vec<Hit>) {
+    let mut seen = HashSet::new();
+    hits.retain(|h| seen.insert((h.doc.clone(), h.text.clone())));
+}
+
+/// The language a query is typed in, by the script of its letters.
+fn query_language(query: &str) -> Option<&'static str> {
+    let (mut latin, mut cyrillic) = (0, 0);
+    for c in query.chars() {
+        match crate::lang::script_of(c) {
+            Some(crate::lang::Script::Latin) => latin += 1,
+            Some(crate::lang::Script::Cyrillic) => cyrillic += 1,
+            _ => {}
+        }
+    }
+    match (latin, cyrillic) {
+        (0, 0) => None,
+        (l, c) if c > l => Some("ru"),
+        _ => Some("en"),
+    }
+}
+
+/// Gives every `OTHER_LANGUAGE_EVERY`-th rank to the best remaining passage not in the
+/// query's language, if it is a fair match; otherwise keeps the order.
+fn mix_languages(hits: Vec<Hit>, language: Option<&str>) -> Vec<Hit> {
+    let Some(language) = language else { return hits };
+    let top = hits.first().map_or(0.0, |h| h.score);
+    let (mut other, mut same): (std::collections::VecDeque<Hit>, std::collections::VecDeque<Hit>) =
+        hits.into_iter().partition(|h| h.lang != language && h.lang != crate::lang::UNDETERMINED);
+    let mut out = Vec::with_capacity(other.len() + same.len());
+    while !other.is_empty() || !same.is_empty() {
+        let slot = (out.len() + 1) % OTHER_LANGUAGE_EVERY == 0;
+        let other_fits =
+            other.front().is_some_and(|h| h.score >= OTHER_LANGUAGE_MIN * top && !h.partial);
+        let take_other = match (same.front(), other.front()) {
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(s), Some(o)) => {
+                {
+                    // A partial hit never overtakes a hit matching every word.
+                    let overtakes = o.score > s.score && (s.partial || !o.partial);
+                    (slot && other_fits) || overtakes
+                }
+            }
+            (None, None) => break,
+        };
+        out.extend(if take_other { other.pop_front() } else { same.pop_front() });
+    }
+    out
+}
+
+/// The best `limit` passages for `query` and the number matching, a gloss, a reference or
+/// a table of contents counting less than the author's own text.
+fn top_by_kind(
+    qindex: &QIndex,
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<(Vec<(Score, DocAddress)>, usize)> {
     let by_kind = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
         let codes = segment.fast_fields().u64("kind_code").ok();
         move |doc: DocId, score: Score| {
@@ -104,23 +251,14 @@ pub fn search(qindex: &QIndex, req: &Request) -> Result<Results> {
             score * Kind::ALL.get(code as usize).map_or(1.0, |k| k.weight())
         }
     });
-    let (top, total) = searcher
-        .search(&plan.query, &(by_kind, Count))
-        .map_err(|e| Error::index(&qindex.dir, e))?;
-    let mut hits = Vec::with_capacity(top.len());
-    for (rank, (score, address)) in top.into_iter().take(req.limit).enumerate() {
-        let doc: TantivyDocument =
-            searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
-        hits.push(to_hit(qindex, &doc, rank + 1, score, &plan.marks));
-    }
-    let notice = (!plan.notices.is_empty()).then(|| plan.notices.join("; "));
-    Ok(Results { query: req.query.clone(), total_hits: total, notice, hits })
+    searcher.search(query, &(by_kind, Count)).map_err(|e| Error::index(&qindex.dir, e))
 }
 
 /// Every passage of the documents a `doc:` filter names, in document order.
 pub fn passages_of(qindex: &QIndex, doc: &str) -> Result<Vec<Hit>> {
     let searcher = qindex.searcher();
-    let mut planner = plan::Planner::new(qindex.fields, &searcher);
+    let glossary = Glossary::default();
+    let mut planner = plan::Planner::new(qindex.fields, &searcher, &glossary, false);
     let filter = planner.doc_filter(doc);
     collect_in_order(qindex, &searcher, filter.as_ref())
 }
@@ -137,7 +275,7 @@ pub fn passage_with_context(qindex: &QIndex, id: &str, context: usize) -> Result
         return Err(Error::NoSuchPassage(id.to_string()));
     };
     let doc: TantivyDocument = searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
-    let hit = to_hit(qindex, &doc, 1, 0.0, &Marks::default());
+    let hit = to_hit(qindex, &doc, 1, 0.0, &Marks::default()).hit;
     let term = tantivy::Term::from_field_text(qindex.fields.doc, &hit.doc);
     let same_doc = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
     let all = collect_in_order(qindex, &searcher, &same_doc)?;
@@ -160,7 +298,7 @@ fn collect_in_order(
         let doc: TantivyDocument =
             searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
         let ordinal = doc.get_first(qindex.fields.ordinal).and_then(|v| v.as_u64()).unwrap_or(0);
-        hits.push((ordinal, to_hit(qindex, &doc, 0, 0.0, &Marks::default())));
+        hits.push((ordinal, to_hit(qindex, &doc, 0, 0.0, &Marks::default()).hit));
     }
     hits.sort_by(|a, b| a.1.doc.cmp(&b.1.doc).then(a.0.cmp(&b.0)));
     Ok(hits
@@ -173,14 +311,26 @@ fn collect_in_order(
         .collect())
 }
 
-fn to_hit(qindex: &QIndex, doc: &TantivyDocument, rank: usize, score: f32, marks: &Marks) -> Hit {
+/// A hit and the positions of its matches (for proximity).
+struct Scored {
+    hit: Hit,
+    positions: Vec<(usize, usize)>,
+}
+
+fn to_hit(
+    qindex: &QIndex,
+    doc: &TantivyDocument,
+    rank: usize,
+    score: f32,
+    marks: &Marks,
+) -> Scored {
     let f = &qindex.fields;
     let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
     let num_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let text = text_of(f.body);
-    let highlights = highlight::mark(&text, marks);
-    let snippet = highlight::snippet(&text, &highlights);
-    Hit {
+    let found = highlight::mark(&text, marks);
+    let snippet = highlight::snippet(&text, &found.ranges);
+    let hit = Hit {
         rank,
         score,
         id: text_of(f.id),
@@ -188,13 +338,16 @@ fn to_hit(qindex: &QIndex, doc: &TantivyDocument, rank: usize, score: f32, marks
         doc: text_of(f.doc),
         title: text_of(f.title),
         lang: text_of(f.lang),
-        section: text_of(f.section),
+        section: text_of(f.section_text),
         line_start: num_of(f.line_start),
         line_end: num_of(f.line_end),
         byte_start: num_of(f.byte_start),
         byte_end: num_of(f.byte_end),
         text,
-        highlights,
+        highlights: found.ranges,
+        matched: found.matched,
+        partial: false,
         snippet,
-    }
+    };
+    Scored { hit, positions: found.positions }
 }

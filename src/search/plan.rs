@@ -1,32 +1,78 @@
-//! Query planning: the parsed query becomes a tantivy query, through the same analyzer
-//! that built the index. A word matches the stemmed body or the (boosted) section path; a
-//! phrase matches stems in order; `=` forms match the folded, unstemmed field. Scoring is
-//! BM25, plus two boosts that only reorder what already matches: query words standing
-//! close together, and words in the exact form typed. Function words (`of`, `и`) do not
-//! have to match unless the query has nothing else. The plan also says what to highlight.
+//! Query planning: the parsed query becomes a tantivy query through the same analyzer that
+//! built the index. Each word of the query becomes a set of alternatives, each tagged with
+//! how it matches ([`Via`]): its forms in the body and (boosted) section, and, unless
+//! expansion is off, derived forms (`Рапалло` → `Рапалльский`), the same name in the other
+//! script (`Kazan` → `Казань`), similar words when the word itself is rare (`Stresseman`),
+//! and glossary synonyms for runs of words (`League of Nations` → `Лига Наций`). Guesses
+//! weigh less than what was typed, so exact matches come first. The same alternatives say
+//! what to highlight, feed `"matched"`, and are printed by `--explain`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
+use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::layout;
 use super::parse::Node;
-use crate::analysis::{Analyzer, Mode};
+use crate::analysis::{keys_meet, Analyzer, Mode, MIN_KEY_LEN};
+use crate::glossary::Glossary;
 use crate::index::Fields;
+use crate::lang::{script_of, Script};
 
-/// Weight of a match in the section path against one in the body.
-const SECTION_BOOST: f32 = 1.5;
-/// Weight of the words of a multi-word query standing within a few words of each other.
-const PROXIMITY_BOOST: f32 = 1.5;
-/// Words allowed between query words for the proximity boost.
-const PROXIMITY_SLOP: u32 = 3;
-/// Weight of a word found in the exact form typed.
+/// Weight of a match in the section path against one in the passage text: the section is
+/// context shared by every passage under it, so it counts, but less than the text.
+const SECTION_BOOST: f32 = 0.5;
+/// Weight of a word found in the exact form typed, on top of its word-form match.
 const EXACT_BOOST: f32 = 0.3;
-/// Most index terms a prefix expands to (the most frequent are kept).
+/// Weights of the guesses, against 1.0 for a form of the word typed.
+const DERIVED_BOOST: f32 = 0.7;
+const GLOSSARY_BOOST: f32 = 0.8;
+/// Words allowed inside a multi-word glossary synonym (`договор … в Рапалло`).
+const GLOSSARY_SLOP: u32 = 2;
+const TRANSLIT_BOOST: f32 = 0.6;
+const TYPO_BOOST: f32 = 0.4;
+/// A word found in fewer passages than this is taken as a typo in the query: any similar
+/// word of the index may be meant. A more frequent word is also matched in the rare
+/// misspellings of it that OCR leaves in sources (`Treatv`), found in at most
+/// `OCR_MAX_DOC_FREQ` passages.
+const TYPO_MIN_DOC_FREQ: u32 = 2;
+const OCR_MAX_DOC_FREQ: u32 = 2;
+/// An OCR misspelling is at least this many times rarer than the word.
+const OCR_RARITY: u32 = 3;
+/// Share of the score each further alternative of one word adds to the best one.
+const ALTERNATIVES_TIE_BREAKER: f32 = 0.1;
+/// Most terms a prefix, a typo or a name key expands to (the most frequent are kept).
 const MAX_PREFIX_TERMS: usize = 64;
+const MAX_GUESSES: usize = 8;
+/// Stem endings that make an adjective or a noun of a name: `Рапалл|ьск|ий`, `Russia|n`.
+/// (`концесс|ион|н`: концессия → концессионный, концессионер.)
+const DERIVATIONAL_SUFFIXES: &[&str] = &[
+    "ск",
+    "ьск",
+    "овск",
+    "евск",
+    "инск",
+    "ийск",
+    "цк",
+    "ецк",
+    "ан",
+    "ян",
+    "ец",
+    "ион",
+    "ионн",
+    "ионер",
+    "n",
+    "an",
+    "ian",
+    "ese",
+    "ish",
+    "ic",
+];
 
 /// Words too common to require: they still score, and still count inside phrases.
 const STOP_WORDS: &[&str] = &[
@@ -35,7 +81,61 @@ const STOP_WORDS: &[&str] = &[
     "по", "с", "со", "у", "за", "из", "для", "что", "как", "а", "но", "же", "не",
 ];
 
-/// One phrase to highlight: terms in order, each with the mode it was analysed in.
+/// How a passage's word matched the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// The form typed.
+    Exact,
+    /// Another inflected form of a word typed.
+    WordForm,
+    /// A word starting with a prefix typed (`word*`).
+    Prefix,
+    /// A word derived from one typed (`Рапалло` → `Рапалльский`).
+    Derived,
+    /// A synonym from the glossary, in either language.
+    Glossary,
+    /// The same name in the other script (`Kazan` → `Казань`).
+    Transliteration,
+    /// A similar word (a typo in the query or in the source).
+    Typo,
+    /// Only the passage's section heading has the words.
+    Section,
+}
+
+impl Via {
+    /// True for the ways a word typed matches itself, not a guess at what was meant.
+    pub fn is_typed(self) -> bool {
+        matches!(self, Via::Exact | Via::WordForm | Via::Prefix)
+    }
+
+    /// The words used in human output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Via::Exact => "exact form",
+            Via::WordForm => "word form",
+            Via::Prefix => "prefix",
+            Via::Derived => "derived form",
+            Via::Glossary => "glossary",
+            Via::Transliteration => "transliteration",
+            Via::Typo => "typo",
+            Via::Section => "section",
+        }
+    }
+}
+
+/// What kind of term a mark is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MarkKind {
+    /// A stem (`Mode::Stem`).
+    Stem,
+    /// A folded form (`Mode::Fold`).
+    Fold,
+    /// A name key of a word in the other script.
+    Key,
+}
+
+/// One phrase to highlight: terms in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhraseMark {
     /// The phrase's terms.
@@ -44,55 +144,152 @@ pub struct PhraseMark {
     pub mode: Mode,
     /// Words allowed between.
     pub slop: u32,
+    /// How it matches.
+    pub via: Via,
+    /// The query clause it belongs to.
+    pub group: usize,
 }
 
-/// What a hit's text should show as matched.
+/// What a hit's text should show as matched, and why.
 #[derive(Debug, Clone, Default)]
 pub struct Marks {
-    /// Stems of query words (any form of the word is marked).
-    pub stems: HashSet<String>,
-    /// Folded exact forms (`=word`, prefix expansions).
-    pub exact: HashSet<String>,
-    /// Phrases: only where the whole phrase occurs.
+    /// Single terms: (kind, term) → (how, query clause), the most direct `Via` kept.
+    pub terms: HashMap<(MarkKind, String), (Via, usize)>,
+    /// Phrases: marked only where the whole phrase occurs.
     pub phrases: Vec<PhraseMark>,
+}
+
+impl Marks {
+    fn add(&mut self, kind: MarkKind, term: &str, via: Via, group: usize) {
+        let entry = self.terms.entry((kind, term.to_string())).or_insert((via, group));
+        if via < entry.0 {
+            *entry = (via, group);
+        }
+    }
 }
 
 /// A query ready to run.
 pub struct Plan {
     /// The tantivy query.
     pub query: Box<dyn Query>,
+    /// With three or more required clauses: passages matching all but one of them.
+    pub relaxed: Option<Box<dyn Query>>,
+    /// Required clauses of the query (for proximity).
+    pub groups: usize,
     /// What to highlight.
     pub marks: Marks,
     /// Things the user should know about how the query was read.
     pub notices: Vec<String>,
+    /// How each part of the query was understood (`--explain`).
+    pub explain: Vec<String>,
 }
 
 /// Builds plans.
 pub struct Planner<'a> {
     fields: Fields,
     searcher: &'a Searcher,
+    glossary: &'a Glossary,
+    expand: bool,
     analyzer: std::sync::Arc<Analyzer>,
     marks: Marks,
     notices: Vec<String>,
+    explain: Vec<String>,
+    group: usize,
+    /// Set while compiling glossary synonyms: their matches are glossary matches.
+    via_override: Option<Via>,
+    required: Vec<Box<dyn Query>>,
+    excluded: Vec<Box<dyn Query>>,
+    /// Content words behind the required clauses (a glossary term counts its words).
+    content_words: usize,
+}
+
+/// Content words a query needs before passages missing one of its parts are shown.
+const MIN_WORDS_TO_RELAX: usize = 3;
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+}
+
+/// A query on a keyword field (no frequencies indexed: it filters, it does not score).
+fn filter_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match clauses.len() {
+        0 => Box::new(EmptyQuery),
+        1 => clauses.into_iter().next().expect("one"),
+        _ => Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Should, q)).collect())),
+    }
+}
+
+/// Alternatives for one thing (a word's forms, a term's synonyms): a passage scores by its
+/// best alternative, plus a little for each other one, so meaning one word several ways does
+/// not count as several words.
+fn best_of(alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match alternatives.len() {
+        0 => Box::new(EmptyQuery),
+        1 => alternatives.into_iter().next().expect("one"),
+        _ => {
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, ALTERNATIVES_TIE_BREAKER))
+        }
+    }
+}
+
+fn is_stop_word(node: &Node) -> bool {
+    matches!(node, Node::Word { text, exact: false, prefix: false, .. } if STOP_WORDS.contains(&text.to_lowercase().as_str()))
 }
 
 impl<'a> Planner<'a> {
     /// A planner for the index behind `searcher`.
-    pub fn new(fields: Fields, searcher: &'a Searcher) -> Planner<'a> {
+    pub fn new(
+        fields: Fields,
+        searcher: &'a Searcher,
+        glossary: &'a Glossary,
+        expand: bool,
+    ) -> Planner<'a> {
         Planner {
             fields,
             searcher,
+            glossary,
+            expand,
             analyzer: Analyzer::shared(),
             marks: Marks::default(),
             notices: Vec::new(),
+            explain: Vec::new(),
+            group: 0,
+            via_override: None,
+            required: Vec::new(),
+            excluded: Vec::new(),
+            content_words: 0,
         }
     }
 
     /// Plans `node` with extra filter clauses (from `--lang`, `--doc`).
     pub fn plan(mut self, node: Option<&Node>, filters: Vec<Box<dyn Query>>) -> Plan {
-        let compiled = node.and_then(|n| self.compile(n, true));
+        let compiled = match node {
+            Some(Node::And(items)) => self.compile_and(items, true, true),
+            Some(n) => {
+                let q = self.compile(n);
+                if let Some(q) = &q {
+                    if !matches!(n, Node::Not(_)) {
+                        self.required.push(q.box_clone());
+                    }
+                }
+                q
+            }
+            None => None,
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            filters.into_iter().map(|f| (Occur::Must, f)).collect();
+            filters.iter().map(|f| (Occur::Must, f.box_clone())).collect();
         match compiled {
             Some(q) => clauses.push((Occur::Must, q)),
             None => {
@@ -107,7 +304,26 @@ impl<'a> Planner<'a> {
         } else {
             Box::new(BooleanQuery::new(clauses))
         };
-        Plan { query, marks: self.marks, notices: self.notices }
+        let groups = self.required.len();
+        let relaxed = (groups >= 2 && self.content_words >= MIN_WORDS_TO_RELAX).then(|| {
+            let some = BooleanQuery::union_with_minimum_required_clauses(
+                std::mem::take(&mut self.required),
+                groups - 1,
+            );
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                filters.into_iter().map(|f| (Occur::Must, f)).collect();
+            clauses.push((Occur::Must, Box::new(some)));
+            clauses.extend(self.excluded.drain(..).map(|q| (Occur::MustNot, q)));
+            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>
+        });
+        Plan {
+            query,
+            relaxed,
+            groups,
+            marks: self.marks,
+            notices: self.notices,
+            explain: self.explain,
+        }
     }
 
     /// A filter on the passage language.
@@ -126,22 +342,16 @@ impl<'a> Planner<'a> {
             self.notices.push(format!("no document is named {name:?}"));
             return Box::new(EmptyQuery);
         }
-        let clauses =
-            keys.iter().map(|k| (Occur::Should, filter_query(self.fields.doc_key, k))).collect();
-        Box::new(BooleanQuery::new(clauses))
+        any_of(keys.iter().map(|k| filter_query(self.fields.doc_key, k)).collect())
     }
 
-    fn compile(&mut self, node: &Node, top: bool) -> Option<Box<dyn Query>> {
+    fn compile(&mut self, node: &Node) -> Option<Box<dyn Query>> {
         match node {
-            Node::And(items) => self.compile_and(items),
+            Node::And(items) => self.compile_and(items, false, true),
             Node::Or(items) => {
-                let clauses: Vec<(Occur, Box<dyn Query>)> = items
-                    .iter()
-                    .filter_map(|n| self.compile_positive(n))
-                    .map(|q| (Occur::Should, q))
-                    .collect();
-                (!clauses.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+                let clauses: Vec<Box<dyn Query>> =
+                    items.iter().filter_map(|n| self.compile(n)).collect();
+                (!clauses.is_empty()).then(|| any_of(clauses))
             }
             Node::Not(inner) => {
                 let q = self.compile_negated(inner)?;
@@ -150,191 +360,404 @@ impl<'a> Planner<'a> {
                     (Occur::MustNot, q),
                 ])))
             }
-            Node::Word { text, exact, prefix, .. } => {
-                let q = self.word(text, *exact, *prefix, true)?;
-                if top && !*exact && !*prefix {
-                    Some(self.with_exact_boost(q, std::slice::from_ref(node)))
-                } else {
-                    Some(q)
-                }
-            }
-            Node::Phrase { text, exact, slop, .. } => self.phrase(text, *exact, *slop, true),
+            Node::Word { text, exact: true, .. } => self.exact_word(text),
+            Node::Word { text, prefix: true, .. } => self.prefix_word(text),
+            Node::Word { text, .. } => self.plain_word(text, self.expand),
+            Node::Phrase { text, exact, slop, .. } => self.phrase(text, *exact, *slop),
             Node::Lang { code, .. } => Some(self.lang_filter(code)),
             Node::Doc { name, .. } => Some(self.doc_filter(name)),
         }
     }
 
-    fn compile_positive(&mut self, node: &Node) -> Option<Box<dyn Query>> {
-        self.compile(node, false)
-    }
-
     /// Compiles the inside of a negation without marking its words for highlighting.
     fn compile_negated(&mut self, node: &Node) -> Option<Box<dyn Query>> {
-        let saved = std::mem::take(&mut self.marks);
-        let q = self.compile(node, false);
-        self.marks = saved;
+        let (marks, explain) = (std::mem::take(&mut self.marks), self.explain.len());
+        let q = self.compile(node);
+        self.marks = marks;
+        self.explain.truncate(explain);
         q
     }
 
-    fn compile_and(&mut self, items: &[Node]) -> Option<Box<dyn Query>> {
-        let is_plain = |n: &Node| matches!(n, Node::Word { exact: false, prefix: false, .. });
-        let is_stop = |n: &Node| match n {
-            Node::Word { text, exact: false, prefix: false, .. } => {
-                STOP_WORDS.contains(&text.to_lowercase().as_str())
-            }
-            _ => false,
-        };
-        let has_content = items.iter().any(|n| !matches!(n, Node::Not(_)) && !is_stop(n));
+    /// All items must match (function words need not). At the top level the required
+    /// clauses are also kept apart, for proximity and for the all-but-one fallback.
+    fn compile_and(
+        &mut self,
+        items: &[Node],
+        top: bool,
+        use_glossary: bool,
+    ) -> Option<Box<dyn Query>> {
+        let has_content = items.iter().any(|n| !matches!(n, Node::Not(_)) && !is_stop_word(n));
+        let stems: Vec<String> = items
+            .iter()
+            .map(|n| match n {
+                Node::Word { text, exact: false, prefix: false, .. } => {
+                    self.analyzer.term(text, Mode::Stem)
+                }
+                _ => String::new(),
+            })
+            .collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut required = 0;
-        for n in items {
-            match n {
-                Node::Not(inner) => {
-                    if let Some(q) = self.compile_negated(inner) {
-                        clauses.push((Occur::MustNot, q));
+        let mut i = 0;
+        while i < items.len() {
+            let node = &items[i];
+            if let Node::Not(inner) = node {
+                if let Some(q) = self.compile_negated(inner) {
+                    if top {
+                        self.excluded.push(q.box_clone());
                     }
+                    clauses.push((Occur::MustNot, q));
                 }
-                _ => {
-                    if let Some(q) = self.compile(n, false) {
-                        let occur =
-                            if has_content && is_stop(n) { Occur::Should } else { Occur::Must };
-                        required += usize::from(occur == Occur::Must);
-                        clauses.push((occur, q));
+                i += 1;
+                continue;
+            }
+            let optional = has_content && is_stop_word(node);
+            if !optional {
+                self.group = if top { self.required.len() } else { self.group };
+            }
+            let found = if use_glossary
+                && self.expand
+                && self.via_override.is_none()
+                && !stems[i].is_empty()
+            {
+                self.glossary.find_at(&stems, i)
+            } else {
+                None
+            };
+            let (q, next) = match found {
+                Some(f) => (self.glossary_group(&items[f.start..f.end], f), f.end),
+                None => (self.compile(node), i + 1),
+            };
+            if let Some(q) = q {
+                if optional {
+                    clauses.push((Occur::Should, q));
+                } else {
+                    if top {
+                        self.required.push(q.box_clone());
+                        self.content_words +=
+                            items[i..next].iter().filter(|n| !is_stop_word(n)).count();
                     }
+                    clauses.push((Occur::Must, q));
                 }
             }
+            i = next;
         }
         if clauses.is_empty() {
             return None;
         }
-        if required == 0 {
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        // Boosts: words close together, and in the form typed.
-        let plain: Vec<&Node> = items.iter().filter(|n| is_plain(n)).collect();
-        let stems: Vec<String> = plain
-            .iter()
-            .filter_map(|n| match n {
-                Node::Word { text, .. } => Some(self.analyzer.tokens(text, Mode::Stem)),
-                _ => None,
-            })
-            .flatten()
-            .map(|t| t.text)
-            .collect();
-        if stems.len() >= 2 {
-            let terms = stems
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (i, Term::from_field_text(self.fields.body, s)))
-                .collect();
-            let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
-            ));
-        }
-        for n in plain {
-            if let Node::Word { text, .. } = n {
-                for t in self.analyzer.tokens(text, Mode::Fold) {
-                    let q = term_query(self.fields.exact, &t.text);
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(q, EXACT_BOOST))));
-                }
-            }
         }
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    fn with_exact_boost(&mut self, q: Box<dyn Query>, words: &[Node]) -> Box<dyn Query> {
-        let mut clauses = vec![(Occur::Must, q)];
-        for n in words {
-            if let Node::Word { text, .. } = n {
-                for t in self.analyzer.tokens(text, Mode::Fold) {
-                    let e = term_query(self.fields.exact, &t.text);
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(e, EXACT_BOOST)) as Box<dyn Query>,
-                    ));
-                }
+    /// Words that are a glossary term: they match as typed, or as any other term of the
+    /// concept (each of its words in any form, in any order).
+    fn glossary_group(
+        &mut self,
+        words: &[Node],
+        found: crate::glossary::Found,
+    ) -> Option<Box<dyn Query>> {
+        let typed = self.compile_and(words, false, false)?;
+        let mut alternatives = vec![typed];
+        let terms = self.glossary.terms(found.concept).to_vec();
+        let mut synonyms = Vec::new();
+        self.via_override = Some(Via::Glossary);
+        for (t, term) in terms.iter().enumerate() {
+            if t == found.term {
+                continue;
+            }
+            // A one-word synonym in any form (and its derived forms and transliterations);
+            // a longer one as a phrase of its words in any forms.
+            let q = if term.stems.len() == 1 {
+                self.plain_word(&term.text, true)
+            } else {
+                self.phrase(&term.text, false, GLOSSARY_SLOP).map(|body| {
+                    // A synonym in a section heading counts too, as a word typed does.
+                    let section = self.phrase_on(self.fields.section, &term.text, GLOSSARY_SLOP);
+                    best_of(vec![body, boosted(section, SECTION_BOOST)])
+                })
+            };
+            if let Some(q) = q {
+                alternatives.push(boosted(q, GLOSSARY_BOOST));
+                synonyms.push(term.text.clone());
             }
         }
-        Box::new(BooleanQuery::new(clauses))
+        self.via_override = None;
+        let typed_text = self.glossary.terms(found.concept)[found.term].text.clone();
+        self.explain.push(format!(
+            "glossary: «{typed_text}» also matches {}",
+            synonyms.iter().map(|s| format!("«{s}»")).collect::<Vec<_>>().join(", ")
+        ));
+        Some(best_of(alternatives))
     }
 
-    fn word(
-        &mut self,
-        text: &str,
-        exact: bool,
-        prefix: bool,
-        mark: bool,
-    ) -> Option<Box<dyn Query>> {
-        if prefix {
-            let folded = self.analyzer.term(text, Mode::Fold);
-            let terms = self.terms_with_prefix(self.fields.exact, &folded, MAX_PREFIX_TERMS);
-            if terms.is_empty() {
-                self.notices.push(format!("no word starts with {text:?}"));
-                return Some(Box::new(EmptyQuery));
-            }
-            if mark {
-                self.marks.exact.extend(terms.iter().cloned());
-            }
-            let clauses =
-                terms.iter().map(|t| (Occur::Should, term_query(self.fields.exact, t))).collect();
-            return Some(Box::new(BooleanQuery::new(clauses)));
-        }
-        let mode = if exact { Mode::Fold } else { Mode::Stem };
-        let toks = self.analyzer.tokens(text, mode);
+    fn via(&self, natural: Via) -> Via {
+        self.via_override.unwrap_or(natural)
+    }
+
+    fn exact_word(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let toks = self.analyzer.tokens(text, Mode::Fold);
         match toks.len() {
             0 => None,
             1 => {
                 let t = &toks[0].text;
-                if mark {
-                    if exact {
-                        self.marks.exact.insert(t.clone())
-                    } else {
-                        self.marks.stems.insert(t.clone())
-                    };
-                }
-                if exact {
-                    Some(term_query(self.fields.exact, t))
-                } else {
-                    let body = term_query(self.fields.body, t);
-                    let section = Box::new(BoostQuery::new(
-                        term_query(self.fields.section, t),
-                        SECTION_BOOST,
-                    ));
-                    Some(Box::new(BooleanQuery::new(vec![
-                        (Occur::Should, body),
-                        (Occur::Should, section),
-                    ])))
-                }
+                self.marks.add(MarkKind::Fold, t, Via::Exact, self.group);
+                self.explain.push(format!("«={text}»: exact form {t} (exact)"));
+                Some(term_query(self.fields.exact, t))
             }
-            // A compound (`германо-советские`, `Molotov-Ribbentrop`): its parts in order.
-            _ => self.phrase(text, exact, 0, mark),
+            _ => self.phrase(text, true, 0),
         }
     }
 
-    fn phrase(&mut self, text: &str, exact: bool, slop: u32, mark: bool) -> Option<Box<dyn Query>> {
+    fn prefix_word(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let folded = self.analyzer.term(text, Mode::Fold);
+        let terms = self.terms_with_prefix(self.fields.exact, &folded, MAX_PREFIX_TERMS);
+        self.explain.push(format!("«{text}*»: prefix, {} words: {}", terms.len(), terms.join(" ")));
+        if terms.is_empty() {
+            self.notices.push(format!("no word starts with «{text}»"));
+            return Some(Box::new(EmptyQuery));
+        }
+        for t in &terms {
+            self.marks.add(MarkKind::Fold, t, self.via(Via::Prefix), self.group);
+        }
+        Some(any_of(terms.iter().map(|t| term_query(self.fields.exact, t)).collect()))
+    }
+
+    /// A word in any of its forms, and, when `expand`, what it may also mean.
+    fn plain_word(&mut self, text: &str, expand: bool) -> Option<Box<dyn Query>> {
+        let toks = self.analyzer.tokens(text, Mode::Stem);
+        if toks.len() > 1 {
+            // A compound (`германо-советские`, `Molotov-Ribbentrop`): its parts in order.
+            return self.phrase(text, false, 0);
+        }
+        let stem = toks.first()?.text.clone();
+        let fold = self.analyzer.term(text, Mode::Fold);
+        let group = self.group;
+        let mut alternatives = vec![
+            term_query(self.fields.body, &stem),
+            boosted(term_query(self.fields.section, &stem), SECTION_BOOST),
+        ];
+        let mut lines = vec![format!("word form {stem} (body, section ×{SECTION_BOOST})")];
+        self.marks.add(MarkKind::Stem, &stem, self.via(Via::WordForm), group);
+        self.marks.add(MarkKind::Fold, &fold, self.via(Via::Exact), group);
+        let bonus = boosted(term_query(self.fields.exact, &fold), EXACT_BOOST);
+        let mut found =
+            self.doc_freq(self.fields.body, &stem) + self.doc_freq(self.fields.section, &stem);
+        if expand {
+            for (t, via) in self.derived_terms(&stem, &fold) {
+                found += self.doc_freq(self.fields.body, &t);
+                let boost = if via == Via::Derived { DERIVED_BOOST } else { 1.0 };
+                lines.push(format!("{} {t} (body ×{boost})", via.label()));
+                self.marks.add(MarkKind::Stem, &t, self.via(via), group);
+                alternatives.push(boosted(term_query(self.fields.body, &t), boost));
+            }
+            let (key_field, keys) = self.name_keys(&fold, &stem);
+            if !keys.is_empty() {
+                lines.push(format!(
+                    "transliteration {} (other script ×{TRANSLIT_BOOST})",
+                    keys.join(" ")
+                ));
+            }
+            for k in &keys {
+                found += self.doc_freq(key_field, k);
+                self.marks.add(MarkKind::Key, k, self.via(Via::Transliteration), group);
+                alternatives.push(boosted(term_query(key_field, k), TRANSLIT_BOOST));
+            }
+            if self.via_override.is_none() {
+                let max_doc_freq = if found < TYPO_MIN_DOC_FREQ {
+                    u32::MAX
+                } else {
+                    OCR_MAX_DOC_FREQ.min(found / OCR_RARITY)
+                };
+                let typos = self.typo_terms(&fold, &stem, max_doc_freq);
+                if !typos.is_empty() {
+                    lines.push(format!("typo {} (exact ×{TYPO_BOOST})", typos.join(" ")));
+                    if found == 0 {
+                        self.notices
+                            .push(format!("no passage has «{text}»; did you mean «{}»?", typos[0]));
+                    }
+                }
+                for t in &typos {
+                    found += self.doc_freq(self.fields.exact, t);
+                    self.marks.add(MarkKind::Fold, t, Via::Typo, group);
+                    alternatives.push(boosted(term_query(self.fields.exact, t), TYPO_BOOST));
+                }
+            }
+            if found == 0 && self.via_override.is_none() {
+                if let Some(q) = self.other_layout(text) {
+                    return Some(q);
+                }
+            }
+        }
+        if found == 0 && self.via_override.is_none() {
+            self.notices.push(format!("«{text}» is not in any passage"));
+        }
+        self.explain
+            .push(format!("«{text}»: {}; exact form {fold} (+{EXACT_BOOST})", lines.join("; ")));
+        let word = best_of(alternatives);
+        Some(Box::new(BooleanQuery::new(vec![(Occur::Must, word), (Occur::Should, bonus)])))
+    }
+
+    /// The word read on the other keyboard layout, if that is a word of the corpus.
+    fn other_layout(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let swapped = layout::swap(text)?;
+        let stem = self.analyzer.term(&swapped, Mode::Stem);
+        if stem.is_empty() || self.doc_freq(self.fields.body, &stem) == 0 {
+            return None;
+        }
+        self.notices.push(format!(
+            "«{text}» looks typed in the wrong keyboard layout: searched for «{swapped}»"
+        ));
+        self.plain_word(&swapped, true)
+    }
+
+    fn phrase(&mut self, text: &str, exact: bool, slop: u32) -> Option<Box<dyn Query>> {
         let mode = if exact { Mode::Fold } else { Mode::Stem };
         let toks = self.analyzer.tokens(text, mode);
         if toks.len() <= 1 {
-            return toks.first().and_then(|t| self.word(&text[t.start..t.end], exact, false, mark));
+            let word = toks.first().map(|t| text[t.start..t.end].to_string())?;
+            return if exact {
+                self.exact_word(&word)
+            } else {
+                self.plain_word(&word, self.expand)
+            };
         }
         let field = if exact { self.fields.exact } else { self.fields.body };
-        if mark {
-            self.marks.phrases.push(PhraseMark {
-                terms: toks.iter().map(|t| t.text.clone()).collect(),
-                mode,
-                slop,
-            });
-        }
+        let terms: Vec<String> = toks.iter().map(|t| t.text.clone()).collect();
+        let via = self.via(if exact { Via::Exact } else { Via::WordForm });
+        self.explain.push(format!(
+            "«{text}»: phrase {}{} ({})",
+            terms.join(" "),
+            if slop > 0 { format!(" within {slop} words") } else { String::new() },
+            if exact { "exact" } else { "body" }
+        ));
+        self.marks.phrases.push(PhraseMark { terms, mode, slop, via, group: self.group });
         let terms =
             toks.iter().map(|t| (t.position, Term::from_field_text(field, &t.text))).collect();
         Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
     }
 
+    /// A phrase of `text`'s stems on `field`, or its one term.
+    fn phrase_on(&self, field: Field, text: &str, slop: u32) -> Box<dyn Query> {
+        let toks = self.analyzer.tokens(text, Mode::Stem);
+        if toks.len() == 1 {
+            return term_query(field, &toks[0].text);
+        }
+        let terms =
+            toks.iter().map(|t| (t.position, Term::from_field_text(field, &t.text))).collect();
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    }
+
+    /// Passages of the index containing `term` in `field`.
+    fn doc_freq(&self, field: Field, term: &str) -> u32 {
+        let term = Term::from_field_text(field, term);
+        self.searcher
+            .segment_readers()
+            .iter()
+            .filter_map(|r| r.inverted_index(field).ok())
+            .filter_map(|ii| ii.doc_freq(&term).ok())
+            .sum()
+    }
+
+    /// Index stems derived from the word, or that it derives from: `рапалл` ↔
+    /// `рапалльск`, `версал` ↔ `версальск`. Names are also extended from the word as typed,
+    /// since Snowball cuts foreign names short (`Потсдам` → `потсд`, but `Потсдаме` →
+    /// `потсдам`): a stem that is the typed word itself is another form of it.
+    fn derived_terms(&self, stem: &str, fold: &str) -> Vec<(String, Via)> {
+        if stem.chars().count() < 4 || stem.chars().any(|c| c.is_ascii_digit()) {
+            return Vec::new();
+        }
+        let mut out: Vec<(String, Via)> = Vec::new();
+        for base in [stem, fold] {
+            for t in self.terms_with_prefix(self.fields.body, base, 1000) {
+                let rest = &t[base.len()..];
+                if t == stem {
+                    continue;
+                } else if rest.is_empty() {
+                    out.push((t, Via::WordForm));
+                } else if DERIVATIONAL_SUFFIXES.contains(&rest) {
+                    out.push((t, Via::Derived));
+                }
+            }
+        }
+        for suffix in DERIVATIONAL_SUFFIXES {
+            if let Some(base) = stem.strip_suffix(suffix) {
+                if base.chars().count() >= 4 && self.doc_freq(self.fields.body, base) > 0 {
+                    out.push((base.to_string(), Via::Derived));
+                }
+            }
+        }
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        out.truncate(MAX_GUESSES);
+        out
+    }
+
+    /// Name keys in the other script's key field that meet this word's key.
+    fn name_keys(&self, fold: &str, stem: &str) -> (Field, Vec<String>) {
+        let script = fold.chars().find_map(script_of);
+        let (field, key) = match script {
+            Some(Script::Latin) => {
+                (self.fields.key_cyr, self.analyzer.term(fold, Mode::KeyOfLatin))
+            }
+            Some(Script::Cyrillic) => (self.fields.key_lat, crate::analysis::key_of_cyrillic(stem)),
+            _ => return (self.fields.key_cyr, Vec::new()),
+        };
+        if key.chars().count() < MIN_KEY_LEN {
+            return (field, Vec::new());
+        }
+        let short: String =
+            key.chars().take(key.chars().count().saturating_sub(2).max(MIN_KEY_LEN)).collect();
+        let keys = self
+            .terms_with_prefix(field, &short, 1000)
+            .into_iter()
+            .filter(|k| keys_meet(k, &key))
+            .take(MAX_GUESSES)
+            .collect();
+        (field, keys)
+    }
+
+    /// Index words within a small edit distance of `fold`: 1 for 5–8 letters, 2 for longer,
+    /// none for shorter words or numbers; found in at most `max_doc_freq` passages and not
+    /// a form of the same word. The most frequent first.
+    fn typo_terms(&self, fold: &str, stem: &str, max_doc_freq: u32) -> Vec<String> {
+        if max_doc_freq == 0 {
+            return Vec::new();
+        }
+        let len = fold.chars().count();
+        if len < 5 || !fold.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        let distance = if len <= 8 { 1 } else { 2 };
+        let term = Term::from_field_text(self.fields.exact, fold);
+        let mut found: HashMap<String, u32> = HashMap::new();
+        for reader in self.searcher.segment_readers() {
+            let Ok(inverted) = reader.inverted_index(self.fields.exact) else { continue };
+            let Ok(automaton) = FuzzyTermQuery::new(term.clone(), distance, true).automaton()
+            else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else { continue };
+            while stream.advance() {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    if t != fold {
+                        *found.entry(t.to_string()).or_default() += stream.value().doc_freq;
+                    }
+                }
+            }
+        }
+        // Another form of the same word is no typo: the word form already matches it.
+        let mut terms: Vec<(String, u32)> = found
+            .into_iter()
+            .filter(|(t, df)| *df <= max_doc_freq && self.analyzer.term(t, Mode::Stem) != stem)
+            .collect();
+        terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        terms.into_iter().take(MAX_GUESSES).map(|(t, _)| t).collect()
+    }
+
     /// Index terms of `field` starting with `prefix`, the most frequent first, at most `max`.
     fn terms_with_prefix(&self, field: Field, prefix: &str, max: usize) -> Vec<String> {
-        let mut found: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+        let mut found: HashMap<String, u64> = HashMap::new();
         for reader in self.searcher.segment_readers() {
             let Ok(inverted) = reader.inverted_index(field) else { continue };
             let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream()
@@ -353,13 +776,4 @@ impl<'a> Planner<'a> {
         terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         terms.into_iter().take(max).map(|(t, _)| t).collect()
     }
-}
-
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
-}
-
-/// A query on a keyword field (no frequencies indexed: it filters, it does not score).
-fn filter_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
 }

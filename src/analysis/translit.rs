@@ -1,0 +1,154 @@
+//! Name keys: one spelling for a name in either script, so `Штреземан` meets `Stresemann`,
+//! `Юнкерс` meets `Junkers` and `Казань` meets `Kazan`. A Cyrillic token is romanised
+//! (BGN/PCGN, from its stem, so inflection does not matter); a Latin token is taken as it
+//! is written. Both then go through the same folding of the spellings the two scripts
+//! disagree on: German `h` and Russian `г`, `z`/`s`, `j`/`y`, `w`/`v`, `c`/`k`, `th`/`t`,
+//! double letters. Keys are only compared with keys, never shown.
+
+/// BGN/PCGN romanisation of one folded Cyrillic letter.
+fn romanise(c: char) -> &'static str {
+    match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' | 'э' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'й' | 'ы' => "i",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ю' => "yu",
+        'я' => "ya",
+        _ => "",
+    }
+}
+
+/// The key of a folded, stemmed Cyrillic token.
+pub fn key_of_cyrillic(stem: &str) -> String {
+    let latin: String = stem.chars().map(romanise).collect();
+    normalise(&latin)
+}
+
+/// The key of a folded Latin token (unstemmed: English stems cut names short).
+pub fn key_of_latin(folded: &str) -> String {
+    let word = folded.strip_suffix("'s").unwrap_or(folded);
+    let word: String = word.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    normalise(&word)
+}
+
+/// Folds the spellings on which romanised Russian and Western names differ.
+fn normalise(latin: &str) -> String {
+    let mut s = latin.to_string();
+    for (from, to) in [
+        ("shch", "sh"),
+        ("sch", "sh"),
+        ("tsch", "ch"),
+        ("tch", "ch"),
+        ("kh", "h"),
+        ("ck", "k"),
+        ("ph", "f"),
+        ("th", "t"),
+        ("tz", "ts"),
+        ("ks", "x"),
+        ("j", "y"),
+        ("ie", "i"),
+        ("yu", "u"),
+        ("iu", "u"),
+        ("ya", "a"),
+        ("ia", "a"),
+        ("y", "i"),
+        ("w", "v"),
+        ("z", "s"),
+        ("q", "k"),
+    ] {
+        s = s.replace(from, to);
+    }
+    // `c` alone is `k` (Cyrillic `ц` arrives as `ts`, `ч` as `ch`).
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let c = match c {
+            'c' if chars.get(i + 1) != Some(&'h') => 'k',
+            // German and English `h` is Russian `г` (Hitler, Гитлер), except in digraphs.
+            'h' if i == 0 || !matches!(chars[i - 1], 'c' | 's' | 'z') => 'g',
+            _ => c,
+        };
+        if out.ends_with(c) {
+            continue; // double letters: Stresemann, Риббентроп
+        }
+        out.push(c);
+    }
+    // German `st` at the start is Russian `шт` (Stresemann, Штреземан).
+    if let Some(rest) = out.strip_prefix("sht") {
+        out = format!("st{rest}");
+    }
+    out
+}
+
+/// Two keys name the same thing: equal, or one a stem of the other (a Russian stem cuts
+/// `Рапалло` to `рапалл`; an English name keeps its `-y`).
+pub fn keys_meet(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short == long || (short.len() >= 4 && long.starts_with(short) && long.len() - short.len() <= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Analyzer, Mode};
+
+    fn cyr(word: &str) -> String {
+        key_of_cyrillic(&Analyzer::shared().term(word, Mode::Stem))
+    }
+
+    fn lat(word: &str) -> String {
+        key_of_latin(&Analyzer::shared().term(word, Mode::Fold))
+    }
+
+    #[test]
+    fn names_meet_across_scripts_whatever_their_case() {
+        for (ru, en) in [
+            ("Штреземан", "Stresemann"),
+            ("Юнкерс", "Junkers"),
+            ("Юнкерса", "Junkers"),
+            ("Казань", "Kazan"),
+            ("Казани", "Kazan"),
+            ("Липецк", "Lipetsk"),
+            ("Липецке", "Lipetsk"),
+            ("Чичерин", "Chicherin"),
+            ("Ратенау", "Rathenau"),
+            ("Риббентроп", "Ribbentrop"),
+            ("Гитлер", "Hitler"),
+            ("Молотова", "Molotov"),
+            ("Гамбург", "Hamburg"),
+            ("Саратов", "Saratov"),
+            ("Тухачевский", "Tukhachevsky"),
+            ("Рапалло", "Rapallo"),
+        ] {
+            assert!(keys_meet(&cyr(ru), &lat(en)), "{ru} {} / {en} {}", cyr(ru), lat(en));
+        }
+    }
+
+    #[test]
+    fn different_names_stay_apart() {
+        assert!(!keys_meet(&lat("Moscow"), &lat("Munich")));
+        assert!(!keys_meet(&cyr("Берлин"), &lat("Bern")));
+        assert!(!keys_meet(&cyr("Рим"), &lat("Riga")));
+    }
+}

@@ -1,0 +1,125 @@
+//! The bilingual glossary: a plain file users edit (`corpus/glossary.tsv`), one concept per
+//! line, its terms separated by tabs, in any language: `League of Nations<TAB>Лига Наций`.
+//! At query time a run of query words that is one of a concept's terms (compared by stems,
+//! so `Лиге Наций` is `Лига Наций`) also matches the concept's other terms.
+
+use std::path::Path;
+
+use crate::analysis::{Analyzer, Mode};
+
+/// File name of the glossary inside the corpus folder.
+pub const FILE_NAME: &str = "glossary.tsv";
+
+/// One term of a concept: its text and the stems of its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The term as written in the file.
+    pub text: String,
+    /// Its stems, in order.
+    pub stems: Vec<String>,
+}
+
+/// The concepts of a glossary.
+#[derive(Debug, Clone, Default)]
+pub struct Glossary {
+    concepts: Vec<Vec<Term>>,
+}
+
+/// A glossary term found in a query: words `start..end` are term `term` of `concept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// First query word.
+    pub start: usize,
+    /// One past the last query word.
+    pub end: usize,
+    /// The concept.
+    pub concept: usize,
+    /// Which of its terms the words are.
+    pub term: usize,
+}
+
+impl Glossary {
+    /// Parses glossary text. Lines with fewer than two terms are reported, not fatal.
+    pub fn parse(text: &str) -> (Glossary, Vec<String>) {
+        let analyzer = Analyzer::shared();
+        let mut concepts = Vec::new();
+        let mut problems = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let terms: Vec<Term> = line
+                .split('\t')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| Term {
+                    text: t.to_string(),
+                    stems: analyzer.tokens(t, Mode::Stem).into_iter().map(|tok| tok.text).collect(),
+                })
+                .filter(|t| !t.stems.is_empty())
+                .collect();
+            if terms.len() < 2 {
+                problems.push(format!(
+                    "{FILE_NAME} line {}: needs two or more tab-separated terms",
+                    n + 1
+                ));
+                continue;
+            }
+            concepts.push(terms);
+        }
+        (Glossary { concepts }, problems)
+    }
+
+    /// Loads `glossary.tsv` from the corpus folder; no file is an empty glossary.
+    pub fn load(corpus: &Path) -> (Glossary, Vec<String>) {
+        match std::fs::read(corpus.join(FILE_NAME)) {
+            Ok(bytes) => Glossary::parse(&String::from_utf8_lossy(&bytes)),
+            Err(_) => (Glossary::default(), Vec::new()),
+        }
+    }
+
+    /// The terms of a concept.
+    pub fn terms(&self, concept: usize) -> &[Term] {
+        &self.concepts[concept]
+    }
+
+    /// The longest glossary term starting at query word `start`, if any.
+    pub fn find_at(&self, stems: &[String], start: usize) -> Option<Found> {
+        let mut best: Option<Found> = None;
+        for (concept, terms) in self.concepts.iter().enumerate() {
+            for (term, t) in terms.iter().enumerate() {
+                let end = start + t.stems.len();
+                if end <= stems.len()
+                    && stems[start..end] == t.stems[..]
+                    && best.is_none_or(|b| end > b.end)
+                {
+                    best = Some(Found { start, end, concept, term });
+                }
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(q: &str) -> Vec<String> {
+        Analyzer::shared().tokens(q, Mode::Stem).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn finds_terms_in_any_inflection() {
+        let (g, problems) = Glossary::parse("# comment\nLeague of Nations\tЛига Наций\nLeague\n\nTreaty of Berlin\tБерлинский договор\n");
+        assert_eq!(problems, ["glossary.tsv line 3: needs two or more tab-separated terms"]);
+        let q = stems("Лиге Наций 1926");
+        let found = g.find_at(&q, 0).unwrap();
+        assert_eq!((found.start, found.end, found.term), (0, 2, 1));
+        assert_eq!(g.terms(found.concept)[0].text, "League of Nations");
+        assert!(g.find_at(&q, 1).is_none());
+        let q = stems("the treaties of Berlin");
+        assert_eq!(g.find_at(&q, 1).map(|f| f.end), Some(4));
+    }
+}

@@ -1,0 +1,138 @@
+//! End-to-end tests of what quelle understands beyond the words typed: typos (in the query
+//! and in OCR'd sources), the wrong keyboard layout, derived forms, names across scripts,
+//! glossary synonyms, pre-1918 spelling and look-alike letters. The words are deliberately
+//! not those of the bundled corpus.
+
+mod common;
+
+use common::{texts, Sandbox};
+use serde_json::Value;
+
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new();
+    s.write(
+        "de.txt",
+        "Konrad Adenauer visited Moscow in 1955 to negotiate the release of prisoners of war.\n\
+         The government of the Federal Republic sent a delegation.\n\
+         The government in Bonn debated the visit for weeks.\n\
+         The government press office reported the result.\n\
+         The govemment archive keeps the minutes of the visit.\n\
+         Nikita Khrushchev received the delegation in the Kremlin.\n",
+    );
+    s.write(
+        "ru.txt",
+        "Визит Аденауэра в Москву состоялся в сентябре 1955 года.\n\
+         Потсдамская конференция определила судьбу Германии.\n\
+         Переговоры в Потсдаме шли две недели.\n\
+         Организация Варшавского договора была создана в 1955 году.\n\
+         Хрущёв принял делегацию в Кремле.\n\
+         Въ Россіи наступилъ миръ.\n\
+         Это был cоветский ответ.\n",
+    );
+    s.write("glossary.tsv", "# test glossary\nWarsaw Pact\tОрганизация Варшавского договора\n");
+    s
+}
+
+fn matched(hit: &Value) -> Vec<String> {
+    hit["matched"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_typo_in_the_query_finds_the_word_and_says_did_you_mean() {
+    let s = sandbox();
+    let v = s.search_json("Adenaur", &[]);
+    assert_eq!(v["hits"][0]["text"].as_str().unwrap().split(' ').next(), Some("Konrad"));
+    assert!(matched(&v["hits"][0]).contains(&"typo".to_string()));
+    assert!(v["notice"].as_str().unwrap().contains("did you mean «adenauer»"), "{}", v["notice"]);
+    // Without expansion, nothing is guessed.
+    assert_eq!(texts(&s.search_json("Adenaur", &["--no-expand"])).len(), 0);
+}
+
+#[test]
+fn ocr_misspellings_in_sources_are_found_after_exact_matches() {
+    let s = sandbox();
+    let v = s.search_json("government", &["--lang", "en"]);
+    let t = texts(&v);
+    assert_eq!(t.len(), 4);
+    assert!(t[3].contains("govemment"), "{t:?}");
+    assert_eq!(matched(&v["hits"][3]), ["typo"]);
+}
+
+#[test]
+fn words_with_no_close_match_return_nothing() {
+    let s = sandbox();
+    assert_eq!(texts(&s.search_json("Xylophone", &[])).len(), 0);
+    // Short words are never guessed at.
+    assert_eq!(texts(&s.search_json("Bonm", &[])).len(), 0);
+}
+
+#[test]
+fn the_wrong_keyboard_layout_is_read_as_meant() {
+    let s = sandbox();
+    // `Аденауэр` typed with the English layout active.
+    let v = s.search_json("Fltyfe'h", &[]);
+    assert!(v["notice"].as_str().unwrap().contains("wrong keyboard layout"), "{}", v["notice"]);
+    assert!(texts(&v).iter().any(|t| t.starts_with("Визит Аденауэра")));
+}
+
+#[test]
+fn derived_forms_meet_their_names() {
+    let s = sandbox();
+    let t = texts(&s.search_json("Потсдам", &[]));
+    assert_eq!(t.len(), 2, "{t:?}");
+    let t = texts(&s.search_json("Потсдамская", &[]));
+    assert!(t.iter().any(|x| x.starts_with("Переговоры в Потсдаме")), "{t:?}");
+}
+
+#[test]
+fn names_are_found_across_scripts() {
+    let s = sandbox();
+    let v = s.search_json("Khrushchev", &[]);
+    let t = texts(&v);
+    assert_eq!(t.len(), 2, "{t:?}");
+    let ru = v["hits"].as_array().unwrap().iter().find(|h| h["lang"] == "ru").unwrap();
+    assert_eq!(matched(ru), ["transliteration"]);
+    assert_eq!(v["hits"][0]["lang"], "en", "same-language hits first");
+    let t = texts(&s.search_json("Аденауэр", &[]));
+    assert_eq!(t.len(), 2, "{t:?}");
+}
+
+#[test]
+fn the_glossary_connects_terms_across_languages() {
+    let s = sandbox();
+    let v = s.search_json("Warsaw Pact", &[]);
+    assert_eq!(texts(&v), ["Организация Варшавского договора была создана в 1955 году."]);
+    assert_eq!(matched(&v["hits"][0]), ["glossary"]);
+    assert_eq!(texts(&s.search_json("Warsaw Pact", &["--no-expand"])).len(), 0);
+}
+
+#[test]
+fn old_spelling_and_look_alike_letters_match_modern_words() {
+    let s = sandbox();
+    assert_eq!(texts(&s.search_json("России мир", &[])), ["Въ Россіи наступилъ миръ."]);
+    assert_eq!(texts(&s.search_json("советский", &[])), ["Это был cоветский ответ."]);
+}
+
+#[test]
+fn exact_forms_are_only_the_form_typed() {
+    let s = sandbox();
+    assert_eq!(texts(&s.search_json("=Потсдаме", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("=Потсдам", &[])).len(), 0);
+}
+
+#[test]
+fn explain_shows_how_the_query_was_read() {
+    let s = sandbox();
+    let out = s.run(&["search", "--explain", "Khrushchev Adenaur"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("«Khrushchev»: word form khrushchev"), "{stdout}");
+    assert!(stdout.contains("transliteration"), "{stdout}");
+    assert!(stdout.contains("«Adenaur»") && stdout.contains("typo adenauer"), "{stdout}");
+}
+
+#[test]
+fn a_phrase_is_highlighted_where_it_stands_whole() {
+    let s = sandbox();
+    let v = s.search_json("\"government press office\"", &[]);
+    assert_eq!(v["hits"][0]["snippet"], "The **government press office** reported the result.");
+}
