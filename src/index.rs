@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
@@ -28,7 +28,7 @@ use crate::lang::LanguageDetector;
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -104,7 +104,7 @@ fn build_schema() -> (Schema, Fields) {
         exact: b.add_text_field("exact", text(FOLD_TOKENIZER)),
         key_cyr: b.add_text_field("key_cyr", keys(KEY_CYRILLIC_TOKENIZER)),
         key_lat: b.add_text_field("key_lat", keys(KEY_LATIN_TOKENIZER)),
-        ordinal: b.add_u64_field("ordinal", STORED | FAST),
+        ordinal: b.add_u64_field("ordinal", INDEXED | STORED | FAST),
         line_start: b.add_u64_field("line_start", STORED),
         line_end: b.add_u64_field("line_end", STORED),
         byte_start: b.add_u64_field("byte_start", STORED),

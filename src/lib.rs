@@ -6,9 +6,11 @@
 //! true locators) → [`lang`] (language per passage) → [`analysis`] (fold, split, stem by
 //! script, name keys) → [`index`] (tantivy, incremental) → [`search`] (parse, plan with
 //! [`glossary`] and expansions, rank, highlight)
-//! → [`cite`] (references) → `cli` (printing).
+//! → [`cite`] (references, with the [`catalog`]) and [`quote`] (quote checking) → `cli`
+//! (printing).
 
 pub mod analysis;
+pub mod catalog;
 pub mod cite;
 pub mod clean;
 pub mod cli;
@@ -18,6 +20,7 @@ pub mod index;
 pub mod ingest;
 pub mod lang;
 pub mod normalize;
+pub mod quote;
 pub mod search;
 pub mod segment;
 

@@ -36,6 +36,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a passage as a quotation with its reference.
+    Cite {
+        /// The passage id (as printed by `search`).
+        id: String,
+        /// Reference style.
+        #[arg(long, value_enum, default_value_t = CiteStyle::Plain)]
+        style: CiteStyle,
+        /// Print JSON: the quote, the formatted citation, references and a CSL-JSON item.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a quotation: where it comes from, whether it is exact, how it differs.
+    #[command(name = "quote-check")]
+    QuoteCheck {
+        /// The quotation (read from standard input when absent or `-`).
+        text: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print one passage by its id, with neighbouring passages for context.
     Show {
         /// The passage id (as printed by `search`, e.g. `000_08c1ccd56c23b731:154`).
@@ -77,9 +97,44 @@ pub struct SearchArgs {
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Print each hit as a quotation with its reference in this style.
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub cite: Option<CiteStyle>,
     /// The query (see README for the syntax); put it after `--` if it starts with `-`.
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
+}
+
+/// Reference styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiteStyle {
+    /// Quote, then title, section, lines and file.
+    Plain,
+    /// A Markdown block quote.
+    Markdown,
+    /// GOST R 7.0.5-2008 (Russian).
+    Gost,
+    /// Chicago notes and bibliography (a note).
+    Chicago,
+    /// A BibTeX entry.
+    Bibtex,
+    /// A CSL-JSON item.
+    #[value(name = "csl-json")]
+    CslJson,
+}
+
+impl From<CiteStyle> for crate::cite::Style {
+    fn from(s: CiteStyle) -> Self {
+        use crate::cite::Style;
+        match s {
+            CiteStyle::Plain => Style::Plain,
+            CiteStyle::Markdown => Style::Markdown,
+            CiteStyle::Gost => Style::Gost,
+            CiteStyle::Chicago => Style::Chicago,
+            CiteStyle::Bibtex => Style::Bibtex,
+            CiteStyle::CslJson => Style::CslJson,
+        }
+    }
 }
 
 /// When to use colour.

@@ -72,14 +72,62 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if hits.is_empty() {
                 anyhow::bail!("no document is named {doc:?}");
             }
-            print_passages(&hits, json, None)
+            print_passages(&hits, json, None, &load_catalog(&config))
         }
         Command::Show { id, context, json } => {
             let qindex = open_for_search(&config, true)?;
             let hits = search::passage_with_context(&qindex, &id, context)?;
-            print_passages(&hits, json, Some(&id))
+            print_passages(&hits, json, Some(&id), &load_catalog(&config))
+        }
+        Command::Cite { id, style, json } => {
+            let qindex = open_for_search(&config, true)?;
+            let hits = search::passage_with_context(&qindex, &id, 0)?;
+            let hit = hits.first().ok_or_else(|| Error::NoSuchPassage(id.clone()))?;
+            let catalog = load_catalog(&config);
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            if json {
+                output::cite_json(&mut out, hit, style.into(), &catalog)?;
+            } else {
+                let meta = output::meta_of(&catalog, hit);
+                writeln!(out, "{}", output::citation(hit, &meta).format(style.into()))?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::QuoteCheck { text, json } => {
+            let text = match text.filter(|t| t != "-") {
+                Some(t) => t,
+                None => {
+                    let mut s = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                        .context("reading the quote from standard input")?;
+                    s
+                }
+            };
+            let qindex = open_for_search(&config, true)?;
+            let result = crate::quote::check(&qindex, &text)?;
+            let catalog = load_catalog(&config);
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            if json {
+                output::quote_json(&mut out, &result, &catalog)?;
+            } else {
+                output::quote_check(&mut out, &result, &catalog)?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The corpus's catalogue; a broken one is reported and ignored.
+fn load_catalog(config: &Config) -> crate::catalog::Catalog {
+    let (catalog, problem) = crate::catalog::Catalog::load(&config.corpus);
+    if let Some(p) = problem {
+        eprintln!("warning: {p}");
+    }
+    catalog
 }
 
 fn run_index(config: &Config) -> anyhow::Result<ExitCode> {
@@ -128,12 +176,13 @@ fn print_passages(
     hits: &[crate::Hit],
     json: bool,
     focus: Option<&str>,
+    catalog: &crate::catalog::Catalog,
 ) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for hit in hits {
         if json {
-            output::passage_json(&mut out, hit)?;
+            output::passage_json(&mut out, hit, catalog)?;
         } else {
             output::passage(&mut out, hit, focus == Some(hit.id.as_str()))?;
         }
@@ -167,10 +216,13 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
         eprintln!("warning: {p}");
     }
     let results = search::search(&qindex, &req, &glossary)?;
+    let catalog = load_catalog(config);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if s.json {
-        output::json(&mut out, &results, s.explain)?;
+        output::json(&mut out, &results, s.explain, &catalog)?;
+    } else if let Some(style) = s.cite {
+        output::cited(&mut out, &results, style.into(), &catalog)?;
     } else {
         if s.explain {
             output::explain(&mut out, &results)?;
@@ -182,7 +234,7 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        output::human(&mut out, &results, color)?;
+        output::human(&mut out, &results, color, &catalog)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -1,26 +1,47 @@
-//! Printing: search results as text or JSON, the index summary, the progress bar.
+//! Printing: search results as text, JSON or citations; passages; the index summary; the
+//! progress bar. References take what the catalogue knows of each document.
 
 use std::io::{self, IsTerminal, Write};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
-use crate::cite::Citation;
+use crate::catalog::{Catalog, DocMeta};
+use crate::cite::{Citation, Style};
 use crate::index::{Progress, QIndex, RefreshReport};
+use crate::quote::{Difference, QuoteCheck, Verdict};
 use crate::search::{render, Hit, Results, Via};
 
-fn citation(hit: &Hit) -> Citation<'_> {
+/// What the catalogue knows of a hit's document (its title falling back to the file's).
+pub fn meta_of(catalog: &Catalog, hit: &Hit) -> DocMeta {
+    catalog.meta(&hit.doc, &hit.title)
+}
+
+/// The citation of a hit.
+pub fn citation<'a>(hit: &'a Hit, meta: &'a DocMeta) -> Citation<'a> {
     Citation {
-        title: &hit.title,
+        meta,
         section: &hit.section,
         doc: &hit.doc,
         line_start: hit.line_start,
         line_end: hit.line_end,
+        id: &hit.id,
+        lang: &hit.lang,
+        text: &hit.text,
     }
 }
 
+fn labels(vias: &[Via]) -> Vec<&'static str> {
+    vias.iter().map(|v| v.label()).collect()
+}
+
 /// Prints results for a person.
-pub fn human(out: &mut impl Write, results: &Results, color: bool) -> io::Result<()> {
+pub fn human(
+    out: &mut impl Write,
+    results: &Results,
+    color: bool,
+    catalog: &Catalog,
+) -> io::Result<()> {
     if let Some(notice) = &results.notice {
         writeln!(out, "note: {notice}")?;
     }
@@ -31,10 +52,11 @@ pub fn human(out: &mut impl Write, results: &Results, color: bool) -> io::Result
     let (open, close, dim, reset) =
         if color { ("\x1b[1;31m", "\x1b[0m", "\x1b[2m", "\x1b[0m") } else { ("", "", "", "") };
     for hit in &results.hits {
+        let meta = meta_of(catalog, hit);
         let kind = if hit.kind == "body" { String::new() } else { format!("[{}] ", hit.kind) };
         let partial = if hit.partial { "[partial] " } else { "" };
         writeln!(out, "{:>2}. {partial}{kind}{}", hit.rank, render(&hit.snippet, open, close))?;
-        writeln!(out, "    {dim}— {} · {}{reset}", citation(hit).plain(), hit.id)?;
+        writeln!(out, "    {dim}— {} · {}{reset}", citation(hit, &meta).plain(), hit.id)?;
         if !hit.matched.is_empty() {
             writeln!(out, "    {dim}matched: {}{reset}", labels(&hit.matched).join(", "))?;
         }
@@ -45,8 +67,24 @@ pub fn human(out: &mut impl Write, results: &Results, color: bool) -> io::Result
     Ok(())
 }
 
-fn labels(vias: &[Via]) -> Vec<&'static str> {
-    vias.iter().map(|v| v.label()).collect()
+/// Prints each hit as a quotation with its reference in `style`.
+pub fn cited(
+    out: &mut impl Write,
+    results: &Results,
+    style: Style,
+    catalog: &Catalog,
+) -> io::Result<()> {
+    if let Some(notice) = &results.notice {
+        writeln!(out, "note: {notice}")?;
+    }
+    if results.hits.is_empty() {
+        writeln!(out, "No passage matches {:?}.", results.query)?;
+    }
+    for hit in &results.hits {
+        let meta = meta_of(catalog, hit);
+        writeln!(out, "{}\n", citation(hit, &meta).format(style))?;
+    }
+    Ok(())
 }
 
 /// Prints how the query was understood.
@@ -61,35 +99,37 @@ pub fn explain(out: &mut impl Write, results: &Results) -> io::Result<()> {
 /// Prints one passage as indexed, with everything the index knows of it.
 pub fn passage(out: &mut impl Write, hit: &Hit, focus: bool) -> io::Result<()> {
     let marker = if focus { "▶ " } else { "" };
+    let section =
+        if hit.section.is_empty() { String::new() } else { format!(" · § {}", hit.section) };
+    let lines = if hit.line_start == hit.line_end {
+        format!("line {}", hit.line_start)
+    } else {
+        format!("lines {}–{}", hit.line_start, hit.line_end)
+    };
     writeln!(
         out,
-        "{marker}{} [{}, {}] {} · bytes {}–{}{}",
-        hit.id,
-        hit.kind,
-        hit.lang,
-        citation(hit).lines(),
-        hit.byte_start,
-        hit.byte_end,
-        if hit.section.is_empty() { String::new() } else { format!(" · § {}", hit.section) }
+        "{marker}{} [{}, {}] {lines} · bytes {}–{}{section}",
+        hit.id, hit.kind, hit.lang, hit.byte_start, hit.byte_end
     )?;
     writeln!(out, "    {}", hit.text)?;
     writeln!(out)
 }
 
 /// Prints one passage as a JSON line.
-pub fn passage_json(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &hit_json(hit))?;
+pub fn passage_json(out: &mut impl Write, hit: &Hit, catalog: &Catalog) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &hit_json(hit, catalog))?;
     writeln!(out)
 }
 
-fn hit_json(h: &Hit) -> serde_json::Value {
+fn hit_json(h: &Hit, catalog: &Catalog) -> serde_json::Value {
+    let meta = meta_of(catalog, h);
     json!({
         "rank": h.rank,
         "score": h.score,
         "id": h.id,
         "kind": h.kind,
         "doc": h.doc,
-        "title": h.title,
+        "title": meta.title,
         "lang": h.lang,
         "section": h.section,
         "line_start": h.line_start,
@@ -101,13 +141,18 @@ fn hit_json(h: &Hit) -> serde_json::Value {
         "highlights": h.highlights,
         "matched": labels(&h.matched),
         "partial": h.partial,
-        "citation": citation(h).plain(),
+        "citation": citation(h, &meta).plain(),
     })
 }
 
 /// Prints results as one JSON object (the interface `evaluate.py` reads).
-pub fn json(out: &mut impl Write, results: &Results, explain: bool) -> io::Result<()> {
-    let hits: Vec<serde_json::Value> = results.hits.iter().map(hit_json).collect();
+pub fn json(
+    out: &mut impl Write,
+    results: &Results,
+    explain: bool,
+    catalog: &Catalog,
+) -> io::Result<()> {
+    let hits: Vec<serde_json::Value> = results.hits.iter().map(|h| hit_json(h, catalog)).collect();
     let mut value = json!({
         "query": results.query,
         "total_hits": results.total_hits,
@@ -121,11 +166,90 @@ pub fn json(out: &mut impl Write, results: &Results, explain: bool) -> io::Resul
     writeln!(out)
 }
 
+/// Prints a citation as JSON: the quote, the reference and the CSL-JSON item.
+pub fn cite_json(
+    out: &mut impl Write,
+    hit: &Hit,
+    style: Style,
+    catalog: &Catalog,
+) -> io::Result<()> {
+    let meta = meta_of(catalog, hit);
+    let c = citation(hit, &meta);
+    let value = json!({
+        "id": hit.id,
+        "doc": hit.doc,
+        "lang": hit.lang,
+        "line_start": hit.line_start,
+        "line_end": hit.line_end,
+        "quote": c.quote(),
+        "formatted": c.format(style),
+        "reference": { "plain": c.plain(), "gost": c.gost(), "chicago": c.chicago() },
+        "csl": c.csl_json(),
+    });
+    serde_json::to_writer(&mut *out, &value)?;
+    writeln!(out)
+}
+
+/// Prints a quote check for a person.
+pub fn quote_check(out: &mut impl Write, r: &QuoteCheck, catalog: &Catalog) -> io::Result<()> {
+    let Some(first) = r.sources.first() else {
+        return writeln!(out, "Not found: nothing in the corpus matches this quote.");
+    };
+    let meta = catalog.meta(&first.doc, &first.title);
+    let lines = if r.line_start == r.line_end {
+        format!("line {}", r.line_start)
+    } else {
+        format!("lines {}–{}", r.line_start, r.line_end)
+    };
+    let ids: Vec<&str> = r.sources.iter().map(|s| s.id.as_str()).collect();
+    let title = meta.title.as_deref().unwrap_or(&first.doc);
+    let place = format!("{title}, {lines} ({}) · {}", first.doc, ids.join(" + "));
+    match r.verdict {
+        Verdict::Exact if r.case_or_yo_only => writeln!(out, "Exact, apart from letter case or ё/е: {place}")?,
+        Verdict::Exact => writeln!(out, "Exact: {place}")?,
+        Verdict::Close => {
+            let share = if r.score >= 1.0 { "all its words".to_string() } else { format!("{:.0}% of its words", r.score * 100.0) };
+            let n = r.differences.len();
+            writeln!(out, "Close ({share} found, {n} difference{}): {place}", if n == 1 { "" } else { "s" })?
+        }
+        Verdict::NotFound => {
+            return writeln!(
+                out,
+                "Not found: nothing in the corpus matches this quote (the closest, {place}, has {:.0}% of its words).",
+                r.score.max(0.0) * 100.0
+            )
+        }
+    }
+    let (open, close) = crate::cite::quotation_marks(&first.lang);
+    writeln!(out, "  source: {open}{}{close}", r.source_text)?;
+    for d in &r.differences {
+        match d {
+            Difference::Changed { quote, source } => {
+                writeln!(out, "  changed: {quote:?} where the source has {source:?}")?
+            }
+            Difference::Missing { source } => {
+                writeln!(out, "  missing: {source:?} (left out with no ellipsis)")?
+            }
+            Difference::Extra { quote } => writeln!(out, "  extra: {quote:?} (not in the source)")?,
+        }
+    }
+    Ok(())
+}
+
+/// Prints a quote check as JSON.
+pub fn quote_json(out: &mut impl Write, r: &QuoteCheck, catalog: &Catalog) -> io::Result<()> {
+    let mut value = serde_json::to_value(r)?;
+    if let Some(first) = r.sources.first() {
+        value["title"] = json!(catalog.meta(&first.doc, &first.title).title);
+    }
+    serde_json::to_writer(&mut *out, &value)?;
+    writeln!(out)
+}
+
 /// One line on what the index holds and what the last refresh did.
 pub fn summary(qindex: &QIndex, report: &RefreshReport) -> String {
     let files = qindex.manifest.files.len();
     let skipped = qindex.manifest.files.values().filter(|f| f.skipped.is_some()).count();
-    let mut langs: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     let mut s = format!(
         "{} documents, {} passages in {}",
         files - skipped,
@@ -135,10 +259,7 @@ pub fn summary(qindex: &QIndex, report: &RefreshReport) -> String {
     if report.is_noop() {
         s.push_str(" (up to date)");
     } else {
-        for (l, n) in &report.langs {
-            *langs.entry(l).or_default() += n;
-        }
-        let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        let langs: Vec<String> = report.langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
         s.push_str(&format!(
             "; this run: {} new, {} changed, {} removed files, {} passages ({}) in {:.2} s",
             report.added,
