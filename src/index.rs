@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -28,7 +30,7 @@ use crate::lang::LanguageDetector;
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -54,7 +56,7 @@ pub struct Fields {
     pub section: Field,
     /// Section path as shown in citations.
     pub section_text: Field,
-    /// Passage text, stemmed and stored.
+    /// Passage text, stemmed and stored (as shown and quoted).
     pub body: Field,
     /// Passage text, folded but not stemmed (exact-form queries).
     pub exact: Field,
@@ -376,27 +378,62 @@ pub fn refresh(
             state.mtime_ns = f.mtime_ns;
         }
     }
-    let detector = LanguageDetector::default();
     progress.start(plan.to_index.len(), plan.to_index.iter().map(|f| f.size).sum());
-    for f in &plan.to_index {
-        let state = match index_file(&writer, &qindex, &detector, f, &mut report) {
-            Ok(state) => state,
-            Err(err) => {
-                let state = FileState {
-                    size: f.size,
-                    mtime_ns: f.mtime_ns,
-                    hash: 0,
-                    passages: 0,
-                    encoding: String::new(),
-                    skipped: Some(err.to_string()),
-                };
-                report.skipped.push(err);
-                state
-            }
-        };
-        manifest.files.insert(f.rel.clone(), state);
-        progress.file_done(f.size);
-    }
+    // Workers read, decode, clean, segment and detect; this thread hands their documents
+    // to tantivy's own indexing threads. The channel is bounded, so memory is too.
+    let workers =
+        std::thread::available_parallelism().map_or(2, |n| n.get()).min(plan.to_index.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Result<Prepared>)>(2 * workers);
+    let fields = qindex.fields;
+    let added: Result<()> = std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, files) = (&next, &plan.to_index);
+            scope.spawn(move || {
+                let detector = LanguageDetector::default();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(f) = files.get(i) else { break };
+                    if tx.send((i, prepare(&fields, &detector, f))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (i, prepared) in rx {
+            let f = &plan.to_index[i];
+            let state = match prepared {
+                Ok(p) => {
+                    for l in &p.langs {
+                        *report.langs.entry(l).or_default() += 1;
+                    }
+                    report.passages += p.state.passages;
+                    for d in p.docs {
+                        writer.add_document(d).map_err(|e| Error::index(&qindex.dir, e))?;
+                    }
+                    p.state
+                }
+                Err(err) => {
+                    let state = FileState {
+                        size: f.size,
+                        mtime_ns: f.mtime_ns,
+                        hash: 0,
+                        passages: 0,
+                        encoding: String::new(),
+                        skipped: Some(err.to_string()),
+                    };
+                    report.skipped.push(err);
+                    state
+                }
+            };
+            manifest.files.insert(f.rel.clone(), state);
+            progress.file_done(f.size);
+        }
+        Ok(())
+    });
+    added?;
     let payload = serde_json::to_string(&manifest).map_err(|e| Error::index(&qindex.dir, e))?;
     let mut prepared = writer.prepare_commit().map_err(|e| Error::index(&qindex.dir, e))?;
     prepared.set_payload(&payload);
@@ -413,14 +450,15 @@ pub fn refresh(
     Ok((qindex, report))
 }
 
-/// Reads, segments and indexes one file; returns its manifest entry.
-fn index_file(
-    writer: &IndexWriter,
-    qindex: &QIndex,
-    detector: &LanguageDetector,
-    f: &FileEntry,
-    report: &mut RefreshReport,
-) -> Result<FileState> {
+/// One file, ready to index: its documents, their languages, its manifest entry.
+struct Prepared {
+    docs: Vec<TantivyDocument>,
+    langs: Vec<&'static str>,
+    state: FileState,
+}
+
+/// Reads, decodes, cleans, segments and detects the language of one file.
+fn prepare(fields: &Fields, detector: &LanguageDetector, f: &FileEntry) -> Result<Prepared> {
     let bytes = std::fs::read(&f.path).map_err(|e| Error::io(&f.path, e))?;
     let doc = ingest::decode(&f.rel, &bytes)
         .map_err(|reason| Error::Decode { path: f.path.clone(), reason })?;
@@ -431,21 +469,22 @@ fn index_file(
     let title = segmented.title.clone().unwrap_or_else(|| file_name(&f.rel).to_string());
     let keys = doc_keys(&f.rel);
     let n = segmented.passages.len() as u64;
+    let mut docs = Vec::with_capacity(segmented.passages.len());
+    let mut langs = Vec::with_capacity(segmented.passages.len());
     for mut p in segmented.passages {
         p.lang = detector.detect(&p.text);
-        *report.langs.entry(p.lang).or_default() += 1;
-        let d = to_document(&qindex.fields, &p, &title, &keys);
-        writer.add_document(d).map_err(|e| Error::index(&qindex.dir, e))?;
+        langs.push(p.lang);
+        docs.push(to_document(fields, &p, &title, &keys));
     }
-    report.passages += n;
-    Ok(FileState {
+    let state = FileState {
         size: bytes.len() as u64,
         mtime_ns: f.mtime_ns,
         hash: ingest::content_hash(&bytes),
         passages: n,
         encoding: doc.encoding.to_string(),
         skipped: None,
-    })
+    };
+    Ok(Prepared { docs, langs, state })
 }
 
 fn file_name(rel: &str) -> &str {

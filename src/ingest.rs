@@ -10,6 +10,9 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 use crate::error::{Error, Result};
 
+/// Bytes chardetng reads to decide a file's encoding.
+const SNIFF_BYTES: usize = 64 * 1024;
+
 /// File extensions that hold text quelle indexes.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md"];
 
@@ -226,8 +229,10 @@ fn guess_encoding(bytes: &[u8]) -> Result<&'static Encoding, String> {
     if good >= 8 * bad {
         return Ok(UTF_8);
     }
+    // The first 64 KB decide the encoding as well as the whole file would.
+    let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
+    detector.feed(sample, sample.len() == bytes.len());
     Ok(detector.guess(None, false))
 }
 

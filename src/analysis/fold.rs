@@ -21,6 +21,12 @@ fn fold_char(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
+    // Basic Russian letters, the hot case.
+    match c {
+        'а'..='я' => return out.push(c),
+        'А'..='Я' => return out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        _ => {}
+    }
     if is_combining_mark(c) || is_invisible(c) {
         return;
     }

@@ -5,6 +5,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
+
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::fold::{fold_into, repair};
@@ -110,6 +112,71 @@ impl Analyzer {
     }
 }
 
+/// What analysis makes of one surface word, in every mode.
+struct CachedWord {
+    /// Folded and repaired; empty when the word is not a token (too long, nothing left).
+    fold: String,
+    stem: String,
+    key: Option<(Script, String)>,
+}
+
+/// Distinct words a thread's cache holds before it is emptied.
+const CACHE_LIMIT: usize = 300_000;
+
+thread_local! {
+    /// Each indexing thread's analysed words. Word frequencies follow Zipf's law, so most
+    /// words are repeats: a field costs a word scan and a hash lookup per word, and the
+    /// four analysed fields of a passage share the work.
+    static WORDS: std::cell::RefCell<FxHashMap<String, CachedWord>> = std::cell::RefCell::new(FxHashMap::default());
+}
+
+impl Analyzer {
+    fn analyse_word(&self, raw: &str) -> CachedWord {
+        let mut fold = String::with_capacity(raw.len());
+        fold_into(raw, &mut fold);
+        if fold.len() > MAX_TOKEN_BYTES {
+            fold.clear();
+        }
+        repair(&mut fold);
+        let mut stem = fold.clone();
+        self.stemmers.stem_in_place(&mut stem);
+        let key = match token_script(&fold) {
+            Some(Script::Cyrillic) => Some((Script::Cyrillic, key_of_cyrillic(&stem))),
+            Some(Script::Latin) => Some((Script::Latin, key_of_latin(&fold))),
+            _ => None,
+        }
+        .filter(|(_, k)| k.len() >= MIN_KEY_LEN);
+        CachedWord { fold, stem, key }
+    }
+
+    /// Writes the term of `raw` in `mode` into `out`; false when the mode skips the word.
+    fn term_into(&self, raw: &str, mode: Mode, out: &mut String) -> bool {
+        WORDS.with(|cell| {
+            let mut words = cell.borrow_mut();
+            if !words.contains_key(raw) {
+                if words.len() >= CACHE_LIMIT {
+                    words.clear();
+                }
+                words.insert(raw.to_string(), self.analyse_word(raw));
+            }
+            let word = &words[raw];
+            if word.fold.is_empty() {
+                return false;
+            }
+            let term = match (mode, &word.key) {
+                (Mode::Fold, _) => &word.fold,
+                (Mode::Stem, _) => &word.stem,
+                (Mode::KeyOfCyrillic, Some((Script::Cyrillic, k))) => k,
+                (Mode::KeyOfLatin, Some((Script::Latin, k))) => k,
+                _ => return false,
+            };
+            out.clear();
+            out.push_str(term);
+            true
+        })
+    }
+}
+
 /// The tantivy tokenizer.
 #[derive(Clone)]
 pub struct QuelleTokenizer {
@@ -159,13 +226,7 @@ impl TokenStream for TokStream<'_> {
     fn advance(&mut self) -> bool {
         for (start, end) in self.words.by_ref() {
             let token = &mut self.token;
-            token.text.clear();
-            fold_into(&self.text[start..end], &mut token.text);
-            if token.text.is_empty() || token.text.len() > MAX_TOKEN_BYTES {
-                continue;
-            }
-            repair(&mut token.text);
-            if !self.analyzer.finish(&mut token.text, self.mode) {
+            if !self.analyzer.term_into(&self.text[start..end], self.mode, &mut token.text) {
                 continue;
             }
             token.offset_from = start;
@@ -215,6 +276,23 @@ mod tests {
         assert_eq!(&text[toks[0].start..toks[0].end], "Ёлки");
         assert_eq!(&text[toks[1].start..toks[1].end], "Адо\u{301}льфа");
         assert_eq!(toks[1].text, "адольфа");
+    }
+
+    #[test]
+    fn cached_terms_are_the_terms() {
+        // The same word twice, and in every mode: the cache answers as analysis would.
+        let a = Analyzer::shared();
+        let fresh = a.analyse_word("Штреземана");
+        for _ in 0..2 {
+            assert_eq!(a.tokens("Штреземана Stresemann's", Mode::Stem)[0].text, fresh.stem);
+            assert_eq!(a.tokens("Штреземана", Mode::Fold)[0].text, "штреземана");
+            let key = fresh.key.as_ref().map(|(_, k)| k.as_str());
+            assert_eq!(
+                a.tokens("Штреземана Stresemann's", Mode::KeyOfCyrillic)[0].text,
+                key.unwrap()
+            );
+            assert_eq!(a.tokens("Штреземана Stresemann's", Mode::KeyOfLatin)[0].text, "streseman");
+        }
     }
 
     #[test]

@@ -6,10 +6,11 @@
 
 use unicode_normalization::char::is_combining_mark;
 
+use crate::lang::is_alphanumeric;
 use crate::normalize::is_invisible;
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c) || is_invisible(c)
+    is_alphanumeric(c) || (!c.is_ascii() && (is_combining_mark(c) || is_invisible(c)))
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -32,7 +33,7 @@ impl Iterator for Words<'_> {
 
     fn next(&mut self) -> Option<(usize, usize)> {
         let rest = &self.text[self.pos..];
-        let (skip, first) = rest.char_indices().find(|&(_, c)| c.is_alphanumeric())?;
+        let (skip, first) = rest.char_indices().find(|&(_, c)| is_alphanumeric(c))?;
         let start = self.pos + skip;
         let mut end = start + first.len_utf8();
         let mut chars = self.text[end..].chars().peekable();
