@@ -178,6 +178,8 @@ pub struct RefreshReport {
     pub elapsed: Duration,
     /// True when the index was created from nothing (or rebuilt for a new version).
     pub rebuilt: bool,
+    /// The folder of an index written by another version of quelle, replaced by this one.
+    pub replaced: Option<PathBuf>,
 }
 
 impl RefreshReport {
@@ -346,12 +348,14 @@ pub fn refresh(
     let (files, walk_problems) = scan(corpus)?;
     let existing = QIndex::open(root).ok().flatten();
     let rebuilt = existing.is_none();
+    let replaced =
+        if rebuilt { other_versions(root, &version_dir(root)).into_iter().next() } else { None };
     let mut qindex = match existing {
         Some(q) => q,
         None => QIndex::create(root)?,
     };
     let plan = plan(&files, &qindex.manifest);
-    let mut report = RefreshReport { walk_problems, rebuilt, ..RefreshReport::default() };
+    let mut report = RefreshReport { walk_problems, rebuilt, replaced, ..RefreshReport::default() };
     if plan.is_empty() && !rebuilt {
         report.elapsed = started.elapsed();
         return Ok((qindex, report));
@@ -527,15 +531,22 @@ fn to_document(f: &Fields, p: &Passage, title: &str, keys: &[String]) -> Tantivy
     d
 }
 
+/// Index folders of other versions under `root`.
+fn other_versions(root: &Path, keep: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('v')))
+        .filter(|p| p.join("meta.json").is_file() && p != keep)
+        .collect();
+    found.sort();
+    found
+}
+
 /// Removes index folders of other versions once this one is committed.
 fn remove_other_versions(root: &Path, keep: &Path) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
-    for e in entries.flatten() {
-        let path = e.path();
-        let is_version =
-            e.file_name().to_string_lossy().starts_with('v') && path.join("meta.json").is_file();
-        if is_version && path != keep {
-            let _ = std::fs::remove_dir_all(&path);
-        }
+    for path in other_versions(root, keep) {
+        let _ = std::fs::remove_dir_all(&path);
     }
 }

@@ -11,10 +11,16 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 7;
+pub const SEGMENT_VERSION: u32 = 8;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
+/// A window with no sentence end for this long is cut at a space (or anywhere, if it has
+/// none): text without punctuation still makes passages of a readable size.
+const MAX_WINDOW_CHARS: usize = 4 * MAX_PASSAGE_CHARS;
+/// Lines longer than this (a 50 MB file with no newline) are cut into blocks of at most
+/// this size at spaces before cleaning, so every later stage works on bounded text.
+const MAX_BLOCK_BYTES: usize = 64 * 1024;
 
 /// What a passage is, as far as a reader is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -338,7 +344,10 @@ impl SectionPath {
 pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
     let blank = |i: usize| doc.lines[i].text.trim().is_empty();
     if !is_hard_wrapped(doc) {
-        return (0..doc.lines.len()).filter(|&i| !blank(i)).map(|i| Block::line(doc, i)).collect();
+        return (0..doc.lines.len())
+            .filter(|&i| !blank(i))
+            .flat_map(|i| bounded(doc, Block::line(doc, i)))
+            .collect();
     }
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
@@ -368,7 +377,40 @@ pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
         }
     }
     blocks.extend(current);
-    blocks
+    blocks.into_iter().flat_map(|b| bounded(doc, b)).collect()
+}
+
+/// A block whose one-line pieces are cut to at most `MAX_BLOCK_BYTES`, at spaces where
+/// there are any. Cut parts of one line become blocks of their own.
+fn bounded(doc: &SourceDoc, block: Block) -> Vec<Block> {
+    if block.pieces.iter().all(|p| p.end - p.start <= MAX_BLOCK_BYTES) {
+        return vec![block];
+    }
+    let mut out = Vec::new();
+    for p in block.pieces {
+        let text = &doc.lines[p.line].text;
+        let mut start = p.start;
+        while start < p.end {
+            let mut end =
+                crate::lang::floor_char_boundary(text, (start + MAX_BLOCK_BYTES).min(p.end));
+            if end < p.end {
+                if let Some(space) = text[start..end].rfind(char::is_whitespace) {
+                    if space > 0 {
+                        end = start + space;
+                    }
+                }
+            }
+            if end <= start {
+                end = (start + 1..=p.end).find(|&e| text.is_char_boundary(e)).unwrap_or(p.end);
+            }
+            let piece = Piece { line: p.line, start, end, glue: Glue::Space };
+            if !text[start..end].trim().is_empty() {
+                out.push(Block { pieces: vec![piece], kind: block.kind });
+            }
+            start = end;
+        }
+    }
+    out
 }
 
 /// In a block whose first line is indented, indentation does not start new paragraphs.
@@ -513,6 +555,7 @@ pub fn sentence_windows(text: &str) -> Vec<(usize, usize)> {
         out.push((start, text.len()));
     }
     out.into_iter()
+        .flat_map(|(a, b)| cap_window(text, a, b))
         .map(|(a, b)| {
             let s = &text[a..b];
             let lead = s.len() - s.trim_start().len();
@@ -520,6 +563,24 @@ pub fn sentence_windows(text: &str) -> Vec<(usize, usize)> {
         })
         .filter(|(a, b)| a < b)
         .collect()
+}
+
+/// Cuts a window longer than `MAX_WINDOW_CHARS` (a "sentence" with no end) at spaces.
+fn cap_window(text: &str, a: usize, b: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = a;
+    while text[start..b].chars().count() > MAX_WINDOW_CHARS {
+        let limit =
+            text[start..b].char_indices().nth(MAX_WINDOW_CHARS).map_or(b, |(i, _)| start + i);
+        let cut = match text[start..limit].rfind(char::is_whitespace) {
+            Some(space) if space > 0 => start + space,
+            _ => limit,
+        };
+        out.push((start, cut));
+        start = cut;
+    }
+    out.push((start, b));
+    out
 }
 
 /// Byte offsets just after each sentence end (and the text's end).
@@ -691,6 +752,17 @@ mod tests {
         }
         let ids: Vec<&str> = seg.passages.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(&ids[..2], ["doc:1", "doc:1.2"]);
+    }
+
+    #[test]
+    fn text_without_newlines_or_punctuation_makes_bounded_passages() {
+        let text = "слово ".repeat(100_000) + &"x".repeat(10_000);
+        let seg = passages(&text);
+        assert!(seg.passages.len() > 50);
+        for p in &seg.passages {
+            assert!(p.text.chars().count() <= MAX_WINDOW_CHARS, "{}", p.text.len());
+            assert_eq!(&text[p.byte_start as usize..p.byte_end as usize], p.text);
+        }
     }
 
     #[test]

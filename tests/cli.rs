@@ -168,6 +168,14 @@ fn the_index_follows_the_corpus() {
     assert_eq!(texts(&s.search_json("Stresemann", &[])).len(), 1);
     std::fs::remove_file(s.corpus().join("new.txt")).unwrap();
     assert_eq!(texts(&s.search_json("Stresemann", &[])).len(), 0);
+    // A renamed file is the same text under a new name: the old name is gone.
+    s.write("old-name.txt", "Maxim Litvinov spoke in Geneva.\n");
+    assert_eq!(s.search_json("Litvinov", &[])["hits"][0]["doc"], "old-name.txt");
+    std::fs::rename(s.corpus().join("old-name.txt"), s.corpus().join("new-name.txt")).unwrap();
+    let v = s.search_json("Litvinov", &[]);
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(v["hits"][0]["doc"], "new-name.txt");
+    assert_eq!(v["hits"][0]["id"], "new-name:1");
     // --no-refresh answers from the index as it is.
     s.write("late.txt", "Chicherin arrived late.\n");
     assert_eq!(texts(&s.search_json("Chicherin", &["--no-refresh"])).len(), 0);

@@ -105,14 +105,20 @@ fn is_pages(t: &str) -> bool {
     has_range && t.chars().count() <= 120 && (t.starts_with("''") || t.contains(" ("))
 }
 
+/// Longest author-year citation looked for at a line's end.
+const MAX_CITATION_BYTES: usize = 200;
+
 /// Where a citation glued to the end of a line starts (`…convergence.Gasiorowski, Z. (1958)`).
 pub fn trailing_author_year(line: &str) -> Option<usize> {
     let t = line.trim_end();
     if !t.trim_end_matches('.').ends_with(')') {
         return None;
     }
-    let mut candidates: Vec<usize> = t
+    // An author-year citation is short: look at the line's tail only.
+    let from = crate::lang::floor_char_boundary(t, t.len().saturating_sub(MAX_CITATION_BYTES));
+    let mut candidates: Vec<usize> = t[from..]
         .char_indices()
+        .map(|(i, c)| (from + i, c))
         .filter(|&(i, c)| c.is_uppercase() && i > 0 && ends_sentence_at(&t[..i]))
         .map(|(i, _)| i)
         .collect();

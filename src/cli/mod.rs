@@ -141,6 +141,12 @@ fn run_index(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 fn report_problems(report: &RefreshReport) {
+    if let Some(old) = &report.replaced {
+        eprintln!(
+            "note: {} was written by another version of quelle; rebuilt the index",
+            old.display()
+        );
+    }
     for e in report.walk_problems.iter().chain(&report.skipped) {
         eprintln!("warning: skipped {e}");
     }
@@ -153,20 +159,20 @@ fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
             format!("no index in {}; run `quelle index` first", config.index.display())
         });
     }
-    let existed = QIndex::open(&config.index).ok().flatten().is_some();
     let mut progress = output::Bar::new();
     match index::refresh(&config.corpus, &config.index, &mut progress) {
         Ok((qindex, report)) => {
             report_problems(&report);
             if !report.is_noop() {
-                let what = if existed { "updated" } else { "built" };
+                let what = if report.rebuilt { "built" } else { "updated" };
                 eprintln!("note: index {what}: {}", output::summary(&qindex, &report));
             }
             Ok(qindex)
         }
-        Err(Error::IndexBusy { .. }) if existed => {
+        Err(Error::IndexBusy { .. }) => {
             eprintln!("note: the index is being updated by another process; answering from its last commit");
-            Ok(QIndex::open(&config.index)?.context("index vanished")?)
+            QIndex::open(&config.index)?
+                .with_context(|| format!("no index in {} yet", config.index.display()))
         }
         Err(e) => Err(e.into()),
     }

@@ -175,8 +175,10 @@ pub fn search(qindex: &QIndex, req: &Request, glossary: &Glossary) -> Result<Res
             total_hits = relaxed_total;
         }
     }
+    // Snippets only for the hits shown.
     for (i, h) in hits.iter_mut().enumerate() {
         h.rank = i + 1;
+        h.snippet = highlight::snippet(&h.text, &h.highlights);
     }
     let notice = (!notices.is_empty()).then(|| notices.join("; "));
     Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
@@ -329,7 +331,6 @@ fn to_hit(
     let num_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let text = text_of(f.body);
     let found = highlight::mark(&text, marks);
-    let snippet = highlight::snippet(&text, &found.ranges);
     let hit = Hit {
         rank,
         score,
@@ -347,7 +348,7 @@ fn to_hit(
         highlights: found.ranges,
         matched: found.matched,
         partial: false,
-        snippet,
+        snippet: Snippet::default(),
     };
     Scored { hit, positions: found.positions }
 }

@@ -1,0 +1,238 @@
+//! Reliability: bad files, bad queries, an indexer killed at any moment, concurrent use and
+//! indexes written by other versions. Each promise of RELIABILITY.md has a test here.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{texts, Sandbox};
+
+fn quelle_cmd(s: &Sandbox) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quelle"));
+    cmd.arg("--corpus").arg(s.corpus()).arg("--index").arg(s.index());
+    cmd
+}
+
+/// A corpus big enough that indexing takes a while: `files` files of mixed prose.
+fn fill(s: &Sandbox, prefix: &str, files: usize) {
+    let ru = "Советско-германские отношения в двадцатые годы развивались через торговлю, концессии и тайное военное сотрудничество. ";
+    let en = "The secret military cooperation between the two states grew through trade, concessions and training schools. ";
+    for i in 0..files {
+        let mut text = String::new();
+        for p in 0..60 {
+            text.push_str(&format!("{prefix} paragraph {p} of file {i}. "));
+            text.push_str(&if i % 2 == 0 { ru } else { en }.repeat(3));
+            text.push('\n');
+        }
+        s.write(&format!("{prefix}/f{i:04}.txt"), text);
+    }
+}
+
+#[test]
+fn bad_files_are_named_skipped_and_the_rest_is_indexed() {
+    let s = Sandbox::new();
+    s.write("good.txt", "Walther Rathenau signed the treaty.\n");
+    s.write("empty.txt", "");
+    s.write("blank.txt", " \n\t\n   \n");
+    s.write(
+        "image.txt",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0\x1f\xf3\xffa",
+    );
+    // A valid UTF-8 file with a few bad bytes in the middle.
+    let mut damaged = "Густав Штреземан выступил в Женеве. ".repeat(50).into_bytes();
+    damaged.extend_from_slice(b"\xff\xfe\xfd");
+    damaged.extend_from_slice(" Chicherin answered from Moscow.\n".as_bytes());
+    s.write("damaged.txt", damaged);
+    // A symlink loop and a link to nothing.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(s.corpus().join("loop-b.txt"), s.corpus().join("loop-a.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(s.corpus().join("loop-a.txt"), s.corpus().join("loop-b.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(s.corpus(), s.corpus().join("dir-loop")).unwrap();
+    }
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "exit 3: indexed, some files skipped\n{stderr}");
+    let warnings: Vec<&str> =
+        stderr.lines().filter(|l| l.starts_with("warning: skipped")).collect();
+    for (name, reason) in
+        [("empty.txt", "empty"), ("blank.txt", "no text"), ("image.txt", "not text")]
+    {
+        assert!(
+            warnings.iter().any(|w| w.contains(name) && w.contains(reason)),
+            "{name}: {stderr}"
+        );
+    }
+    #[cfg(unix)]
+    assert!(warnings.iter().any(|w| w.contains("loop-a.txt")), "{stderr}");
+    assert_eq!(texts(&s.search_json("Rathenau", &[])).len(), 1);
+    // The damaged file is indexed around its bad bytes.
+    assert_eq!(texts(&s.search_json("Chicherin", &[])).len(), 1);
+    assert!(!texts(&s.search_json("Штреземан", &["--no-expand"])).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_reported_by_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Sandbox::new();
+    s.write("good.txt", "Walther Rathenau signed the treaty.\n");
+    let secret = s.write("secret.txt", "Nobody may read this.\n");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&secret).is_ok() {
+        return; // running as root: permissions do not bind, nothing to test
+    }
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr.lines().any(|l| l.contains("secret.txt") && l.contains("ermission")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_huge_file_with_no_newline_is_indexed_in_bounded_passages() {
+    let s = Sandbox::new();
+    let mut text = "Rapallo ".to_string();
+    text.push_str(&"договор соглашение treaty ".repeat(1_600_000));
+    s.write("huge.txt", &text);
+    assert!(text.len() > 50_000_000);
+    let v = s.search_json("Rapallo", &[]);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["line_start"], 1);
+    assert!(hit["text"].as_str().unwrap().chars().count() <= 2800);
+    assert!(v["total_hits"].as_u64().unwrap() == 1);
+}
+
+#[test]
+fn files_vanishing_during_indexing_leave_a_consistent_index() {
+    let s = Sandbox::new();
+    fill(&s, "keep", 20);
+    fill(&s, "gone", 150);
+    let child =
+        quelle_cmd(&s).arg("index").stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(30));
+    std::fs::remove_dir_all(s.corpus().join("gone")).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{}", String::from_utf8_lossy(&out.stderr));
+    // The next search refreshes: whatever vanished is gone from the index too.
+    let v = s.search_json("gone", &["--limit", "1"]);
+    assert_eq!(v["total_hits"], 0);
+    assert!(s.search_json("keep paragraph", &["--limit", "1"])["total_hits"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn bad_queries_get_an_error_with_a_column_or_a_sensible_answer() {
+    let s = Sandbox::new();
+    s.write("a.txt", "The Treaty of Rapallo was signed in 1922.\n");
+    let long_query = "treaty ".repeat(10_000);
+    let long_word = "x".repeat(100_000);
+    let errors = [
+        "\"Rapallo",
+        "(treaty OR pact",
+        "treaty)",
+        "-",
+        "OR OR",
+        "treaty OR",
+        "lang:xx",
+        "=",
+        &long_query,
+    ];
+    for q in errors {
+        let out = quelle_cmd(&s).args(["search", "--", q]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{q:.40}: {stderr}");
+        assert!(stderr.starts_with("error: query, column "), "{q:.40}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{q:.40}: {stderr}");
+    }
+    let answers =
+        ["\u{1}treaty\u{7}", "?!… —", "Λόγος", "条約", &long_word, "", "   ", "Rapallo\u{1b}[31m"];
+    for q in answers {
+        let out = quelle_cmd(&s).args(["search", "--json", "--", q]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{q:.40}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["hits"].is_array());
+    }
+    assert_eq!(texts(&s.search_json("\u{1}treaty\u{7}", &[])).len(), 1);
+}
+
+#[test]
+fn killing_the_indexer_at_any_moment_leaves_a_searchable_index() {
+    let s = Sandbox::new();
+    fill(&s, "first", 40);
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let before = s.search_json("first paragraph", &["--no-refresh"])["total_hits"].clone();
+    fill(&s, "second", 200);
+    for delay_ms in [5, 40, 150, 400, 900] {
+        let mut child = quelle_cmd(&s)
+            .arg("index")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        // The last commit is intact and searchable as it is.
+        let v = s.search_json("first paragraph", &["--no-refresh"]);
+        assert_eq!(v["total_hits"], before, "after a kill at {delay_ms} ms");
+    }
+    // The next run finishes the work without being asked twice.
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = s.search_json("second paragraph", &["--no-refresh", "--limit", "1"]);
+    assert!(v["total_hits"].as_u64().unwrap() >= 200 * 60);
+    let v = s.search_json("first paragraph", &["--no-refresh", "--limit", "1"]);
+    assert_eq!(v["total_hits"], before, "nothing indexed twice");
+}
+
+#[test]
+fn while_another_process_writes_searches_answer_and_indexers_say_busy() {
+    let s = Sandbox::new();
+    s.write("a.txt", "The Treaty of Rapallo was signed in 1922.\n");
+    assert_eq!(quelle_cmd(&s).arg("index").output().unwrap().status.code(), Some(0));
+    // Another writer holds the index.
+    let held = quelle::QIndex::open(&s.index()).unwrap().unwrap();
+    let _writer: tantivy::IndexWriter = held.index.writer(50_000_000).unwrap();
+    s.write("b.txt", "Gustav Stresemann signed the Treaty of Berlin in 1926.\n");
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.starts_with("error: index ") && stderr.contains("is busy"), "{stderr}");
+    let out = quelle_cmd(&s).args(["search", "--json", "Treaty"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("being updated by another process"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1, "the last commit answers");
+}
+
+#[test]
+fn an_index_from_another_version_is_rebuilt_with_a_note() {
+    let s = Sandbox::new();
+    s.write("a.txt", "The Treaty of Rapallo was signed in 1922.\n");
+    assert_eq!(quelle_cmd(&s).arg("index").output().unwrap().status.code(), Some(0));
+    let current = std::fs::read_dir(s.index())
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().join("meta.json").is_file())
+        .unwrap()
+        .path();
+    let old = s.index().join("v0.0.0");
+    std::fs::rename(&current, &old).unwrap();
+    let out = quelle_cmd(&s).args(["search", "--json", "Rapallo"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("was written by another version of quelle; rebuilt the index"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+    assert!(!old.exists(), "the old index is removed once the new one is committed");
+    assert!(current.join("meta.json").is_file());
+}
