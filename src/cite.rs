@@ -64,6 +64,15 @@ pub struct Citation<'a> {
     pub text: &'a str,
 }
 
+/// `line 12` or `lines 12–14`.
+pub fn lines_label(start: u64, end: u64) -> String {
+    if start == end {
+        format!("line {start}")
+    } else {
+        format!("lines {start}–{end}")
+    }
+}
+
 /// Opening and closing quotation marks for a language.
 pub fn quotation_marks(lang: &str) -> (&'static str, &'static str) {
     match lang {
@@ -81,11 +90,7 @@ impl Citation<'_> {
 
     /// `line 12` or `lines 12–14`.
     pub fn lines(&self) -> String {
-        if self.line_start == self.line_end {
-            format!("line {}", self.line_start)
-        } else {
-            format!("lines {}–{}", self.line_start, self.line_end)
-        }
+        lines_label(self.line_start, self.line_end)
     }
 
     /// The passage in its language's quotation marks.

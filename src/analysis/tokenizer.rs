@@ -79,36 +79,10 @@ impl Analyzer {
     /// The single term for one word in `mode` (empty when the mode skips the word).
     pub fn term(&self, word: &str, mode: Mode) -> String {
         let mut out = String::new();
-        fold_into(word, &mut out);
-        repair(&mut out);
-        if !self.finish(&mut out, mode) {
+        if !self.term_into(word, mode, &mut out) {
             out.clear();
         }
         out
-    }
-
-    /// Turns a folded, repaired token into the term of `mode`; false when the mode skips it.
-    fn finish(&self, token: &mut String, mode: Mode) -> bool {
-        match mode {
-            Mode::Fold => true,
-            Mode::Stem => {
-                self.stemmers.stem_in_place(token);
-                true
-            }
-            Mode::KeyOfCyrillic | Mode::KeyOfLatin => {
-                let script = token_script(token);
-                let key = match (mode, script) {
-                    (Mode::KeyOfCyrillic, Some(Script::Cyrillic)) => {
-                        self.stemmers.stem_in_place(token);
-                        key_of_cyrillic(token)
-                    }
-                    (Mode::KeyOfLatin, Some(Script::Latin)) => key_of_latin(token),
-                    _ => return false,
-                };
-                *token = key;
-                token.len() >= MIN_KEY_LEN
-            }
-        }
     }
 }
 

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use crate::catalog::{Catalog, DocMeta};
-use crate::cite::{Citation, Style};
+use crate::cite::{lines_label, Citation, Style};
 use crate::index::{Progress, QIndex, RefreshReport};
 use crate::quote::{Difference, QuoteCheck, Verdict};
 use crate::search::{render, Hit, Results, Via};
@@ -35,6 +35,17 @@ fn labels(vias: &[Via]) -> Vec<&'static str> {
     vias.iter().map(|v| v.label()).collect()
 }
 
+/// The notice, and a line when nothing matched; true when there are hits to print.
+fn preamble(out: &mut impl Write, results: &Results) -> io::Result<bool> {
+    if let Some(notice) = &results.notice {
+        writeln!(out, "note: {notice}")?;
+    }
+    if results.hits.is_empty() {
+        writeln!(out, "No passage matches {:?}.", results.query)?;
+    }
+    Ok(!results.hits.is_empty())
+}
+
 /// Prints results for a person.
 pub fn human(
     out: &mut impl Write,
@@ -42,11 +53,7 @@ pub fn human(
     color: bool,
     catalog: &Catalog,
 ) -> io::Result<()> {
-    if let Some(notice) = &results.notice {
-        writeln!(out, "note: {notice}")?;
-    }
-    if results.hits.is_empty() {
-        writeln!(out, "No passage matches {:?}.", results.query)?;
+    if !preamble(out, results)? {
         return Ok(());
     }
     let (open, close, dim, reset) =
@@ -74,12 +81,7 @@ pub fn cited(
     style: Style,
     catalog: &Catalog,
 ) -> io::Result<()> {
-    if let Some(notice) = &results.notice {
-        writeln!(out, "note: {notice}")?;
-    }
-    if results.hits.is_empty() {
-        writeln!(out, "No passage matches {:?}.", results.query)?;
-    }
+    preamble(out, results)?;
     for hit in &results.hits {
         let meta = meta_of(catalog, hit);
         writeln!(out, "{}\n", citation(hit, &meta).format(style))?;
@@ -101,11 +103,7 @@ pub fn passage(out: &mut impl Write, hit: &Hit, focus: bool) -> io::Result<()> {
     let marker = if focus { "▶ " } else { "" };
     let section =
         if hit.section.is_empty() { String::new() } else { format!(" · § {}", hit.section) };
-    let lines = if hit.line_start == hit.line_end {
-        format!("line {}", hit.line_start)
-    } else {
-        format!("lines {}–{}", hit.line_start, hit.line_end)
-    };
+    let lines = lines_label(hit.line_start, hit.line_end);
     writeln!(
         out,
         "{marker}{} [{}, {}] {lines} · bytes {}–{}{section}",
@@ -196,11 +194,7 @@ pub fn quote_check(out: &mut impl Write, r: &QuoteCheck, catalog: &Catalog) -> i
         return writeln!(out, "Not found: nothing in the corpus matches this quote.");
     };
     let meta = catalog.meta(&first.doc, &first.title);
-    let lines = if r.line_start == r.line_end {
-        format!("line {}", r.line_start)
-    } else {
-        format!("lines {}–{}", r.line_start, r.line_end)
-    };
+    let lines = lines_label(r.line_start, r.line_end);
     let ids: Vec<&str> = r.sources.iter().map(|s| s.id.as_str()).collect();
     let title = meta.title.as_deref().unwrap_or(&first.doc);
     let place = format!("{title}, {lines} ({}) · {}", first.doc, ids.join(" + "));
