@@ -26,23 +26,6 @@ pub enum Style {
     CslJson,
 }
 
-impl Style {
-    /// Every style, by name.
-    pub const NAMES: &'static [(&'static str, Style)] = &[
-        ("plain", Style::Plain),
-        ("markdown", Style::Markdown),
-        ("gost", Style::Gost),
-        ("chicago", Style::Chicago),
-        ("bibtex", Style::Bibtex),
-        ("csl-json", Style::CslJson),
-    ];
-
-    /// Parses a style name.
-    pub fn parse(name: &str) -> Option<Style> {
-        Style::NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, s)| s)
-    }
-}
-
 /// Everything a reference needs to know about a passage.
 #[derive(Debug, Clone)]
 pub struct Citation<'a> {

@@ -330,11 +330,6 @@ impl Progress for Silent {
     fn finish(&mut self) {}
 }
 
-/// The state of the corpus against the index: its files, and any problems walking it.
-pub fn scan(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
-    ingest::walk(corpus)
-}
-
 /// Brings the index under `root` up to date with the corpus: indexes new and changed
 /// files, removes passages of changed and deleted ones, commits once. Creates the index
 /// when there is none of this version. Fails with [`Error::IndexBusy`] when another
@@ -345,7 +340,7 @@ pub fn refresh(
     progress: &mut dyn Progress,
 ) -> Result<(QIndex, RefreshReport)> {
     let started = Instant::now();
-    let (files, walk_problems) = scan(corpus)?;
+    let (files, walk_problems) = ingest::walk(corpus)?;
     let existing = QIndex::open(root).ok().flatten();
     let rebuilt = existing.is_none();
     let replaced =

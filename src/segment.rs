@@ -67,11 +67,6 @@ impl Kind {
 
     /// Every kind.
     pub const ALL: [Kind; 5] = [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference, Kind::Heading];
-
-    /// Parses the name used in the index.
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 }
 
 /// How a piece attaches to the text before it.

@@ -9,13 +9,7 @@ mod glosses;
 mod references;
 mod toc;
 
-pub use chrome::is_chrome;
-pub use footnotes::markers as footnote_markers;
-pub use glosses::split_anchor;
-pub use references::{
-    classify as classify_reference, glued_citations, is_bibliography_heading, RefLine,
-};
-pub use toc::is_toc_line;
+pub use references::is_bibliography_heading;
 
 use crate::ingest::SourceDoc;
 use crate::segment::{Block, Glue, Kind, Piece};

@@ -58,7 +58,7 @@ pub enum Command {
     },
     /// Print one passage by its id, with neighbouring passages for context.
     Show {
-        /// The passage id (as printed by `search`, e.g. `000_08c1ccd56c23b731:154`).
+        /// The passage id (as printed by `search`, e.g. `essay:154`).
         id: String,
         /// How many passages before and after to show.
         #[arg(long, short = 'C', default_value_t = 0)]

@@ -37,6 +37,9 @@ pub struct Highlight {
 
 /// Finds what matched in `text`.
 pub fn mark(text: &str, marks: &Marks) -> Highlight {
+    if marks.terms.is_empty() && marks.phrases.is_empty() {
+        return Highlight::default(); // `show`, `passages`, `cite`: nothing to look for
+    }
     let analyzer = Analyzer::shared();
     let stems = analyzer.tokens(text, Mode::Stem);
     let folds = analyzer.tokens(text, Mode::Fold);

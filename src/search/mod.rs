@@ -14,9 +14,10 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
 use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
 
-pub use highlight::{render, Snippet, SNIPPET_CHARS};
-pub use parse::{parse, Node, MAX_TERMS};
-pub use plan::{Marks, Via};
+pub use highlight::{render, Snippet};
+pub use parse::parse;
+use plan::Marks;
+pub use plan::Via;
 
 use std::collections::HashSet;
 

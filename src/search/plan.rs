@@ -668,7 +668,8 @@ impl<'a> Planner<'a> {
             return Vec::new();
         }
         let mut out: Vec<(String, Via)> = Vec::new();
-        for base in [stem, fold] {
+        let bases: &[&str] = if fold == stem { &[stem] } else { &[stem, fold] };
+        for &base in bases {
             for t in self.terms_with_prefix(self.fields.body, base, 1000) {
                 let rest = &t[base.len()..];
                 if t == stem {
