@@ -94,22 +94,73 @@ impl LanguageDetector {
         } else {
             "en"
         };
-        if latin + cyrillic < MIN_LETTERS {
+        // Of the allowed languages only Russian is written in Cyrillic, so whatlang could
+        // only agree; short text it guesses too often.
+        if cyrillic >= latin || latin + cyrillic < MIN_LETTERS {
             return by_script;
         }
         let sample = &text[..floor_char_boundary(text, SAMPLE_BYTES)];
+        if let Some(code) = by_function_words(sample) {
+            return code;
+        }
         match self.detector.detect(sample) {
             Some(info) if info.is_reliable() => {
                 let code = LANGUAGES.iter().find(|&&(l, _)| l == info.lang()).map(|&(_, c)| c);
                 match code {
-                    // whatlang must agree with the script: Cyrillic text is not German.
-                    Some("ru") if cyrillic >= latin => "ru",
-                    Some(code) if code != "ru" && latin > cyrillic => code,
+                    // whatlang must agree with the script: Latin text is not Russian.
+                    Some(code) if code != "ru" => code,
                     _ => by_script,
                 }
             }
             _ => by_script,
         }
+    }
+}
+
+/// Words frequent in one of the Latin-script languages and rare in the others.
+const FUNCTION_WORDS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "the", "of", "and", "to", "is", "was", "that", "with", "for", "which", "were", "by",
+            "this", "from", "have", "had", "their",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "das", "und", "den", "dem", "ist", "nicht", "mit", "von", "zu", "ein", "eine",
+            "sich", "auf", "wurde", "auch", "im",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "le", "les", "et", "du", "est", "une", "dans", "que", "qui", "sur", "par", "au", "aux",
+            "ne", "pas", "avec", "ont",
+        ],
+    ),
+];
+
+/// Hits of one language's function words that decide, when no other language has any.
+const FUNCTION_WORD_HITS: usize = 3;
+
+/// The language of Latin-script text whose function words all point one way: the common
+/// case, decided without trigram statistics. `None` when the words are few or mixed.
+fn by_function_words(sample: &str) -> Option<&'static str> {
+    let mut hits = [0usize; FUNCTION_WORDS.len()];
+    for word in sample.split(|c: char| !c.is_alphabetic()).filter(|w| (2..=5).contains(&w.len())) {
+        let lower = word.to_ascii_lowercase();
+        for (i, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
+            if words.contains(&lower.as_str()) {
+                hits[i] += 1;
+            }
+        }
+    }
+    let found: Vec<usize> = (0..hits.len()).filter(|&i| hits[i] > 0).collect();
+    match found[..] {
+        [i] if hits[i] >= FUNCTION_WORD_HITS => Some(FUNCTION_WORDS[i].0),
+        _ => None,
     }
 }
 
@@ -146,6 +197,28 @@ mod tests {
         assert_eq!(d.detect("Москва"), "ru");
         assert_eq!(d.detect("Kyiv"), "en");
         assert_eq!(d.detect("1922 — 1939"), "und");
+    }
+
+    #[test]
+    fn function_words_decide_only_when_they_agree() {
+        assert_eq!(
+            by_function_words("The treaty of Rapallo was signed by the two states"),
+            Some("en")
+        );
+        assert_eq!(
+            by_function_words("Der Vertrag von Rapallo wurde im April unterzeichnet"),
+            Some("de")
+        );
+        assert_eq!(
+            by_function_words("Le traité de Rapallo est signé par les deux pays"),
+            Some("fr")
+        );
+        // Too few, or pointing two ways: whatlang decides.
+        assert_eq!(by_function_words("Treaty of Rapallo"), None);
+        assert_eq!(
+            by_function_words("the Treaty of Rapallo, le traité du 16 avril, und der Vertrag"),
+            None
+        );
     }
 
     #[test]

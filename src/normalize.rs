@@ -2,7 +2,7 @@
 //! Unicode NFC, zero-width and soft-hyphen characters removed, whitespace runs collapsed
 //! to one space. The letters themselves are never changed, so a quote stays verbatim.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Characters that carry no text: zero-width spaces and joiners, word joiner, BOM, soft hyphen.
 pub fn is_invisible(c: char) -> bool {
@@ -13,18 +13,25 @@ pub fn is_invisible(c: char) -> bool {
 pub fn display(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    // Invisible characters go before composing, so a mark they separated from its letter
-    // composes with it: normalising twice changes nothing.
-    for c in text.chars().filter(|&c| !is_invisible(c)).nfc() {
+    let mut push = |c: char| {
         if c.is_whitespace() || c.is_control() {
             pending_space = !out.is_empty();
-            continue;
+            return;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
         out.push(c);
+    };
+    // Invisible characters go before composing, so a mark they separated from its letter
+    // composes with it: normalising twice changes nothing.
+    let visible = || text.chars().filter(|&c| !is_invisible(c));
+    // Most text is already NFC, and the quick check proves it without composing anything.
+    if is_nfc_quick(visible()) == IsNormalized::Yes {
+        visible().for_each(&mut push);
+    } else {
+        visible().nfc().for_each(&mut push);
     }
     out
 }

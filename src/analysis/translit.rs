@@ -77,7 +77,9 @@ fn normalise(latin: &str) -> String {
         ("z", "s"),
         ("q", "k"),
     ] {
-        s = s.replace(from, to);
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
     }
     // `c` alone is `k` (Cyrillic `ц` arrives as `ts`, `ч` as `ch`).
     let mut out = String::with_capacity(s.len());
