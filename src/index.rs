@@ -10,19 +10,20 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
+use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    Document, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST,
+    INDEXED, STORED, STRING,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::analysis::{
-    Mode, QuelleTokenizer, ANALYZER_VERSION, FOLD_TOKENIZER, KEY_CYRILLIC_TOKENIZER,
-    KEY_LATIN_TOKENIZER, STEM_TOKENIZER,
+    Analyzer, Mode, PassageTerms, TermsTokenizer, ANALYZER_VERSION, TERMS_TOKENIZER,
 };
 use crate::error::{Error, Result};
 use crate::ingest::{self, FileEntry};
@@ -30,7 +31,7 @@ use crate::lang::LanguageDetector;
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -56,8 +57,10 @@ pub struct Fields {
     pub section: Field,
     /// Section path as shown in citations.
     pub section_text: Field,
-    /// Passage text, stemmed and stored (as shown and quoted).
+    /// Passage text, stemmed.
     pub body: Field,
+    /// Passage text as stored (shown and quoted).
+    pub text: Field,
     /// Passage text, folded but not stemmed (exact-form queries).
     pub exact: Field,
     /// Name keys of the passage's Cyrillic words (found by Latin queries).
@@ -100,12 +103,13 @@ fn build_schema() -> (Schema, Fields) {
         kind_code: b.add_u64_field("kind_code", FAST),
         lang: b.add_text_field("lang", STRING | STORED),
         title: b.add_text_field("title", STORED),
-        section: b.add_text_field("section", text(STEM_TOKENIZER)),
+        section: b.add_text_field("section", text(TERMS_TOKENIZER)),
         section_text: b.add_text_field("section_text", STORED),
-        body: b.add_text_field("body", text(STEM_TOKENIZER).set_stored()),
-        exact: b.add_text_field("exact", text(FOLD_TOKENIZER)),
-        key_cyr: b.add_text_field("key_cyr", keys(KEY_CYRILLIC_TOKENIZER)),
-        key_lat: b.add_text_field("key_lat", keys(KEY_LATIN_TOKENIZER)),
+        body: b.add_text_field("body", text(TERMS_TOKENIZER)),
+        text: b.add_text_field("text", STORED),
+        exact: b.add_text_field("exact", text(TERMS_TOKENIZER)),
+        key_cyr: b.add_text_field("key_cyr", keys(TERMS_TOKENIZER)),
+        key_lat: b.add_text_field("key_lat", keys(TERMS_TOKENIZER)),
         ordinal: b.add_u64_field("ordinal", INDEXED | STORED | FAST),
         line_start: b.add_u64_field("line_start", STORED),
         line_end: b.add_u64_field("line_end", STORED),
@@ -196,10 +200,7 @@ fn version_dir(root: &Path) -> PathBuf {
 }
 
 fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(STEM_TOKENIZER, QuelleTokenizer::new(Mode::Stem));
-    index.tokenizers().register(FOLD_TOKENIZER, QuelleTokenizer::new(Mode::Fold));
-    index.tokenizers().register(KEY_CYRILLIC_TOKENIZER, QuelleTokenizer::new(Mode::KeyOfCyrillic));
-    index.tokenizers().register(KEY_LATIN_TOKENIZER, QuelleTokenizer::new(Mode::KeyOfLatin));
+    index.tokenizers().register(TERMS_TOKENIZER, TermsTokenizer);
 }
 
 impl QIndex {
@@ -355,12 +356,13 @@ pub fn refresh(
         report.elapsed = started.elapsed();
         return Ok((qindex, report));
     }
-    let mut writer: IndexWriter = qindex.index.writer(WRITER_MEMORY).map_err(|e| match e {
-        TantivyError::LockFailure(LockError::LockBusy, _) => {
-            Error::IndexBusy { path: qindex.dir.clone() }
-        }
-        e => Error::index(&qindex.dir, e),
-    })?;
+    let mut writer: IndexWriter<PassageDoc> =
+        qindex.index.writer(WRITER_MEMORY).map_err(|e| match e {
+            TantivyError::LockFailure(LockError::LockBusy, _) => {
+                Error::IndexBusy { path: qindex.dir.clone() }
+            }
+            e => Error::index(&qindex.dir, e),
+        })?;
     let mut manifest = qindex.manifest.clone();
     if manifest.files.is_empty() && qindex.num_passages() > 0 {
         // Passages no manifest accounts for (an unreadable payload): start clean.
@@ -451,7 +453,7 @@ pub fn refresh(
 
 /// One file, ready to index: its documents, their languages, its manifest entry.
 struct Prepared {
-    docs: Vec<TantivyDocument>,
+    docs: Vec<PassageDoc>,
     langs: Vec<&'static str>,
     state: FileState,
 }
@@ -465,15 +467,17 @@ fn prepare(fields: &Fields, detector: &LanguageDetector, f: &FileEntry) -> Resul
     if segmented.passages.is_empty() {
         return Err(Error::Decode { path: f.path.clone(), reason: "no text to index".into() });
     }
-    let title = segmented.title.clone().unwrap_or_else(|| file_name(&f.rel).to_string());
-    let keys = doc_keys(&f.rel);
+    let title: Arc<str> =
+        segmented.title.clone().unwrap_or_else(|| file_name(&f.rel).to_string()).into();
+    let keys: Arc<[String]> = doc_keys(&f.rel).into();
+    let analyzer = Analyzer::shared();
     let n = segmented.passages.len() as u64;
     let mut docs = Vec::with_capacity(segmented.passages.len());
     let mut langs = Vec::with_capacity(segmented.passages.len());
     for mut p in segmented.passages {
         p.lang = detector.detect(&p.text);
         langs.push(p.lang);
-        docs.push(to_document(fields, &p, &title, &keys));
+        docs.push(PassageDoc::new(*fields, &analyzer, p, title.clone(), keys.clone()));
     }
     let state = FileState {
         size: bytes.len() as u64,
@@ -499,31 +503,88 @@ pub fn doc_keys(rel: &str) -> Vec<String> {
     keys
 }
 
-fn to_document(f: &Fields, p: &Passage, title: &str, keys: &[String]) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
-    d.add_text(f.id, &p.id);
-    d.add_text(f.doc, &p.doc);
-    for k in keys {
-        d.add_text(f.doc_key, k);
+/// A passage as tantivy indexes it. Its fields borrow from it, so nothing is copied per
+/// field, and its text is analysed once for all fields ([`Analyzer::passage_terms`]).
+pub struct PassageDoc {
+    fields: Fields,
+    passage: Passage,
+    title: Arc<str>,
+    doc_keys: Arc<[String]>,
+    terms: PassageTerms,
+    section_terms: String,
+}
+
+impl PassageDoc {
+    fn new(
+        fields: Fields,
+        analyzer: &Analyzer,
+        passage: Passage,
+        title: Arc<str>,
+        doc_keys: Arc<[String]>,
+    ) -> PassageDoc {
+        let mut terms = PassageTerms::default();
+        analyzer.passage_terms(&passage.text, &mut terms);
+        // A gloss is not about its section: only body passages are found by section words.
+        let section_terms = if passage.kind == crate::Kind::Body {
+            analyzer.joined_terms(&passage.section, Mode::Stem)
+        } else {
+            String::new()
+        };
+        PassageDoc { fields, passage, title, doc_keys, terms, section_terms }
     }
-    d.add_text(f.kind, p.kind.as_str());
-    d.add_u64(f.kind_code, p.kind.code());
-    d.add_text(f.lang, p.lang);
-    d.add_text(f.title, title);
-    if p.kind == crate::Kind::Body {
-        d.add_text(f.section, &p.section);
+}
+
+/// A field value of a [`PassageDoc`].
+#[derive(Debug, Clone, Copy)]
+pub enum DocValue<'a> {
+    /// Text: stored as is, or a term list for an analysed field.
+    Str(&'a str),
+    /// A number.
+    U64(u64),
+}
+
+impl<'a> Value<'a> for DocValue<'a> {
+    type ArrayIter = std::iter::Empty<DocValue<'a>>;
+    type ObjectIter = std::iter::Empty<(&'a str, DocValue<'a>)>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        match *self {
+            DocValue::Str(s) => ReferenceValue::Leaf(ReferenceValueLeaf::Str(s)),
+            DocValue::U64(n) => ReferenceValue::Leaf(ReferenceValueLeaf::U64(n)),
+        }
     }
-    d.add_text(f.section_text, &p.section);
-    d.add_text(f.body, &p.text);
-    d.add_text(f.exact, &p.text);
-    d.add_text(f.key_cyr, &p.text);
-    d.add_text(f.key_lat, &p.text);
-    d.add_u64(f.ordinal, u64::from(p.ordinal));
-    d.add_u64(f.line_start, u64::from(p.line_start));
-    d.add_u64(f.line_end, u64::from(p.line_end));
-    d.add_u64(f.byte_start, p.byte_start);
-    d.add_u64(f.byte_end, p.byte_end);
-    d
+}
+
+impl Document for PassageDoc {
+    type Value<'a> = DocValue<'a>;
+    type FieldsValuesIter<'a> = std::vec::IntoIter<(Field, DocValue<'a>)>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        use DocValue::{Str, U64};
+        let (f, p, t) = (&self.fields, &self.passage, &self.terms);
+        let mut values = vec![
+            (f.id, Str(&p.id)),
+            (f.doc, Str(&p.doc)),
+            (f.kind, Str(p.kind.as_str())),
+            (f.kind_code, U64(p.kind.code())),
+            (f.lang, Str(p.lang)),
+            (f.title, Str(&self.title)),
+            (f.section, Str(&self.section_terms)),
+            (f.section_text, Str(&p.section)),
+            (f.body, Str(&t.stem)),
+            (f.text, Str(&p.text)),
+            (f.exact, Str(&t.fold)),
+            (f.key_cyr, Str(&t.key_cyr)),
+            (f.key_lat, Str(&t.key_lat)),
+            (f.ordinal, U64(u64::from(p.ordinal))),
+            (f.line_start, U64(u64::from(p.line_start))),
+            (f.line_end, U64(u64::from(p.line_end))),
+            (f.byte_start, U64(p.byte_start)),
+            (f.byte_end, U64(p.byte_end)),
+        ];
+        values.extend(self.doc_keys.iter().map(|k| (f.doc_key, Str(k.as_str()))));
+        values.into_iter()
+    }
 }
 
 /// Index folders of other versions under `root`.

@@ -239,7 +239,7 @@ fn source_of(qindex: &QIndex, doc: &TantivyDocument) -> Source {
         lang: text_of(f.lang),
         line_start: num_of(f.line_start),
         line_end: num_of(f.line_end),
-        text: text_of(f.body),
+        text: text_of(f.text),
     }
 }
 

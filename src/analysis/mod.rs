@@ -3,7 +3,8 @@
 //! words are split), `words` (Unicode word boundaries; hyphenated compounds become their
 //! parts at consecutive positions), `stem` (Russian Snowball for Cyrillic tokens, English
 //! for Latin ones, whatever the passage's language). `translit` makes cross-script name
-//! keys (`Казань`, `Kazan` → `kasan`). `tokenizer` wraps them for tantivy.
+//! keys (`Казань`, `Kazan` → `kasan`). `tokenizer` runs them over whole texts, for the
+//! index (term lists read back by tantivy) and for queries and highlighting.
 
 mod fold;
 mod stem;
@@ -12,18 +13,12 @@ mod translit;
 mod words;
 
 pub use fold::{fold_into, repair};
-pub use tokenizer::{Analyzer, Mode, QuelleTokenizer, Tok, MIN_KEY_LEN};
+pub use tokenizer::{Analyzer, Mode, PassageTerms, TermsTokenizer, Tok, MIN_KEY_LEN};
 pub use translit::{key_of_cyrillic, key_of_latin, keys_meet};
 pub use words::words;
 
-/// Name under which the stemming tokenizer is registered with tantivy.
-pub const STEM_TOKENIZER: &str = "quelle_stem";
-/// Name under which the folding (unstemmed) tokenizer is registered with tantivy.
-pub const FOLD_TOKENIZER: &str = "quelle_fold";
-/// Name of the tokenizer making name keys of Cyrillic tokens.
-pub const KEY_CYRILLIC_TOKENIZER: &str = "quelle_key_cyr";
-/// Name of the tokenizer making name keys of Latin tokens.
-pub const KEY_LATIN_TOKENIZER: &str = "quelle_key_lat";
+/// Name under which [`TermsTokenizer`] is registered with tantivy, for every analysed field.
+pub const TERMS_TOKENIZER: &str = "quelle_terms";
 /// Bumped whenever analysis changes what is indexed: an index with another version is rebuilt.
 pub const ANALYZER_VERSION: u32 = 2;
 

@@ -1,7 +1,10 @@
-//! The tantivy side of analysis: one tokenizer type in two modes, `Stem` for the main body
-//! field and `Fold` for the exact-form field. The token stream walks the text lazily and
-//! rewrites one reused `Token`, as tantivy's own filters do; offsets always point into the
-//! original text, so highlighting marks exactly the words that matched.
+//! Analysis of whole texts: `Stem` for the main body field, `Fold` for the exact-form
+//! field, name keys for the cross-script fields. Every word is analysed once per thread
+//! and cached. At index time a passage is analysed once for all fields
+//! ([`Analyzer::passage_terms`], in the ingestion workers) and tantivy's threads only read
+//! the term lists back ([`TermsTokenizer`]); at query and highlight time [`TokStream`]
+//! walks the text lazily, with offsets into the original text, so highlighting marks
+//! exactly the words that matched.
 
 use std::sync::{Arc, OnceLock};
 
@@ -123,17 +126,26 @@ impl Analyzer {
         CachedWord { fold, stem, key }
     }
 
-    /// Writes the term of `raw` in `mode` into `out`; false when the mode skips the word.
-    fn term_into(&self, raw: &str, mode: Mode, out: &mut String) -> bool {
+    /// Calls `f` with the cached analysis of `raw`, analysing it on first sight.
+    fn with_word<R>(&self, raw: &str, f: impl FnOnce(&CachedWord) -> R) -> R {
         WORDS.with(|cell| {
             let mut words = cell.borrow_mut();
-            if !words.contains_key(raw) {
-                if words.len() >= CACHE_LIMIT {
-                    words.clear();
-                }
-                words.insert(raw.to_string(), self.analyse_word(raw));
+            if let Some(word) = words.get(raw) {
+                return f(word);
             }
-            let word = &words[raw];
+            if words.len() >= CACHE_LIMIT {
+                words.clear();
+            }
+            let word = self.analyse_word(raw);
+            let out = f(&word);
+            words.insert(raw.to_string(), word);
+            out
+        })
+    }
+
+    /// Writes the term of `raw` in `mode` into `out`; false when the mode skips the word.
+    fn term_into(&self, raw: &str, mode: Mode, out: &mut String) -> bool {
+        self.with_word(raw, |word| {
             if word.fold.is_empty() {
                 return false;
             }
@@ -149,31 +161,134 @@ impl Analyzer {
             true
         })
     }
-}
 
-/// The tantivy tokenizer.
-#[derive(Clone)]
-pub struct QuelleTokenizer {
-    analyzer: Arc<Analyzer>,
-    mode: Mode,
-}
+    /// Analyses a passage once for every field: each word is looked up a single time, and
+    /// its stem, folded form and (for a capitalised word) name key are appended to the
+    /// field's term list.
+    pub fn passage_terms(&self, text: &str, out: &mut PassageTerms) {
+        out.clear();
+        for (start, end) in words(text) {
+            let raw = &text[start..end];
+            self.with_word(raw, |word| {
+                if word.fold.is_empty() {
+                    return;
+                }
+                push_term(&mut out.stem, &word.stem);
+                push_term(&mut out.fold, &word.fold);
+                // Name keys are for names, and names are capitalised in running text in both
+                // languages: lower-case words are found by their stems instead.
+                if !raw.starts_with(char::is_uppercase) {
+                    return;
+                }
+                match &word.key {
+                    Some((Script::Cyrillic, k)) => push_term(&mut out.key_cyr, k),
+                    Some((Script::Latin, k)) => push_term(&mut out.key_lat, k),
+                    _ => {}
+                }
+            });
+        }
+    }
 
-impl QuelleTokenizer {
-    /// A tokenizer in the given mode.
-    pub fn new(mode: Mode) -> QuelleTokenizer {
-        QuelleTokenizer { analyzer: Analyzer::shared(), mode }
+    /// The terms of `text` in `mode`, as a term list for [`TermsTokenizer`].
+    pub fn joined_terms(&self, text: &str, mode: Mode) -> String {
+        let mut out = String::new();
+        let mut stream = TokStream::new(self, text, mode);
+        while stream.advance() {
+            push_term(&mut out, &stream.token().text);
+        }
+        out
     }
 }
 
-impl Tokenizer for QuelleTokenizer {
-    type TokenStream<'a> = TokStream<'a>;
+/// Separates the terms of a term list; no term contains it (terms are parts of words).
+const TERM_SEPARATOR: u8 = b' ';
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokStream<'a> {
-        TokStream::new(&self.analyzer, text, self.mode)
+fn push_term(list: &mut String, term: &str) {
+    if !list.is_empty() {
+        list.push(char::from(TERM_SEPARATOR));
+    }
+    list.push_str(term);
+}
+
+/// A passage's index terms, field by field, each a list separated by spaces and in text
+/// order. Analysis runs once, in the ingestion workers; tantivy's indexing threads only
+/// split the lists ([`TermsTokenizer`]), so positions are the words' positions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassageTerms {
+    /// Stems ([`Mode::Stem`]).
+    pub stem: String,
+    /// Folded forms ([`Mode::Fold`]).
+    pub fold: String,
+    /// Name keys of Cyrillic words ([`Mode::KeyOfCyrillic`]).
+    pub key_cyr: String,
+    /// Name keys of Latin words ([`Mode::KeyOfLatin`]).
+    pub key_lat: String,
+}
+
+impl PassageTerms {
+    fn clear(&mut self) {
+        self.stem.clear();
+        self.fold.clear();
+        self.key_cyr.clear();
+        self.key_lat.clear();
     }
 }
 
-/// Token stream of [`QuelleTokenizer`].
+/// The tokenizer of every analysed index field: it reads a term list made by
+/// [`Analyzer::passage_terms`] or [`Analyzer::joined_terms`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TermsTokenizer;
+
+impl Tokenizer for TermsTokenizer {
+    type TokenStream<'a> = TermsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermsStream<'a> {
+        TermsStream { text, at: 0, token: Token::default(), next_position: 0 }
+    }
+}
+
+/// Token stream of [`TermsTokenizer`].
+pub struct TermsStream<'a> {
+    text: &'a str,
+    at: usize,
+    token: Token,
+    next_position: usize,
+}
+
+impl TokenStream for TermsStream<'_> {
+    fn advance(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        let Some(start) =
+            bytes[self.at..].iter().position(|&b| b != TERM_SEPARATOR).map(|i| self.at + i)
+        else {
+            self.at = bytes.len();
+            return false;
+        };
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == TERM_SEPARATOR)
+            .map_or(bytes.len(), |i| start + i);
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[start..end]);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.next_position;
+        self.token.position_length = 1;
+        self.next_position += 1;
+        self.at = end;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// Analyses text word by word, lazily ([`Analyzer::tokens`]).
 pub struct TokStream<'a> {
     analyzer: &'a Analyzer,
     text: &'a str,
@@ -267,6 +382,46 @@ mod tests {
             );
             assert_eq!(a.tokens("Штреземана Stresemann's", Mode::KeyOfLatin)[0].text, "streseman");
         }
+    }
+
+    #[test]
+    fn passage_terms_are_each_modes_terms() {
+        let a = Analyzer::shared();
+        let text = "«Ёлки» Адо\u{301}льфа: Stresemann's Рапалльского договора, 1922 x-ray Moscow";
+        let mut terms = PassageTerms::default();
+        a.passage_terms(text, &mut terms);
+        let mut tokenizer = TermsTokenizer;
+        let replay = |tokenizer: &mut TermsTokenizer, list: &str| {
+            let mut stream = tokenizer.token_stream(list);
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push((stream.token().text.clone(), stream.token().position));
+            }
+            out
+        };
+        for (mode, list) in [(Mode::Stem, &terms.stem), (Mode::Fold, &terms.fold)] {
+            let expected: Vec<(String, usize)> =
+                a.tokens(text, mode).into_iter().map(|t| (t.text, t.position)).collect();
+            assert_eq!(replay(&mut tokenizer, list), expected, "{mode:?}");
+        }
+        // Name keys: of capitalised words only.
+        for (mode, list) in
+            [(Mode::KeyOfCyrillic, &terms.key_cyr), (Mode::KeyOfLatin, &terms.key_lat)]
+        {
+            let expected: Vec<String> = a
+                .tokens(text, mode)
+                .into_iter()
+                .filter(|t| text[t.start..].starts_with(char::is_uppercase))
+                .map(|t| t.text)
+                .collect();
+            let got: Vec<String> = replay(&mut tokenizer, list).into_iter().map(|t| t.0).collect();
+            assert_eq!(got, expected, "{mode:?}");
+        }
+        // Адольфа and Рапалльского; Ёлки is too short, договора lower-case.
+        assert_eq!(terms.key_cyr.split(' ').count(), 2, "{:?}", terms.key_cyr);
+        assert_eq!(terms.key_lat, "streseman moskov");
+        assert!(replay(&mut tokenizer, "").is_empty());
+        assert!(replay(&mut tokenizer, "   ").is_empty());
     }
 
     #[test]

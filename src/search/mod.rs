@@ -330,7 +330,7 @@ fn to_hit(
     let f = &qindex.fields;
     let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
     let num_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-    let text = text_of(f.body);
+    let text = text_of(f.text);
     let found = highlight::mark(&text, marks);
     let hit = Hit {
         rank,
