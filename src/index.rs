@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{
     Document, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST,
@@ -35,7 +36,7 @@ use crate::segment::{self, Passage};
 pub const SCHEMA_VERSION: u32 = 9;
 
 /// Memory for tantivy's writer, shared by its threads.
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 /// The fields of a passage in the index.
 #[derive(Debug, Clone, Copy)]
@@ -379,6 +380,13 @@ pub fn refresh(
             }
             e => Error::index(&qindex.dir, e),
         })?;
+    // Every expansion of a query word walks each segment's term dictionary, so a build
+    // from nothing ends as one segment (one merge after the commit, none during it); later
+    // refreshes add small segments, which tantivy's merge policy combines among themselves.
+    let from_nothing = qindex.manifest.files.is_empty();
+    if from_nothing {
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+    }
     let mut manifest = qindex.manifest.clone();
     if manifest.files.is_empty() && qindex.num_passages() > 0 {
         // Passages no manifest accounts for (an unreadable payload): start clean.
@@ -455,6 +463,21 @@ pub fn refresh(
     let mut prepared = writer.prepare_commit().map_err(|e| Error::index(&qindex.dir, e))?;
     prepared.set_payload(&payload);
     prepared.commit().map_err(|e| Error::index(&qindex.dir, e))?;
+    if from_nothing {
+        // Only ids are kept: a living `SegmentMeta` keeps its files from the collector.
+        let segments: Vec<_> = qindex
+            .index
+            .searchable_segment_metas()
+            .map_err(|e| Error::index(&qindex.dir, e))?
+            .iter()
+            .map(|m| (m.id(), m.num_docs()))
+            .collect();
+        for group in merge_groups(segments) {
+            writer.merge(&group).wait().map_err(|e| Error::index(&qindex.dir, e))?;
+        }
+        // The merged segments' files go now, not at the next refresh.
+        writer.garbage_collect_files().wait().map_err(|e| Error::index(&qindex.dir, e))?;
+    }
     writer.wait_merging_threads().map_err(|e| Error::index(&qindex.dir, e))?;
     progress.finish();
     qindex.reader.reload().map_err(|e| Error::index(&qindex.dir, e))?;
@@ -465,6 +488,26 @@ pub fn refresh(
     report.removed = plan.to_remove.len() - plan.changed;
     report.elapsed = started.elapsed();
     Ok((qindex, report))
+}
+
+/// Passages of a segment merged at the end of a build, at most: the merge maps every
+/// segment it reads, so this bounds the memory a build needs (about 250 MB of index).
+const MERGED_SEGMENT_PASSAGES: u32 = 400_000;
+
+/// Segments to merge together, each group up to [`MERGED_SEGMENT_PASSAGES`], in order;
+/// groups of one are left out.
+fn merge_groups<Id: Copy>(segments: Vec<(Id, u32)>) -> Vec<Vec<Id>> {
+    let mut groups: Vec<(Vec<Id>, u32)> = Vec::new();
+    for (id, docs) in segments {
+        match groups.last_mut() {
+            Some((group, total)) if *total + docs <= MERGED_SEGMENT_PASSAGES => {
+                group.push(id);
+                *total += docs;
+            }
+            _ => groups.push((vec![id], docs)),
+        }
+    }
+    groups.into_iter().map(|(g, _)| g).filter(|g| g.len() > 1).collect()
 }
 
 /// One file, ready to index: its documents, their languages, its manifest entry.
@@ -620,5 +663,22 @@ fn other_versions(root: &Path, keep: &Path) -> Vec<PathBuf> {
 fn remove_other_versions(root: &Path, keep: &Path) {
     for path in other_versions(root, keep) {
         let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_groups_are_bounded_and_skip_singletons() {
+        let max = MERGED_SEGMENT_PASSAGES;
+        assert_eq!(merge_groups(vec![(1, 10), (2, 20), (3, 30)]), [vec![1, 2, 3]]);
+        assert_eq!(
+            merge_groups(vec![(1, max / 2), (2, max / 2), (3, max / 2), (4, 1), (5, max)]),
+            [vec![1, 2], vec![3, 4]]
+        );
+        assert!(merge_groups(vec![(1, 5)]).is_empty());
+        assert!(merge_groups::<u8>(Vec::new()).is_empty());
     }
 }
