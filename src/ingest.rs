@@ -131,8 +131,10 @@ pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
             if !has_text_extension(&path) {
                 continue;
             }
-            // Follows links to files; a dangling link or a loop is reported, not fatal.
-            let meta = match std::fs::metadata(&path) {
+            // A regular file is stat'ed relative to its folder (no path lookup); a link is
+            // followed, and a dangling link or a loop is reported, not fatal.
+            let meta = if file_type.is_file() { entry.metadata() } else { std::fs::metadata(&path) };
+            let meta = match meta {
                 Ok(meta) => meta,
                 Err(e) => {
                     problems.push(Error::io(&path, e));

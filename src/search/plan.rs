@@ -718,9 +718,9 @@ impl<'a> Planner<'a> {
         (field, keys)
     }
 
-    /// Index words within a small edit distance of `fold`: 1 for 5–8 letters, 2 for longer,
-    /// none for shorter words or numbers; found in at most `max_doc_freq` passages and not
-    /// a form of the same word. The most frequent first.
+    /// Index words within a small edit distance of `fold`: 1 for 5–8 letters, 2 for longer
+    /// (OCR reads `rn` as `m`), none for shorter words or numbers; found in at most
+    /// `max_doc_freq` passages and not a form of the same word. The most frequent first.
     fn typo_terms(&self, fold: &str, stem: &str, max_doc_freq: u32) -> Vec<String> {
         if max_doc_freq == 0 {
             return Vec::new();
@@ -731,14 +731,16 @@ impl<'a> Planner<'a> {
         }
         let distance = if len <= 8 { 1 } else { 2 };
         let term = Term::from_field_text(self.fields.exact, fold);
+        // One automaton for every segment.
+        let Ok(automaton) = FuzzyTermQuery::new(term, distance, true).automaton() else {
+            return Vec::new();
+        };
         let mut found: HashMap<String, u32> = HashMap::new();
         for reader in self.searcher.segment_readers() {
             let Ok(inverted) = reader.inverted_index(self.fields.exact) else { continue };
-            let Ok(automaton) = FuzzyTermQuery::new(term.clone(), distance, true).automaton()
-            else {
+            let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
                 continue;
             };
-            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else { continue };
             while stream.advance() {
                 if let Ok(t) = std::str::from_utf8(stream.key()) {
                     if t != fold {
