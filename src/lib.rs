@@ -19,6 +19,7 @@ pub mod glossary;
 pub mod index;
 pub mod ingest;
 pub mod lang;
+pub mod manifest;
 pub mod normalize;
 pub mod quote;
 pub mod search;

@@ -192,6 +192,35 @@ fn killing_the_indexer_at_any_moment_leaves_a_searchable_index() {
 }
 
 #[test]
+fn a_lost_or_damaged_manifest_means_a_clean_rebuild_never_passages_twice() {
+    let s = Sandbox::new();
+    fill(&s, "first", 6);
+    assert_eq!(quelle_cmd(&s).arg("index").output().unwrap().status.code(), Some(0));
+    let before = s.search_json("first paragraph", &["--no-refresh"])["total_hits"].clone();
+    let manifests = || -> Vec<std::path::PathBuf> {
+        let dirs = std::fs::read_dir(s.index()).unwrap().flatten().map(|e| e.path());
+        let files = dirs.filter(|d| d.is_dir()).flat_map(|d| std::fs::read_dir(d).unwrap());
+        files
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("manifest-"))
+            .collect()
+    };
+    for damage in ["truncate", "remove"] {
+        let found = manifests();
+        assert!(!found.is_empty());
+        for m in found {
+            match damage {
+                "truncate" => std::fs::write(&m, b"QMF1").unwrap(),
+                _ => std::fs::remove_file(&m).unwrap(),
+            }
+        }
+        let v = s.search_json("first paragraph", &[]);
+        assert_eq!(v["total_hits"], before, "after a {damage}d manifest");
+    }
+}
+
+#[test]
 fn while_another_process_writes_searches_answer_and_indexers_say_busy() {
     let s = Sandbox::new();
     s.write("a.txt", "The Treaty of Rapallo was signed in 1922.\n");
