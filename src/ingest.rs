@@ -99,7 +99,7 @@ pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
             std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
         ));
     }
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     let mut problems = Vec::new();
     let mut stack = vec![corpus.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -118,43 +118,62 @@ pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
                     continue;
                 }
             };
-            let path = entry.path();
             let name = entry.file_name();
             if name.to_string_lossy().starts_with('.') {
                 continue;
             }
             let Ok(file_type) = entry.file_type() else { continue };
             if file_type.is_dir() {
-                stack.push(path);
-                continue;
+                stack.push(entry.path());
+            } else if has_text_extension(Path::new(&name)) {
+                // Paths, not entries: an entry holds its folder open.
+                found.push(entry.path());
             }
-            if !has_text_extension(&path) {
-                continue;
-            }
-            // A regular file is stat'ed relative to its folder (no path lookup); a link is
-            // followed, and a dangling link or a loop is reported, not fatal.
-            let meta = if file_type.is_file() { entry.metadata() } else { std::fs::metadata(&path) };
-            let meta = match meta {
-                Ok(meta) => meta,
-                Err(e) => {
-                    problems.push(Error::io(&path, e));
-                    continue;
-                }
-            };
-            if !meta.is_file() {
-                continue;
-            }
-            let Some(rel) = relative(corpus, &path) else { continue };
-            let mtime_ns = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as u64);
-            files.push(FileEntry { rel, path, size: meta.len(), mtime_ns });
+        }
+    }
+    // One `stat` per file is most of a freshness check (a few microseconds each, most of it
+    // in the kernel), so large corpora are stat'ed on several threads.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let chunk = found.len().div_ceil(threads).max(STAT_CHUNK_MIN);
+    let stated: Vec<Vec<std::result::Result<Option<FileEntry>, Error>>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = found
+                .chunks(chunk)
+                .map(|entries| {
+                    scope.spawn(move || entries.iter().map(|p| stat(corpus, p)).collect())
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+    let mut files = Vec::with_capacity(found.len());
+    for result in stated.into_iter().flatten() {
+        match result {
+            Ok(Some(f)) => files.push(f),
+            Ok(None) => {}
+            Err(e) => problems.push(e),
         }
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok((files, problems))
+}
+
+/// Files a walk stats on one thread at least: threads cost more than a few stats.
+const STAT_CHUNK_MIN: usize = 256;
+
+/// The entry of a listed file; `None` for what is not a regular file. Links to files are
+/// followed; a dangling link or a loop is reported, not fatal.
+fn stat(corpus: &Path, path: &Path) -> std::result::Result<Option<FileEntry>, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let Some(rel) = relative(corpus, path) else { return Ok(None) };
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    Ok(Some(FileEntry { rel, path: path.to_path_buf(), size: meta.len(), mtime_ns }))
 }
 
 fn has_text_extension(path: &Path) -> bool {
