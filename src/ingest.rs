@@ -133,20 +133,27 @@ pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
     }
     // One `stat` per file is most of a freshness check (a few microseconds each, most of it
     // in the kernel), so large corpora are stat'ed on several threads.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    let chunk = found.len().div_ceil(threads).max(STAT_CHUNK_MIN);
-    let stated: Vec<Vec<std::result::Result<Option<FileEntry>, Error>>> =
+    let few = found.len() <= STAT_CHUNK_MIN;
+    let stated: Vec<std::result::Result<Option<FileEntry>, Error>> = if few {
+        found.iter().map(|p| stat(corpus, p)).collect()
+    } else {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+        let chunk = found.len().div_ceil(threads).max(STAT_CHUNK_MIN);
         std::thread::scope(|scope| {
             let handles: Vec<_> = found
                 .chunks(chunk)
-                .map(|entries| {
-                    scope.spawn(move || entries.iter().map(|p| stat(corpus, p)).collect())
+                .map(|paths| {
+                    scope.spawn(move || paths.iter().map(|p| stat(corpus, p)).collect::<Vec<_>>())
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-        });
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
     let mut files = Vec::with_capacity(found.len());
-    for result in stated.into_iter().flatten() {
+    for result in stated {
         match result {
             Ok(Some(f)) => files.push(f),
             Ok(None) => {}
@@ -559,5 +566,26 @@ mod tests {
     fn content_hash_is_stable() {
         assert_eq!(content_hash(b""), 0xcbf2_9ce4_8422_2325);
         assert_ne!(content_hash(b"a"), content_hash(b"b"));
+    }
+
+    #[test]
+    fn walks_of_many_files_find_each_once_in_order() {
+        // More than one stat chunk, in nested folders, with files to leave out.
+        let dir = tempfile::tempdir().unwrap();
+        let mut expected = Vec::new();
+        for i in 0..(3 * STAT_CHUNK_MIN + 7) {
+            let rel = format!("d{}/sub{}/f{i:04}.txt", i % 3, i % 2);
+            std::fs::create_dir_all(dir.path().join(&rel).parent().unwrap()).unwrap();
+            std::fs::write(dir.path().join(&rel), "x").unwrap();
+            expected.push(rel);
+        }
+        std::fs::write(dir.path().join("d0/picture.png"), "x").unwrap();
+        std::fs::write(dir.path().join("d1/.hidden.txt"), "x").unwrap();
+        expected.sort();
+        let (files, problems) = walk(dir.path()).unwrap();
+        assert!(problems.is_empty());
+        let got: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(got, expected);
+        assert!(files.iter().all(|f| f.size == 1 && f.mtime_ns > 0));
     }
 }
