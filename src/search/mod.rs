@@ -146,9 +146,15 @@ pub fn search(qindex: &QIndex, req: &Request, glossary: &Glossary) -> Result<Res
         hits.push(hit.hit);
     }
     // Passages whose own text has the words come before those that have them only in
-    // their section heading; then by score.
+    // their section heading; then by score; equal scores by passage id, so the order does
+    // not depend on which worker indexed a file first.
     let section_only = |h: &Hit| h.matched == [Via::Section];
-    hits.sort_by(|a, b| section_only(a).cmp(&section_only(b)).then(b.score.total_cmp(&a.score)));
+    hits.sort_by(|a, b| {
+        section_only(a)
+            .cmp(&section_only(b))
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     dedupe(&mut hits);
     let mut hits = mix_languages(hits, query_language(&req.query));
     hits.truncate(req.limit);
