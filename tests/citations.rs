@@ -115,6 +115,28 @@ fn show_gives_context_around_a_passage() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no passage has the id \"ru:99\""));
 }
 
+#[test]
+fn ids_find_their_passage_in_nested_and_case_twin_files() {
+    let s = Sandbox::new();
+    s.write("Notes/a.txt", "First upper note.\n\nSecond upper note.\n");
+    s.write("notes/A.md", "First lower note.\n\nSecond lower note.\n");
+    s.write("notes/a.v2/b.txt", "Dotted folder note.\n");
+    for (id, text) in [
+        ("Notes/a:3", "Second upper note."),
+        ("notes/A:3", "Second lower note."),
+        ("notes/a:3", ""),
+        ("notes/a.v2/b:1", "Dotted folder note."),
+    ] {
+        let out = s.run(&["show", id]);
+        if text.is_empty() {
+            assert_eq!(out.status.code(), Some(2), "{id}");
+        } else {
+            let out = String::from_utf8_lossy(&out.stdout);
+            assert!(out.contains(&format!("▶ {id} ")) && out.contains(text), "{id}: {out}");
+        }
+    }
+}
+
 fn check(s: &Sandbox, quote: &str) -> Value {
     json(s, &["quote-check", "--json", quote])
 }
