@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 use quelle::ingest::decode;
+use quelle::manifest::{FileState, Manifest};
 use quelle::segment::segment;
 
 /// Text built from fragments that exercise the cleaning rules.
@@ -61,5 +62,25 @@ proptest! {
                 prop_assert!((p.byte_end as usize) <= bytes.len());
             }
         }
+    }
+
+    #[test]
+    fn manifests_round_trip_and_damage_is_refused_without_panic(
+        files in prop::collection::btree_map("[a-zа-я/ .\t\n]{0,20}", (any::<u64>(), any::<u64>(), any::<u64>(), "[a-z0-9-]{0,12}", prop::option::of(".{0,30}")), 0..20),
+        flip in any::<prop::sample::Index>(),
+        noise in prop::collection::vec(any::<u8>(), 0..300),
+    ) {
+        let mut m = Manifest { schema: 10, analyzer: 2, ..Manifest::default() };
+        for (rel, (size, mtime_ns, hash, encoding, skipped)) in files {
+            m.files.insert(rel, FileState { size, mtime_ns, hash, passages: size % 1000, encoding, skipped });
+        }
+        let bytes = m.encode();
+        prop_assert_eq!(Manifest::decode(&bytes), Some(m.clone()));
+        // Any damage is either refused or read as some manifest; never a panic.
+        let mut damaged = bytes.clone();
+        let at = flip.index(damaged.len());
+        damaged[at] ^= 0x5a;
+        let _ = Manifest::decode(&damaged);
+        let _ = Manifest::decode(&noise);
     }
 }
