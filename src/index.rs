@@ -520,10 +520,24 @@ fn prepare(fields: &Fields, detector: &LanguageDetector, f: &FileEntry) -> Resul
     let n = segmented.passages.len() as u64;
     let mut docs = Vec::with_capacity(segmented.passages.len());
     let mut langs = Vec::with_capacity(segmented.passages.len());
+    // Neighbouring passages share their section: its terms are made once per section.
+    let mut section: (String, Arc<str>) = (String::new(), Arc::from(""));
     for mut p in segmented.passages {
         p.lang = detector.detect(&p.text);
         langs.push(p.lang);
-        docs.push(PassageDoc::new(*fields, &analyzer, p, title.clone(), keys.clone()));
+        if p.section != section.0 {
+            let terms = analyzer.joined_terms(&p.section, Mode::Stem);
+            section = (p.section.clone(), terms.into());
+        }
+        let section_terms = section.1.clone();
+        docs.push(PassageDoc::new(
+            *fields,
+            &analyzer,
+            p,
+            section_terms,
+            title.clone(),
+            keys.clone(),
+        ));
     }
     let state = FileState {
         size: bytes.len() as u64,
@@ -557,25 +571,21 @@ pub struct PassageDoc {
     title: Arc<str>,
     doc_keys: Arc<[String]>,
     terms: PassageTerms,
-    section_terms: String,
+    section_terms: Arc<str>,
 }
 
 impl PassageDoc {
+    /// `section_terms`: the stemmed terms of the passage's section path.
     fn new(
         fields: Fields,
         analyzer: &Analyzer,
         passage: Passage,
+        section_terms: Arc<str>,
         title: Arc<str>,
         doc_keys: Arc<[String]>,
     ) -> PassageDoc {
         let mut terms = PassageTerms::default();
         analyzer.passage_terms(&passage.text, &mut terms);
-        // A gloss is not about its section: only body passages are found by section words.
-        let section_terms = if passage.kind == crate::Kind::Body {
-            analyzer.joined_terms(&passage.section, Mode::Stem)
-        } else {
-            String::new()
-        };
         PassageDoc { fields, passage, title, doc_keys, terms, section_terms }
     }
 }
@@ -615,7 +625,8 @@ impl Document for PassageDoc {
             (f.kind_code, U64(p.kind.code())),
             (f.lang, Str(p.lang)),
             (f.title, Str(&self.title)),
-            (f.section, Str(&self.section_terms)),
+            // A gloss is not about its section: only body passages are found by it.
+            (f.section, Str(if p.kind == crate::Kind::Body { &self.section_terms } else { "" })),
             (f.section_text, Str(&p.section)),
             (f.body, Str(&t.stem)),
             (f.text, Str(&p.text)),

@@ -150,16 +150,15 @@ const FUNCTION_WORD_HITS: usize = 3;
 fn by_function_words(sample: &str) -> Option<&'static str> {
     let mut hits = [0usize; FUNCTION_WORDS.len()];
     for word in sample.split(|c: char| !c.is_alphabetic()).filter(|w| (2..=5).contains(&w.len())) {
-        let lower = word.to_ascii_lowercase();
         for (i, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
-            if words.contains(&lower.as_str()) {
+            if words.iter().any(|w| w.eq_ignore_ascii_case(word)) {
                 hits[i] += 1;
             }
         }
     }
-    let found: Vec<usize> = (0..hits.len()).filter(|&i| hits[i] > 0).collect();
-    match found[..] {
-        [i] if hits[i] >= FUNCTION_WORD_HITS => Some(FUNCTION_WORDS[i].0),
+    let mut found = (0..hits.len()).filter(|&i| hits[i] > 0);
+    match (found.next(), found.next()) {
+        (Some(i), None) if hits[i] >= FUNCTION_WORD_HITS => Some(FUNCTION_WORDS[i].0),
         _ => None,
     }
 }
