@@ -192,6 +192,34 @@ fn killing_the_indexer_at_any_moment_leaves_a_searchable_index() {
 }
 
 #[test]
+fn killing_a_first_build_during_indexing_or_its_closing_merge_loses_nothing() {
+    // A reference: the same corpus built in one go.
+    let reference = Sandbox::new();
+    fill(&reference, "first", 120);
+    assert_eq!(quelle_cmd(&reference).arg("index").output().unwrap().status.code(), Some(0));
+    let expected =
+        reference.search_json("first paragraph", &["--no-refresh"])["total_hits"].clone();
+    let s = Sandbox::new();
+    fill(&s, "first", 120);
+    for delay_ms in [30, 200, 600, 1200] {
+        // Each run starts from what the last one committed; it may be nothing yet.
+        let mut child = quelle_cmd(&s)
+            .arg("index")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = s.search_json("first paragraph", &["--no-refresh"]);
+    assert_eq!(v["total_hits"], expected, "nothing lost, nothing twice");
+}
+
+#[test]
 fn a_lost_or_damaged_manifest_means_a_clean_rebuild_never_passages_twice() {
     let s = Sandbox::new();
     fill(&s, "first", 6);
