@@ -364,14 +364,14 @@ pub fn refresh(
             e => Error::index(&qindex.dir, e),
         })?;
     // Every expansion of a query word walks each segment's term dictionary, so a build
-    // from nothing ends as one segment (one merge after the commit, none during it); later
-    // refreshes add small segments, which tantivy's merge policy combines among themselves.
+    // from nothing ends with few large segments (merged after the commit, not during it);
+    // later refreshes add small segments, which tantivy's merge policy combines.
     let from_nothing = qindex.manifest.files.is_empty();
     if from_nothing {
         writer.set_merge_policy(Box::new(NoMergePolicy));
     }
     let mut manifest = qindex.manifest.clone();
-    if manifest.files.is_empty() && qindex.num_passages() > 0 {
+    if from_nothing && qindex.num_passages() > 0 {
         // Passages no manifest accounts for (an unreadable payload): start clean.
         writer.delete_all_documents().map_err(|e| Error::index(&qindex.dir, e))?;
     }
@@ -529,15 +529,14 @@ fn prepare(fields: &Fields, detector: &LanguageDetector, f: &FileEntry) -> Resul
             let terms = analyzer.joined_terms(&p.section, Mode::Stem);
             section = (p.section.clone(), terms.into());
         }
-        let section_terms = section.1.clone();
-        docs.push(PassageDoc::new(
-            *fields,
-            &analyzer,
-            p,
-            section_terms,
-            title.clone(),
-            keys.clone(),
-        ));
+        docs.push(PassageDoc {
+            fields: *fields,
+            terms: analyzer.passage_terms(&p.text),
+            section_terms: section.1.clone(),
+            passage: p,
+            title: title.clone(),
+            doc_keys: keys.clone(),
+        });
     }
     let state = FileState {
         size: bytes.len() as u64,
@@ -571,23 +570,8 @@ pub struct PassageDoc {
     title: Arc<str>,
     doc_keys: Arc<[String]>,
     terms: PassageTerms,
+    /// The stemmed terms of the passage's section path.
     section_terms: Arc<str>,
-}
-
-impl PassageDoc {
-    /// `section_terms`: the stemmed terms of the passage's section path.
-    fn new(
-        fields: Fields,
-        analyzer: &Analyzer,
-        passage: Passage,
-        section_terms: Arc<str>,
-        title: Arc<str>,
-        doc_keys: Arc<[String]>,
-    ) -> PassageDoc {
-        let mut terms = PassageTerms::default();
-        analyzer.passage_terms(&passage.text, &mut terms);
-        PassageDoc { fields, passage, title, doc_keys, terms, section_terms }
-    }
 }
 
 /// A field value of a [`PassageDoc`].

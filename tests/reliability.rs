@@ -160,6 +160,15 @@ fn bad_queries_get_an_error_with_a_column_or_a_sensible_answer() {
     assert_eq!(texts(&s.search_json("\u{1}treaty\u{7}", &[])).len(), 1);
 }
 
+/// Starts `quelle index` and kills it (SIGKILL on Unix) after `delay_ms`.
+fn kill_indexer_after(s: &Sandbox, delay_ms: u64) {
+    let mut child =
+        quelle_cmd(s).arg("index").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn killing_the_indexer_at_any_moment_leaves_a_searchable_index() {
     let s = Sandbox::new();
@@ -169,15 +178,7 @@ fn killing_the_indexer_at_any_moment_leaves_a_searchable_index() {
     let before = s.search_json("first paragraph", &["--no-refresh"])["total_hits"].clone();
     fill(&s, "second", 200);
     for delay_ms in [5, 40, 150, 400, 900] {
-        let mut child = quelle_cmd(&s)
-            .arg("index")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL on Unix
-        let _ = child.wait();
+        kill_indexer_after(&s, delay_ms);
         // The last commit is intact and searchable as it is.
         let v = s.search_json("first paragraph", &["--no-refresh"]);
         assert_eq!(v["total_hits"], before, "after a kill at {delay_ms} ms");
@@ -203,15 +204,7 @@ fn killing_a_first_build_during_indexing_or_its_closing_merge_loses_nothing() {
     fill(&s, "first", 120);
     for delay_ms in [30, 200, 600, 1200] {
         // Each run starts from what the last one committed; it may be nothing yet.
-        let mut child = quelle_cmd(&s)
-            .arg("index")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_indexer_after(&s, delay_ms);
     }
     let out = quelle_cmd(&s).arg("index").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));

@@ -165,8 +165,8 @@ impl Analyzer {
     /// Analyses a passage once for every field: each word is looked up a single time, and
     /// its stem, folded form and (for a capitalised word) name key are appended to the
     /// field's term list.
-    pub fn passage_terms(&self, text: &str, out: &mut PassageTerms) {
-        out.clear();
+    pub fn passage_terms(&self, text: &str) -> PassageTerms {
+        let mut out = PassageTerms::default();
         for (start, end) in words(text) {
             let raw = &text[start..end];
             self.with_word(raw, |word| {
@@ -187,6 +187,7 @@ impl Analyzer {
                 }
             });
         }
+        out
     }
 
     /// The terms of `text` in `mode`, as a term list for [`TermsTokenizer`].
@@ -223,15 +224,6 @@ pub struct PassageTerms {
     pub key_cyr: String,
     /// Name keys of Latin words ([`Mode::KeyOfLatin`]).
     pub key_lat: String,
-}
-
-impl PassageTerms {
-    fn clear(&mut self) {
-        self.stem.clear();
-        self.fold.clear();
-        self.key_cyr.clear();
-        self.key_lat.clear();
-    }
 }
 
 /// The tokenizer of every analysed index field: it reads a term list made by
@@ -388,8 +380,7 @@ mod tests {
     fn passage_terms_are_each_modes_terms() {
         let a = Analyzer::shared();
         let text = "«Ёлки» Адо\u{301}льфа: Stresemann's Рапалльского договора, 1922 x-ray Moscow";
-        let mut terms = PassageTerms::default();
-        a.passage_terms(text, &mut terms);
+        let terms = a.passage_terms(text);
         let mut tokenizer = TermsTokenizer;
         let replay = |tokenizer: &mut TermsTokenizer, list: &str| {
             let mut stream = tokenizer.token_stream(list);
