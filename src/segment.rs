@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 8;
+pub const SEGMENT_VERSION: u32 = 9;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -190,16 +190,38 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
     let id_stem = doc.rel.rsplit_once('.').map_or(doc.rel.as_str(), |(stem, _)| stem);
     let mut bibliography = false;
     let mut skip_next = false;
+    // Underline characters in the order the document first uses them: its heading levels.
+    let mut underlines: Vec<char> = Vec::new();
+    // A document that underlines its headings says which lines are headings: other lines
+    // are not, unless numbered as sections (`5.9.2.1. …`).
+    let underlined = blocks
+        .iter()
+        .filter(|b| b.pieces.len() == 1 && underline_below(doc, b.pieces[0].line).is_some())
+        .take(2)
+        .count()
+        == 2;
     for (i, block) in blocks.iter().enumerate() {
         if std::mem::take(&mut skip_next) {
             continue;
         }
         let (raw, starts) = block.text(doc);
         if block.kind == Kind::Body && block.pieces.len() == 1 {
-            let wrapped = wrapped_heading(doc, &raw, block, blocks.get(i + 1));
+            let underline = underline_below(doc, block.pieces[0].line);
+            let wrapped = if underline.is_some() {
+                None
+            } else {
+                wrapped_heading(doc, &raw, block, blocks.get(i + 1))
+            };
             skip_next = wrapped.is_some();
             let heading_text = wrapped.unwrap_or_else(|| raw.clone());
-            if let Some(depth) = heading_depth(&heading_text) {
+            let depth = match underline {
+                Some(c) => underlined_depth(&heading_text, c, &mut underlines),
+                None if underlined => {
+                    heading_depth(&heading_text).filter(|_| numbering(&heading_text).0 >= 2)
+                }
+                None => heading_depth(&heading_text),
+            };
+            if let Some(depth) = depth {
                 let heading = normalize::display(&heading_text);
                 let mut pieces = block.pieces.clone();
                 if skip_next {
@@ -351,10 +373,21 @@ pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
             blocks.extend(current.take());
             continue;
         }
+        // A setext underline (`-----` under `3.2. Voting`) ends its heading's block and
+        // carries no text; `segment` reads the heading from the line above.
+        if is_underline(&doc.lines[i].text)
+            && current.as_ref().is_some_and(|b| b.pieces.len() == 1 && b.pieces[0].line + 1 == i)
+        {
+            blocks.extend(current.take());
+            continue;
+        }
         let line = Block::line(doc, i);
         let indented = doc.lines[i].text.starts_with(['\t', ' ']);
         match current.as_mut() {
-            Some(block) if !indented || starts_indented(doc, block) => {
+            Some(block)
+                if !starts_item(&doc.lines[i].text)
+                    && (!indented || starts_indented(doc, block) || hangs_from(doc, block, i)) =>
+            {
                 let prev = block.pieces.last_mut().expect("blocks are never empty");
                 let mut piece = line.pieces[0];
                 let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
@@ -408,6 +441,65 @@ fn bounded(doc: &SourceDoc, block: Block) -> Vec<Block> {
     out
 }
 
+/// A line of one punctuation character repeated (`=====`, `-----`, `~~~~`): the underline
+/// of a heading in reStructuredText, Markdown and the text that tools render from them.
+pub fn is_underline(line: &str) -> bool {
+    let t = line.trim();
+    let mut chars = t.chars();
+    let Some(first) = chars.next() else { return false };
+    t.len() >= 3 && "=-~*^#+_`'\".:".contains(first) && chars.all(|c| c == first)
+}
+
+/// The underline character right below line `line`, if there is one.
+fn underline_below(doc: &SourceDoc, line: usize) -> Option<char> {
+    let next = doc.lines.get(line + 1)?;
+    is_underline(&next.text).then(|| next.text.trim().chars().next()).flatten()
+}
+
+/// Width of a list marker opening `text` (`* `, `- `, `• `, `1. `, `a) `, `[1] `), with
+/// the spaces after it; 0 when the text opens with none.
+pub fn list_marker_width(text: &str) -> usize {
+    let marker_end = if text.starts_with(['*', '-', '•', '–', '+']) {
+        text.chars().next().map_or(0, char::len_utf8)
+    } else if let Some(rest) = text.strip_prefix('[') {
+        match rest.find(']') {
+            Some(n) if n > 0 && n <= 4 && rest[..n].chars().all(|c| c.is_ascii_digit()) => n + 2,
+            _ => return 0,
+        }
+    } else {
+        let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_alphanumeric()).len();
+        let alnum = &text[..digits];
+        let ordinal = (1..=3).contains(&digits) && alnum.chars().all(|c| c.is_ascii_digit())
+            || digits == 1 && alnum.chars().all(|c| c.is_ascii_lowercase());
+        if !ordinal || !text[digits..].starts_with(['.', ')']) {
+            return 0;
+        }
+        digits + 1
+    };
+    let after = &text[marker_end..];
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    if spaces == 0 || after.trim().is_empty() {
+        return 0;
+    }
+    marker_end + spaces
+}
+
+/// A line opening a bulleted item (`* `, `- `, `• `) or a note (`[1] `) starts a block.
+fn starts_item(line: &str) -> bool {
+    let t = line.trim_start();
+    !t.starts_with(|c: char| c.is_ascii_digit()) && list_marker_width(t) > 0
+}
+
+/// Line `i` continues a list item (or a note) with a hanging indent: the block opens with
+/// a marker and the line is indented to the text after it.
+fn hangs_from(doc: &SourceDoc, block: &Block, i: usize) -> bool {
+    let first = &doc.lines[block.pieces[0].line].text;
+    let indent = |t: &str| t.len() - t.trim_start_matches(' ').len();
+    let lead = indent(first);
+    let width = list_marker_width(&first[lead..]);
+    width > 0 && indent(&doc.lines[i].text) == lead + width
+}
+
 /// In a block whose first line is indented, indentation does not start new paragraphs.
 fn starts_indented(doc: &SourceDoc, block: &Block) -> bool {
     doc.lines[block.pieces[0].line].text.starts_with(['\t', ' '])
@@ -455,6 +547,29 @@ const RUN_ON_WORDS: &[&str] = &[
     "of", "and", "the", "a", "an", "to", "in", "for", "on", "with", "by", "or",
 ];
 
+/// The depth of an underlined heading: its numbering's (`5.9.2.` is 3) where it is
+/// numbered, else the level of its underline character, in the order the document first
+/// uses them (as reStructuredText reads them). `None` for a line that cannot be a heading
+/// even underlined (no letters, a list item, a long sentence).
+fn underlined_depth(text: &str, underline: char, seen: &mut Vec<char>) -> Option<usize> {
+    let text = text.trim();
+    if !text.chars().any(char::is_alphabetic)
+        || text.chars().count() > 200
+        || list_marker_width(text) > 0 && numbering(text).0 == 0
+    {
+        return None;
+    }
+    let level = match seen.iter().position(|&c| c == underline) {
+        Some(p) => p + 1,
+        None => {
+            seen.push(underline);
+            seen.len()
+        }
+    };
+    let (depth, _) = numbering(text);
+    Some(if depth > 0 { depth } else { level })
+}
+
 /// If `line` reads as a heading, its depth: the number of parts of its numbering
 /// (`2.1. …` is 2), or 1 when it is not numbered.
 pub fn heading_depth(line: &str) -> Option<usize> {
@@ -463,7 +578,15 @@ pub fn heading_depth(line: &str) -> Option<usize> {
     if !(2..=100).contains(&chars) || text.split_whitespace().count() > 14 {
         return None;
     }
-    if text.ends_with(['.', ',', ';', ':', '!', '?', '…', '-', '–', '—']) {
+    // A list item or a note is not a heading (`* Other NMUs: 10 days`, `[1] This is`).
+    if !text.starts_with(|c: char| c.is_ascii_digit()) && list_marker_width(text) > 0 {
+        return None;
+    }
+    // A question may be a heading when its numbering says so (`7.9. What is …?`).
+    let multilevel = numbering(text).0 >= 2;
+    if text.ends_with(['.', ',', ';', ':', '!', '…', '-', '–', '—'])
+        || text.ends_with('?') && !multilevel
+    {
         return None;
     }
     let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();

@@ -1,6 +1,8 @@
 //! Tables of contents: lines with leader dots and a page number (`Введение ……… 3`), the
 //! lines of an entry wrapped before its leader, and a `Contents` heading just above, are
-//! grouped into one passage of kind `toc` instead of being read as headings or text.
+//! grouped into one passage of kind `toc` instead of being read as headings or text. So
+//! are runs of bulleted section numbers (`* 5.9. Moving packages`, as documentation tools
+//! render their contents), in passages of at most `MAX_ENTRIES` entries.
 
 use super::{adjacent, block_of, single_line, text_of};
 use crate::ingest::SourceDoc;
@@ -12,6 +14,21 @@ const TOC_HEADINGS: &[&str] =
 
 /// Longest line that can be the wrapped start of a contents entry.
 const MAX_ENTRY_CHARS: usize = 120;
+/// Bulleted entries in a row that make a table of contents.
+const MIN_BULLETED_ENTRIES: usize = 3;
+/// Entries in one `toc` passage of a bulleted table of contents.
+const MAX_ENTRIES: usize = 24;
+
+/// True when the line is a bulleted section number and a title (`* 5.9. Moving …`).
+pub fn is_bulleted_entry(line: &str) -> bool {
+    let t = line.trim_start();
+    let Some(rest) = t.strip_prefix(['*', '-', '•']) else { return false };
+    let rest = rest.trim_start();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    (1..=3).contains(&digits)
+        && rest[digits..].starts_with('.')
+        && rest[digits..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit()).starts_with(' ')
+}
 
 /// True when the line ends with leader dots and a page number (or range).
 pub fn is_toc_line(line: &str) -> bool {
@@ -33,6 +50,25 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
         |b: &Block| if single_line(b) { Some(text_of(doc, &b.pieces[0])) } else { None };
     let mut marked: Vec<bool> =
         blocks.iter().map(|b| line_text(b).is_some_and(is_toc_line)).collect();
+    let mut bulleted: Vec<bool> =
+        blocks.iter().map(|b| is_bulleted_entry(text_of(doc, &b.pieces[0]))).collect();
+    // An entry wrapped onto an indented line of its own (one block per line).
+    let starts_entry = bulleted.clone();
+    for i in 1..blocks.len() {
+        let indented = doc.lines[blocks[i].pieces[0].line].text.starts_with([' ', '\t']);
+        if !starts_entry[i] && bulleted[i - 1] && indented && adjacent(&blocks[i - 1], &blocks[i])
+        {
+            bulleted[i] = true;
+        }
+    }
+    let mut i = 0;
+    while i < blocks.len() {
+        let run = bulleted[i..].iter().take_while(|&&b| b).count();
+        if run >= MIN_BULLETED_ENTRIES {
+            marked[i..i + run].iter_mut().for_each(|m| *m = true);
+        }
+        i += run.max(1);
+    }
     if !marked.contains(&true) {
         return blocks;
     }
@@ -61,12 +97,19 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     }
     let mut out = Vec::with_capacity(blocks.len());
     let mut toc: Vec<crate::segment::Piece> = Vec::new();
-    for (block, is_toc) in blocks.into_iter().zip(marked) {
+    let mut entries = 0;
+    for ((block, is_toc), starts) in blocks.into_iter().zip(marked).zip(starts_entry) {
         if is_toc {
+            if starts && entries == MAX_ENTRIES {
+                out.push(block_of(std::mem::take(&mut toc), Kind::Toc));
+                entries = 0;
+            }
+            entries += usize::from(starts);
             toc.extend(block.pieces);
         } else {
             if !toc.is_empty() {
                 out.push(block_of(std::mem::take(&mut toc), Kind::Toc));
+                entries = 0;
             }
             out.push(block);
         }
@@ -92,6 +135,18 @@ mod tests {
         assert!(!is_toc_line("В 1922 г. был подписан договор."));
         assert!(!is_toc_line("Он ждал... 5 минут"));
         assert!(!is_toc_line("Итого 1922"));
+    }
+
+    #[test]
+    fn bulleted_section_numbers_are_a_table_of_contents() {
+        let text = "Field Guide to Lichens\n\n* 1. Crustose lichens\n\n  * 1.1. On rock\n\n  * 1.2. On bark and\n    deadwood\n\n* 2. Foliose lichens\n\n1. Crustose lichens\n==================\n\nThey grow flat on stone.\n\n* a bullet of the text\n";
+        let toc = of_kind(text, Kind::Toc);
+        assert_eq!(toc.len(), 1, "{toc:?}");
+        assert!(toc[0].contains("1.2. On bark and deadwood * 2. Foliose lichens"), "{toc:?}");
+        assert_eq!(of_kind(text, Kind::Body), ["They grow flat on stone.", "* a bullet of the text"]);
+        assert!(super::is_bulleted_entry("  * 5.9.2.1. Удаление пакетов"));
+        assert!(!super::is_bulleted_entry("* 1990s were hard"));
+        assert!(!super::is_bulleted_entry("* Rock types"));
     }
 
     #[test]
