@@ -11,9 +11,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use quelle::glossary::Glossary;
+use quelle::dictionary::Setting;
 use quelle::index::{refresh, Silent};
-use quelle::search::search;
+use quelle::search::{search, Lexicon};
 use quelle::Request;
 
 const QUERIES: &[&str] = &[
@@ -34,12 +34,12 @@ fn query(c: &mut Criterion) {
     let index =
         std::env::var_os("QUELLE_BENCH_INDEX").map_or(temp.path().to_path_buf(), PathBuf::from);
     let (qindex, _) = refresh(&corpus, &index, &mut Silent).unwrap();
-    let (glossary, _) = Glossary::load(&corpus);
+    let (lexicon, _) = Lexicon::load(&corpus, &qindex.dir, &Setting::Default);
     let mut group = c.benchmark_group("query");
     for q in QUERIES {
         let req = Request { query: q.to_string(), limit: 10, lang: None, doc: None, expand: true };
         group.bench_function(*q, |b| {
-            b.iter(|| search(&qindex, black_box(&req), &glossary).unwrap().hits.len())
+            b.iter(|| search(&qindex, black_box(&req), &lexicon).unwrap().hits.len())
         });
     }
     group.finish();

@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod cite;
 pub mod clean;
+pub mod dictionary;
 pub mod cli;
 pub mod error;
 pub mod glossary;

@@ -91,6 +91,11 @@ pub struct SearchArgs {
     /// transliterations or glossary synonyms.
     #[arg(long)]
     pub no_expand: bool,
+    /// Do not translate query words with the bilingual dictionary (names, the glossary
+    /// and the other expansions still apply). `QUELLE_DICTIONARY=off` does the same for
+    /// every search; `QUELLE_DICTIONARY=FILE` uses another dictionary.
+    #[arg(long)]
+    pub no_translate: bool,
     /// Show how the query was understood: stems, expansions and their source, fields, boosts.
     #[arg(long)]
     pub explain: bool,

@@ -217,11 +217,16 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
         doc: s.doc,
         expand: !s.no_expand,
     };
-    let (glossary, problems) = crate::glossary::Glossary::load(&config.corpus);
+    let setting = if s.no_translate {
+        crate::dictionary::Setting::Off
+    } else {
+        crate::dictionary::Setting::from_env()
+    };
+    let (lexicon, problems) = search::Lexicon::load(&config.corpus, &qindex.dir, &setting);
     for p in problems {
         eprintln!("warning: {p}");
     }
-    let results = search::search(&qindex, &req, &glossary)?;
+    let results = search::search(&qindex, &req, &lexicon)?;
     let catalog = load_catalog(config);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -33,10 +33,9 @@ const PROXIMITY_WEIGHT: f32 = 0.5;
 /// What a passage found only through guesses (glossary, transliteration, derived forms,
 /// typos) scores against one with the words typed: after them, unless it matches better.
 const GUESS_WEIGHT: f32 = 0.5;
-/// Every this many ranks, the best passage in the other language takes the place, when
-/// there is one scoring at least `OTHER_LANGUAGE_MIN` of the best hit: a bilingual corpus
-/// answers in both languages on the first page.
-const OTHER_LANGUAGE_EVERY: usize = 4;
+/// The passages in the other language are merged in turn with those in the query's when
+/// the best of them scores at least this share of the best hit: a bilingual corpus answers
+/// in both languages on the first page.
 const OTHER_LANGUAGE_MIN: f32 = 0.1;
 
 use crate::error::{Error, Result};
@@ -113,11 +112,39 @@ pub struct Results {
     pub explain: Vec<String>,
 }
 
-/// Runs a search on an open index, with a glossary for synonyms.
-pub fn search(qindex: &QIndex, req: &Request, glossary: &Glossary) -> Result<Results> {
+/// What a query word may also mean: the user's glossary and the bilingual dictionary.
+#[derive(Default)]
+pub struct Lexicon {
+    /// Synonyms across languages, from `glossary.tsv`; they win over the dictionary.
+    pub glossary: Glossary,
+    /// Translations of ordinary words, if a dictionary is on.
+    pub dictionary: Option<crate::dictionary::Dictionary>,
+}
+
+impl Lexicon {
+    /// The corpus's glossary and the dictionary as `setting` says, compiled into the
+    /// index folder when needed. Problems (a bad glossary line, an unreadable dictionary)
+    /// are returned to be reported; what can be used is used.
+    pub fn load(
+        corpus: &std::path::Path,
+        index_dir: &std::path::Path,
+        setting: &crate::dictionary::Setting,
+    ) -> (Lexicon, Vec<String>) {
+        let (glossary, mut problems) = Glossary::load(corpus);
+        let dictionary =
+            crate::dictionary::Dictionary::open(setting, corpus, index_dir).unwrap_or_else(|e| {
+                problems.push(format!("dictionary not used: {e}"));
+                None
+            });
+        (Lexicon { glossary, dictionary }, problems)
+    }
+}
+
+/// Runs a search on an open index, with a lexicon for synonyms and translations.
+pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Results> {
     let node = parse(&req.query)?;
     let searcher = qindex.searcher();
-    let mut planner = plan::Planner::new(qindex.fields, &searcher, glossary, req.expand);
+    let mut planner = plan::Planner::new(qindex.fields, &searcher, lexicon, req.expand);
     let mut filters = Vec::new();
     if let Some(lang) = &req.lang {
         filters.push(planner.lang_filter(lang));
@@ -216,29 +243,31 @@ fn query_language(query: &str) -> Option<&'static str> {
     }
 }
 
-/// Gives every `OTHER_LANGUAGE_EVERY`-th rank to the best remaining passage not in the
-/// query's language, if it is a fair match; otherwise keeps the order.
+/// Merges the passages in the query's language with those in the other, each scored
+/// against the best of its own language, as multilingual search merges result lists: the
+/// first page shows the best of both, in turn where they are equally good. Only when the
+/// other language has a fair match (every required word, at least `OTHER_LANGUAGE_MIN` of
+/// the best score); otherwise the order stays by score.
 fn mix_languages(hits: Vec<Hit>, language: Option<&str>) -> Vec<Hit> {
     let Some(language) = language else { return hits };
     let top = hits.first().map_or(0.0, |h| h.score);
     let (mut other, mut same): (std::collections::VecDeque<Hit>, std::collections::VecDeque<Hit>) =
         hits.into_iter().partition(|h| h.lang != language && h.lang != crate::lang::UNDETERMINED);
+    let top_same = same.front().map_or(0.0, |h| h.score);
+    let top_other = other.front().map_or(0.0, |h| h.score);
+    let fair = other.front().is_some_and(|h| !h.partial && h.score >= OTHER_LANGUAGE_MIN * top);
+    let (norm_same, norm_other) =
+        if fair && top_same > 0.0 && top_other > 0.0 { (top_same, top_other) } else { (1.0, 1.0) };
     let mut out = Vec::with_capacity(other.len() + same.len());
-    while !other.is_empty() || !same.is_empty() {
-        let slot = (out.len() + 1) % OTHER_LANGUAGE_EVERY == 0;
-        let other_fits =
-            other.front().is_some_and(|h| h.score >= OTHER_LANGUAGE_MIN * top && !h.partial);
+    loop {
         let take_other = match (same.front(), other.front()) {
+            (None, None) => break,
             (None, Some(_)) => true,
             (Some(_), None) => false,
-            (Some(s), Some(o)) => {
-                {
-                    // A partial hit never overtakes a hit matching every word.
-                    let overtakes = o.score > s.score && (s.partial || !o.partial);
-                    (slot && other_fits) || overtakes
-                }
-            }
-            (None, None) => break,
+            // A partial hit never overtakes a hit matching every word.
+            (Some(s), Some(o)) if s.partial != o.partial => s.partial,
+            // Equal shares go to the query's language (x / x is exactly 1).
+            (Some(s), Some(o)) => o.score / norm_other > s.score / norm_same,
         };
         out.extend(if take_other { other.pop_front() } else { same.pop_front() });
     }
@@ -266,8 +295,8 @@ fn top_by_kind(
 /// Every passage of the documents a `doc:` filter names, in document order.
 pub fn passages_of(qindex: &QIndex, doc: &str) -> Result<Vec<Hit>> {
     let searcher = qindex.searcher();
-    let glossary = Glossary::default();
-    let mut planner = plan::Planner::new(qindex.fields, &searcher, &glossary, false);
+    let lexicon = Lexicon::default();
+    let mut planner = plan::Planner::new(qindex.fields, &searcher, &lexicon, false);
     let filter = planner.doc_filter(doc);
     collect_in_order(qindex, &searcher, filter.as_ref())
 }

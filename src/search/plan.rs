@@ -20,6 +20,7 @@ use tantivy::{Searcher, Term};
 use super::layout;
 use super::parse::Node;
 use crate::analysis::{keys_meet, Analyzer, Mode, MIN_KEY_LEN};
+use crate::dictionary::{Entry, Side, Translation};
 use crate::glossary::Glossary;
 use crate::index::Fields;
 use crate::lang::{script_of, Script};
@@ -35,6 +36,19 @@ const GLOSSARY_BOOST: f32 = 0.8;
 /// Words allowed inside a multi-word glossary synonym (`договор … в Рапалло`).
 const GLOSSARY_SLOP: u32 = 2;
 const TRANSLIT_BOOST: f32 = 0.6;
+/// Weight of the likeliest translation of a word; the others weigh less, by their own
+/// weights. Below a word's own forms, so a passage in the query's language matching as
+/// well comes first.
+const TRANSLATION_BOOST: f32 = 0.7;
+/// Translations of one word used at most (the likeliest of those in the index), and the
+/// least weight against the likeliest.
+const MAX_TRANSLATIONS: usize = 6;
+const MIN_TRANSLATION_WEIGHT: f32 = 0.25;
+/// A translation of several words is a description more often than a term: it weighs this
+/// much of its dictionary weight.
+const PHRASE_TRANSLATION: f32 = 0.5;
+/// Words allowed inside a multi-word translation (`список … рассылки`).
+const TRANSLATION_SLOP: u32 = 1;
 const TYPO_BOOST: f32 = 0.4;
 /// A word found in fewer passages than this is taken as a typo in the query: any similar
 /// word of the index may be meant. A more frequent word is also matched in the rare
@@ -97,6 +111,8 @@ pub enum Via {
     Glossary,
     /// The same name in the other script (`Kazan` → `Казань`).
     Transliteration,
+    /// A translation from the bilingual dictionary (`lighthouse` → `маяк`).
+    Translation,
     /// A similar word (a typo in the query or in the source).
     Typo,
     /// Only the passage's section heading has the words.
@@ -118,6 +134,7 @@ impl Via {
             Via::Derived => "derived form",
             Via::Glossary => "glossary",
             Via::Transliteration => "transliteration",
+            Via::Translation => "translation",
             Via::Typo => "typo",
             Via::Section => "section",
         }
@@ -189,7 +206,10 @@ pub struct Planner<'a> {
     fields: Fields,
     searcher: &'a Searcher,
     glossary: &'a Glossary,
+    dictionary: Option<&'a crate::dictionary::Dictionary>,
     expand: bool,
+    /// Off while compiling what the glossary already answers for: the glossary wins.
+    translate: bool,
     analyzer: std::sync::Arc<Analyzer>,
     marks: Marks,
     notices: Vec<String>,
@@ -253,14 +273,16 @@ impl<'a> Planner<'a> {
     pub fn new(
         fields: Fields,
         searcher: &'a Searcher,
-        glossary: &'a Glossary,
+        lexicon: &'a super::Lexicon,
         expand: bool,
     ) -> Planner<'a> {
         Planner {
             fields,
             searcher,
-            glossary,
+            glossary: &lexicon.glossary,
+            dictionary: lexicon.dictionary.as_ref(),
             expand,
+            translate: true,
             analyzer: Analyzer::shared(),
             marks: Marks::default(),
             notices: Vec::new(),
@@ -423,9 +445,18 @@ impl<'a> Planner<'a> {
             } else {
                 None
             };
-            let (q, next) = match found {
-                Some(f) => (self.glossary_group(&items[f.start..f.end], f), f.end),
-                None => (self.compile(node), i + 1),
+            let phrase = match found {
+                None if use_glossary && self.expand && self.via_override.is_none() => {
+                    self.dictionary_phrase(items, &stems, i)
+                }
+                _ => None,
+            };
+            let (q, next) = match (found, phrase) {
+                (Some(f), _) => (self.glossary_group(&items[f.start..f.end], f), f.end),
+                (None, Some((end, translations))) => {
+                    (self.translated_phrase(&items[i..end], translations), end)
+                }
+                (None, None) => (self.compile(node), i + 1),
             };
             if let Some(q) = q {
                 if optional {
@@ -457,7 +488,12 @@ impl<'a> Planner<'a> {
         words: &[Node],
         found: crate::glossary::Found,
     ) -> Option<Box<dyn Query>> {
-        let typed = self.compile_and(words, false, false)?;
+        let translate = std::mem::replace(&mut self.translate, false);
+        let typed = self.compile_and(words, false, false);
+        let Some(typed) = typed else {
+            self.translate = translate;
+            return None;
+        };
         let mut alternatives = vec![typed];
         let terms = self.glossary.terms(found.concept).to_vec();
         let mut synonyms = Vec::new();
@@ -483,6 +519,7 @@ impl<'a> Planner<'a> {
             }
         }
         self.via_override = None;
+        self.translate = translate;
         let typed_text = self.glossary.terms(found.concept)[found.term].text.clone();
         self.explain.push(format!(
             "glossary: «{typed_text}» also matches {}",
@@ -563,6 +600,15 @@ impl<'a> Planner<'a> {
                 self.marks.add(MarkKind::Key, k, self.via(Via::Transliteration), group);
                 alternatives.push(boosted(term_query(key_field, k), TRANSLIT_BOOST));
             }
+            if self.translate && self.via_override.is_none() {
+                let (folded, stems) = (std::slice::from_ref(&fold), std::slice::from_ref(&stem));
+                if let Some(Entry::Translations(ts)) = self.lookup(text, folded, stems) {
+                    let (queries, line, df) = self.translations(&ts);
+                    found += df;
+                    alternatives.extend(queries);
+                    lines.extend(line);
+                }
+            }
             if self.via_override.is_none() {
                 let max_doc_freq = if found < TYPO_MIN_DOC_FREQ {
                     u32::MAX
@@ -596,6 +642,142 @@ impl<'a> Planner<'a> {
             .push(format!("«{text}»: {}; exact form {fold} (+{EXACT_BOOST})", lines.join("; ")));
         let word = best_of(alternatives);
         Some(Box::new(BooleanQuery::new(vec![(Occur::Must, word), (Occur::Should, bonus)])))
+    }
+
+    /// What the dictionary says of words (folded forms, stems) in the language of `text`.
+    fn lookup(&self, text: &str, folded: &[String], stems: &[String]) -> Option<Entry> {
+        if stems.iter().any(|s| s.chars().any(|c| c.is_ascii_digit())) {
+            return None;
+        }
+        self.dictionary?.lookup(Side::of(text)?, folded, stems)
+    }
+
+    /// The longest run of two or more plain words from `start` that the dictionary
+    /// translates as one (`mailing list` → `список рассылки`): its end and translations.
+    fn dictionary_phrase(
+        &self,
+        items: &[Node],
+        stems: &[String],
+        start: usize,
+    ) -> Option<(usize, Vec<Translation>)> {
+        if !self.translate {
+            return None;
+        }
+        let max = crate::dictionary::MAX_WORDS.min(items.len() - start);
+        for len in (2..=max).rev() {
+            let span = &stems[start..start + len];
+            if span.iter().any(String::is_empty) {
+                continue;
+            }
+            let Node::Word { text, .. } = &items[start] else { return None };
+            let folded: Vec<String> = items[start..start + len]
+                .iter()
+                .map(|n| match n {
+                    Node::Word { text, .. } => self.analyzer.term(text, Mode::Fold),
+                    _ => String::new(),
+                })
+                .collect();
+            if let Some(Entry::Translations(ts)) = self.lookup(text, &folded, span) {
+                return Some((start + len, ts));
+            }
+        }
+        None
+    }
+
+    /// Words that the dictionary translates as one: they match as typed, or as one of
+    /// the translations (each a phrase of its words in any forms).
+    fn translated_phrase(
+        &mut self,
+        words: &[Node],
+        translations: Vec<Translation>,
+    ) -> Option<Box<dyn Query>> {
+        let typed = self.compile_and(words, false, false)?;
+        let (queries, line, _) = self.translations(&translations);
+        if let Some(line) = line {
+            let text: Vec<&str> = words
+                .iter()
+                .filter_map(|w| match w {
+                    Node::Word { text, .. } => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            self.explain.push(format!("«{}»: {line}", text.join(" ")));
+        }
+        let mut alternatives = vec![typed];
+        alternatives.extend(queries);
+        Some(best_of(alternatives))
+    }
+
+    /// Queries for the translations found in the index, the likeliest first, weighted by
+    /// their dictionary weights against the best of them; the `--explain` line; the
+    /// passages they are found in.
+    fn translations(
+        &mut self,
+        translations: &[Translation],
+    ) -> (Vec<Box<dyn Query>>, Option<String>, u32) {
+        let group = self.group;
+        let candidates: Vec<(Vec<String>, f32)> = translations
+            .iter()
+            .map(|t| {
+                let stems: Vec<String> =
+                    self.analyzer.tokens(&t.text, Mode::Stem).into_iter().map(|t| t.text).collect();
+                let weight = if stems.len() > 1 { t.weight * PHRASE_TRANSLATION } else { t.weight };
+                (stems, weight)
+            })
+            .collect();
+        let mut found: Vec<(Vec<String>, f32, u32)> = Vec::new();
+        for (stems, weight) in &candidates {
+            // A phrase holding a one-word translation (`органы безопасности` beside
+            // `безопасность`) adds nothing but noise.
+            let subsumed = stems.len() > 1
+                && candidates.iter().any(|(c, _)| c.len() == 1 && stems.contains(&c[0]));
+            if stems.is_empty()
+                || subsumed
+                || (stems.len() == 1 && STOP_WORDS.contains(&stems[0].as_str()))
+                || found.iter().any(|f| &f.0 == stems)
+            {
+                continue;
+            }
+            let df = stems.iter().map(|s| self.doc_freq(self.fields.body, s)).min().unwrap_or(0);
+            if df > 0 {
+                found.push((stems.clone(), *weight, df));
+            }
+        }
+        let Some(top) = found.iter().map(|f| f.1).reduce(f32::max) else {
+            return (Vec::new(), None, 0);
+        };
+        // The likeliest few; a sense far weaker than the best is more noise than recall.
+        found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        found.retain(|f| f.1 >= MIN_TRANSLATION_WEIGHT * top);
+        found.truncate(MAX_TRANSLATIONS);
+        let mut queries = Vec::new();
+        let mut shown = Vec::new();
+        let mut passages = 0;
+        for (stems, weight, df) in found {
+            let boost = TRANSLATION_BOOST * weight / top;
+            passages += df;
+            shown.push(format!("{} ×{boost:.2}", stems.join(" ")));
+            let q = if stems.len() == 1 {
+                self.marks.add(MarkKind::Stem, &stems[0], Via::Translation, group);
+                term_query(self.fields.body, &stems[0])
+            } else {
+                let terms = stems
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (i, Term::from_field_text(self.fields.body, s)))
+                    .collect();
+                self.marks.phrases.push(PhraseMark {
+                    terms: stems.clone(),
+                    mode: Mode::Stem,
+                    slop: TRANSLATION_SLOP,
+                    via: Via::Translation,
+                    group,
+                });
+                Box::new(PhraseQuery::new_with_offset_and_slop(terms, TRANSLATION_SLOP))
+            };
+            queries.push(boosted(q, boost));
+        }
+        (queries, Some(format!("translation {} (body, dictionary)", shown.join(", "))), passages)
     }
 
     /// The word read on the other keyboard layout, if that is a word of the corpus.
