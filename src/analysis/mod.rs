@@ -6,12 +6,14 @@
 //! keys (`Казань`, `Kazan` → `kasan`). `tokenizer` runs them over whole texts, for the
 //! index (term lists read back by tantivy) and for queries and highlighting.
 
+mod derive;
 mod fold;
 mod stem;
 mod tokenizer;
 mod translit;
 mod words;
 
+pub use derive::{roots as russian_roots, same_family as same_russian_family};
 pub use fold::{fold_into, repair};
 pub use tokenizer::{Analyzer, Mode, PassageTerms, TermsTokenizer, Tok, MIN_KEY_LEN};
 pub use translit::{key_of_cyrillic, key_of_latin, keys_meet};
