@@ -218,6 +218,12 @@ pub struct Planner<'a> {
     /// Set while compiling glossary synonyms: their matches are glossary matches.
     via_override: Option<Via>,
     required: Vec<Box<dyn Query>>,
+    /// For each required clause, its translations into the other language, if any.
+    translated: Vec<Option<Box<dyn Query>>>,
+    /// Set just before a top-level word is compiled: its translations go to `aside`
+    /// instead of its alternatives.
+    split: bool,
+    aside: Option<Box<dyn Query>>,
     excluded: Vec<Box<dyn Query>>,
     /// Content words behind the required clauses (a glossary term counts its words).
     content_words: usize,
@@ -290,6 +296,9 @@ impl<'a> Planner<'a> {
             group: 0,
             via_override: None,
             required: Vec::new(),
+            translated: Vec::new(),
+            split: false,
+            aside: None,
             excluded: Vec::new(),
             content_words: 0,
         }
@@ -300,16 +309,21 @@ impl<'a> Planner<'a> {
         let compiled = match node {
             Some(Node::And(items)) => self.compile_and(items, true, true),
             Some(n) => {
+                self.split = matches!(n, Node::Word { .. });
                 let q = self.compile(n);
+                self.split = false;
+                let aside = self.aside.take();
                 if let Some(q) = &q {
                     if !matches!(n, Node::Not(_)) {
                         self.required.push(q.box_clone());
+                        self.translated.push(aside);
                     }
                 }
                 q
             }
             None => None,
         };
+        let compiled = compiled.map(|q| self.with_translated(q));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             filters.iter().map(|f| (Occur::Must, f.box_clone())).collect();
         match compiled {
@@ -328,10 +342,15 @@ impl<'a> Planner<'a> {
         };
         let groups = self.required.len();
         let relaxed = (groups >= 2 && self.content_words >= MIN_WORDS_TO_RELAX).then(|| {
-            let some = BooleanQuery::union_with_minimum_required_clauses(
-                std::mem::take(&mut self.required),
-                groups - 1,
-            );
+            let required = std::mem::take(&mut self.required)
+                .into_iter()
+                .zip(std::mem::take(&mut self.translated))
+                .map(|(q, t)| match t {
+                    Some(t) => best_of(vec![q, t]),
+                    None => q,
+                })
+                .collect();
+            let some = BooleanQuery::union_with_minimum_required_clauses(required, groups - 1);
             let mut clauses: Vec<(Occur, Box<dyn Query>)> =
                 filters.into_iter().map(|f| (Occur::Must, f)).collect();
             clauses.push((Occur::Must, Box::new(some)));
@@ -346,6 +365,33 @@ impl<'a> Planner<'a> {
             notices: self.notices,
             explain: self.explain,
         }
+    }
+
+    /// The query as typed or, for passages in the other language, as translated: every
+    /// translated word's translations required, the words the dictionary lacks optional
+    /// (the words a dictionary cannot know, `upload`, do not shut out every passage of the
+    /// other language). A passage scores by the better reading, so a passage mixing both
+    /// languages is not counted twice. Only when every word but one of three or more
+    /// translates: fewer translated words say too little to find passages by.
+    fn with_translated(&mut self, typed: Box<dyn Query>) -> Box<dyn Query> {
+        let translated = self.translated.iter().filter(|t| t.is_some()).count();
+        let required = self.required.len();
+        let missing = if required >= 3 { 1 } else { 0 };
+        if translated == 0 || translated + missing < required {
+            return typed;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .required
+            .iter()
+            .zip(&self.translated)
+            .map(|(q, t)| match t {
+                Some(t) => (Occur::Must, t.box_clone()),
+                None => (Occur::Should, q.box_clone()),
+            })
+            .collect();
+        clauses.extend(self.excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        let other: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        Box::new(DisjunctionMaxQuery::new(vec![typed, other]))
     }
 
     /// A filter on the passage language.
@@ -454,16 +500,23 @@ impl<'a> Planner<'a> {
             let (q, next) = match (found, phrase) {
                 (Some(f), _) => (self.glossary_group(&items[f.start..f.end], f), f.end),
                 (None, Some((end, translations))) => {
+                    self.split = top && !optional;
                     (self.translated_phrase(&items[i..end], translations), end)
                 }
-                (None, None) => (self.compile(node), i + 1),
+                (None, None) => {
+                    self.split = top && !optional && matches!(node, Node::Word { .. });
+                    (self.compile(node), i + 1)
+                }
             };
+            self.split = false;
+            let aside = self.aside.take();
             if let Some(q) = q {
                 if optional {
                     clauses.push((Occur::Should, q));
                 } else {
                     if top {
                         self.required.push(q.box_clone());
+                        self.translated.push(aside);
                         self.content_words +=
                             items[i..next].iter().filter(|n| !is_stop_word(n)).count();
                     }
@@ -562,6 +615,7 @@ impl<'a> Planner<'a> {
 
     /// A word in any of its forms, and, when `expand`, what it may also mean.
     fn plain_word(&mut self, text: &str, expand: bool) -> Option<Box<dyn Query>> {
+        let split = std::mem::take(&mut self.split);
         let toks = self.analyzer.tokens(text, Mode::Stem);
         if toks.len() > 1 {
             // A compound (`германо-советские`, `Molotov-Ribbentrop`): its parts in order.
@@ -580,8 +634,10 @@ impl<'a> Planner<'a> {
         let bonus = boosted(term_query(self.fields.exact, &fold), EXACT_BOOST);
         let mut found =
             self.doc_freq(self.fields.body, &stem) + self.doc_freq(self.fields.section, &stem);
+        let mut family = Vec::new();
         if expand {
             for (t, via) in self.derived_terms(&stem, &fold) {
+                family.push(t.clone());
                 found += self.doc_freq(self.fields.body, &t);
                 let boost = if via == Via::Derived { DERIVED_BOOST } else { 1.0 };
                 lines.push(format!("{} {t} (body ×{boost})", via.label()));
@@ -602,10 +658,19 @@ impl<'a> Planner<'a> {
             }
             if self.translate && self.via_override.is_none() {
                 let (folded, stems) = (std::slice::from_ref(&fold), std::slice::from_ref(&stem));
-                if let Some(Entry::Translations(ts)) = self.lookup(text, folded, stems) {
+                // The word as written or by its stem, else by a form or derivative of it
+                // that the dictionary knows (`зеркалами` → `зеркало`).
+                let entry = self.lookup(text, folded, stems).or_else(|| {
+                    family.iter().find_map(|t| self.lookup(text, &[], std::slice::from_ref(t)))
+                });
+                if let Some(Entry::Translations(ts)) = entry {
                     let (queries, line, df) = self.translations(&ts);
                     found += df;
-                    alternatives.extend(queries);
+                    if split && !queries.is_empty() {
+                        self.aside = Some(best_of(queries));
+                    } else {
+                        alternatives.extend(queries);
+                    }
                     lines.extend(line);
                 }
             }
@@ -678,10 +743,20 @@ impl<'a> Planner<'a> {
                 })
                 .collect();
             if let Some(Entry::Translations(ts)) = self.lookup(text, &folded, span) {
-                return Some((start + len, ts));
+                // A phrase none of whose translations the corpus has is no help: its words
+                // are translated one by one instead.
+                if ts.iter().any(|t| self.in_index(&t.text)) {
+                    return Some((start + len, ts));
+                }
             }
         }
         None
+    }
+
+    /// True when every word of `text` is in some passage.
+    fn in_index(&self, text: &str) -> bool {
+        let toks = self.analyzer.tokens(text, Mode::Stem);
+        !toks.is_empty() && toks.iter().all(|t| self.doc_freq(self.fields.body, &t.text) > 0)
     }
 
     /// Words that the dictionary translates as one: they match as typed, or as one of
@@ -691,6 +766,7 @@ impl<'a> Planner<'a> {
         words: &[Node],
         translations: Vec<Translation>,
     ) -> Option<Box<dyn Query>> {
+        let split = std::mem::take(&mut self.split);
         let typed = self.compile_and(words, false, false)?;
         let (queries, line, _) = self.translations(&translations);
         if let Some(line) = line {
@@ -702,6 +778,10 @@ impl<'a> Planner<'a> {
                 })
                 .collect();
             self.explain.push(format!("«{}»: {line}", text.join(" ")));
+        }
+        if split && !queries.is_empty() {
+            self.aside = Some(best_of(queries));
+            return Some(typed);
         }
         let mut alternatives = vec![typed];
         alternatives.extend(queries);
@@ -741,6 +821,15 @@ impl<'a> Planner<'a> {
             let df = stems.iter().map(|s| self.doc_freq(self.fields.body, s)).min().unwrap_or(0);
             if df > 0 {
                 found.push((stems.clone(), *weight, df));
+            } else if let [stem] = &stems[..] {
+                // A Russian translation the corpus has only in other words of its family
+                // (`осиротелый` in the dictionary, `осиротевший` in the text).
+                if stem.chars().all(|c| script_of(c) == Some(Script::Cyrillic)) {
+                    if let Some((t, _)) = self.russian_family(stem).into_iter().next() {
+                        let df = self.doc_freq(self.fields.body, &t);
+                        found.push((vec![t], *weight * DERIVED_BOOST, df));
+                    }
+                }
             }
         }
         let Some(top) = found.iter().map(|f| f.1).reduce(f32::max) else {
@@ -870,9 +959,37 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        out.sort();
-        out.dedup_by(|a, b| a.0 == b.0);
+        if stem.chars().all(|c| script_of(c) == Some(Script::Cyrillic)) {
+            out.extend(self.russian_family(stem));
+        }
+        // Forms of the word first, then the most frequent derivatives.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|(t, _)| t != stem && seen.insert(t.clone()));
+        out.sort_by_key(|(_, via)| *via);
         out.truncate(MAX_GUESSES);
+        out
+    }
+
+    /// Index stems of the Russian word's family: a stem Snowball cut one letter shorter
+    /// (`зерка` beside `зеркал`) is a form of the word; stems sharing a derivational root
+    /// (`удал` beside `удален`, `поддержк` beside `поддержива`) are derived forms. The
+    /// most frequent first.
+    fn russian_family(&self, stem: &str) -> Vec<(String, Via)> {
+        let mut out = Vec::new();
+        let chars = stem.chars().count();
+        if chars >= 6 {
+            let shorter: String = stem.chars().take(chars - 1).collect();
+            if self.doc_freq(self.fields.body, &shorter) > 0 {
+                out.push((shorter, Via::WordForm));
+            }
+        }
+        let roots = crate::analysis::russian_roots(stem);
+        let Some(shortest) = roots.iter().min_by_key(|r| r.len()) else { return out };
+        for t in self.terms_with_prefix(self.fields.body, shortest, 1000) {
+            if t != stem && crate::analysis::same_russian_family(stem, &t) {
+                out.push((t, Via::Derived));
+            }
+        }
         out
     }
 
