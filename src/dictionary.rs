@@ -158,7 +158,8 @@ impl Dictionary {
             Setting::Default => bundled_file(),
         };
         let user = corpus.join(USER_FILE);
-        let sources: Vec<PathBuf> = main.into_iter().chain(user.is_file().then_some(user)).collect();
+        let sources: Vec<PathBuf> =
+            main.into_iter().chain(user.is_file().then_some(user)).collect();
         if sources.is_empty() {
             return Ok(None);
         }
@@ -190,10 +191,12 @@ impl Dictionary {
     /// What the dictionary says of words in language `side`: of the words as written
     /// (`folded`, their folded forms), else of any word with their stems.
     pub fn lookup(&self, side: Side, folded: &[String], stems: &[String]) -> Option<Entry> {
-        let line = find_line(self.table.bytes(), exact_key(side, &folded.join(" ")).as_bytes())
-            .or_else(|| {
-                find_line(self.table.bytes(), stem_key(side, &stems.join(" ")).as_bytes())
-            })?;
+        let table = self.table.bytes();
+        let exact = (!folded.is_empty())
+            .then(|| find_line(table, exact_key(side, &folded.join(" ")).as_bytes()))
+            .flatten();
+        let line =
+            exact.or_else(|| find_line(table, stem_key(side, &stems.join(" ")).as_bytes()))?;
         let line = std::str::from_utf8(line).ok()?;
         let mut fields = line.split('\t').skip(1).filter(|f| !f.is_empty()).peekable();
         if fields.peek().is_none() {
@@ -334,7 +337,8 @@ fn compile(texts: &[&str]) -> String {
             }
         }
     }
-    let fan_out = |side: Side, word: &str| links.get(&(side, word.to_lowercase())).map_or(1, HashMap::len);
+    let fan_out =
+        |side: Side, word: &str| links.get(&(side, word.to_lowercase())).map_or(1, HashMap::len);
     let mut table: HashMap<String, Vec<(String, f32)>> = HashMap::new();
     // Stem key → (length of the shortest word, its words).
     let mut by_stem: HashMap<String, (usize, Vec<(Side, String)>)> = HashMap::new();
@@ -361,7 +365,9 @@ fn compile(texts: &[&str]) -> String {
     for (key, (_, words)) in by_stem {
         let mut ts = Vec::new();
         for (side, word) in words {
-            ts.extend(table[&exact_key(side, &terms(&analyzer, &word, Mode::Fold))].iter().cloned());
+            ts.extend(
+                table[&exact_key(side, &terms(&analyzer, &word, Mode::Fold))].iter().cloned(),
+            );
         }
         table.entry(key).or_insert(ts);
     }
@@ -399,7 +405,8 @@ fn find_line<'t>(table: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         let start = table[..mid].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let end = table[start..].iter().position(|&b| b == b'\n').map_or(table.len(), |p| start + p);
+        let end =
+            table[start..].iter().position(|&b| b == b'\n').map_or(table.len(), |p| start + p);
         let line = &table[start..end];
         let line_key = line.split(|&b| b == b'\t').next().unwrap_or(line);
         match line_key.cmp(key) {
@@ -447,12 +454,14 @@ mod tests {
         assert_eq!(got[0], ("маяк".to_string(), 1.0));
         assert!(!got.iter().any(|(t, _)| t == "смотритель маяка"), "the shortest word of a stem");
         assert!(got.iter().any(|(t, _)| t == "сигнальная башня"));
-        let back: Vec<String> = translations(&d, Side::Ru, "маяками").into_iter().map(|t| t.0).collect();
+        let back: Vec<String> =
+            translations(&d, Side::Ru, "маяками").into_iter().map(|t| t.0).collect();
         assert_eq!(back, ["lighthouse", "beacon"]);
         let phrase: Vec<String> =
             translations(&d, Side::En, "weather vanes").into_iter().map(|t| t.0).collect();
         assert_eq!(phrase, ["флюгер"]);
-        let reverse: Vec<String> = translations(&d, Side::Ru, "флюгеры").into_iter().map(|t| t.0).collect();
+        let reverse: Vec<String> =
+            translations(&d, Side::Ru, "флюгеры").into_iter().map(|t| t.0).collect();
         assert_eq!(reverse, ["weather vane"]);
     }
 

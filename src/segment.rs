@@ -467,7 +467,8 @@ pub fn list_marker_width(text: &str) -> usize {
             _ => return 0,
         }
     } else {
-        let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_alphanumeric()).len();
+        let digits =
+            text.len() - text.trim_start_matches(|c: char| c.is_ascii_alphanumeric()).len();
         let alnum = &text[..digits];
         let ordinal = (1..=3).contains(&digits) && alnum.chars().all(|c| c.is_ascii_digit())
             || digits == 1 && alnum.chars().all(|c| c.is_ascii_lowercase());

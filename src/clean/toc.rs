@@ -27,7 +27,9 @@ pub fn is_bulleted_entry(line: &str) -> bool {
     let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     (1..=3).contains(&digits)
         && rest[digits..].starts_with('.')
-        && rest[digits..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit()).starts_with(' ')
+        && rest[digits..]
+            .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit())
+            .starts_with(' ')
 }
 
 /// True when the line ends with leader dots and a page number (or range).
@@ -56,8 +58,7 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     let starts_entry = bulleted.clone();
     for i in 1..blocks.len() {
         let indented = doc.lines[blocks[i].pieces[0].line].text.starts_with([' ', '\t']);
-        if !starts_entry[i] && bulleted[i - 1] && indented && adjacent(&blocks[i - 1], &blocks[i])
-        {
+        if !starts_entry[i] && bulleted[i - 1] && indented && adjacent(&blocks[i - 1], &blocks[i]) {
             bulleted[i] = true;
         }
     }
@@ -143,7 +144,10 @@ mod tests {
         let toc = of_kind(text, Kind::Toc);
         assert_eq!(toc.len(), 1, "{toc:?}");
         assert!(toc[0].contains("1.2. On bark and deadwood * 2. Foliose lichens"), "{toc:?}");
-        assert_eq!(of_kind(text, Kind::Body), ["They grow flat on stone.", "* a bullet of the text"]);
+        assert_eq!(
+            of_kind(text, Kind::Body),
+            ["They grow flat on stone.", "* a bullet of the text"]
+        );
         assert!(super::is_bulleted_entry("  * 5.9.2.1. Удаление пакетов"));
         assert!(!super::is_bulleted_entry("* 1990s were hard"));
         assert!(!super::is_bulleted_entry("* Rock types"));

@@ -67,6 +67,9 @@ pub fn human(
         if !hit.matched.is_empty() {
             writeln!(out, "    {dim}matched: {}{reset}", labels(&hit.matched).join(", "))?;
         }
+        if !hit.also_in.is_empty() {
+            writeln!(out, "    {dim}same text also in: {}{reset}", hit.also_in.join(", "))?;
+        }
         writeln!(out)?;
     }
     let shown = results.hits.len();
@@ -121,7 +124,7 @@ pub fn passage_json(out: &mut impl Write, hit: &Hit, catalog: &Catalog) -> io::R
 
 fn hit_json(h: &Hit, catalog: &Catalog) -> serde_json::Value {
     let meta = meta_of(catalog, h);
-    json!({
+    let mut value = json!({
         "rank": h.rank,
         "score": h.score,
         "id": h.id,
@@ -140,7 +143,11 @@ fn hit_json(h: &Hit, catalog: &Catalog) -> serde_json::Value {
         "matched": labels(&h.matched),
         "partial": h.partial,
         "citation": citation(h, &meta).plain(),
-    })
+    });
+    if !h.also_in.is_empty() {
+        value["also_in"] = json!(h.also_in);
+    }
+    value
 }
 
 /// Prints results as one JSON object (the interface `evaluate.py` reads).

@@ -30,6 +30,8 @@ use crate::glossary::Glossary;
 const MIN_CANDIDATES: usize = 30;
 /// How much the query's words standing side by side multiplies a score.
 const PROXIMITY_WEIGHT: f32 = 0.5;
+/// Passages of fewer words than this count less (see `length_prior`).
+const SHORT_PASSAGE_WORDS: usize = 15;
 /// What a passage found only through guesses (glossary, transliteration, derived forms,
 /// typos) scores against one with the words typed: after them, unless it matches better.
 const GUESS_WEIGHT: f32 = 0.5;
@@ -37,6 +39,9 @@ const GUESS_WEIGHT: f32 = 0.5;
 /// the best of them scores at least this share of the best hit: a bilingual corpus answers
 /// in both languages on the first page.
 const OTHER_LANGUAGE_MIN: f32 = 0.1;
+/// Against its own language's best, a passage of the other language counts this much: the
+/// query's language leads, and the other follows where it is nearly as good.
+const OTHER_LANGUAGE_SHARE: f32 = 0.75;
 
 use crate::error::{Error, Result};
 use crate::index::QIndex;
@@ -92,6 +97,10 @@ pub struct Hit {
     pub matched: Vec<Via>,
     /// True when the passage matches all but one of the query's required parts.
     pub partial: bool,
+    /// Ids of passages elsewhere with the same text (a document copied into another, an
+    /// untranslated paragraph in a translation), folded into this hit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_in: Vec<String>,
     /// The excerpt shown, with its own marks.
     #[serde(skip)]
     pub snippet: Snippet,
@@ -131,8 +140,8 @@ impl Lexicon {
         setting: &crate::dictionary::Setting,
     ) -> (Lexicon, Vec<String>) {
         let (glossary, mut problems) = Glossary::load(corpus);
-        let dictionary =
-            crate::dictionary::Dictionary::open(setting, corpus, index_dir).unwrap_or_else(|e| {
+        let dictionary = crate::dictionary::Dictionary::open(setting, corpus, index_dir)
+            .unwrap_or_else(|e| {
                 problems.push(format!("dictionary not used: {e}"));
                 None
             });
@@ -165,9 +174,10 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             let closeness = (plan.groups - 1) as f32 / (window - 1).max(1) as f32;
             hit.hit.score *= 1.0 + PROXIMITY_WEIGHT * closeness.min(1.0);
         }
+        hit.hit.score *= length_prior(&hit.hit.text);
         if hit.hit.matched.is_empty() {
             hit.hit.matched.push(Via::Section);
-        } else if !hit.hit.matched.iter().any(|v| v.is_typed()) {
+        } else if !hit.hit.matched.iter().any(|v| v.is_typed() || *v == Via::Translation) {
             hit.hit.score *= GUESS_WEIGHT;
         }
         hits.push(hit.hit);
@@ -218,12 +228,36 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
 }
 
-/// Drops a passage whose text repeats one ranked above it in the same document (a scraped
-/// page links the same article several times, each time with the same gloss). The same
-/// text in two files is two sources, and both stay.
+/// A passage shorter than `SHORT_PASSAGE_WORDS` words (a command line, a list item, a
+/// cross-reference) scores `(words / SHORT_PASSAGE_WORDS)^0.5` of its BM25: such passages
+/// hold the query's words by chance more often than they are about them, and BM25's
+/// length normalisation favours them.
+fn length_prior(text: &str) -> f32 {
+    let words = text.split_whitespace().take(SHORT_PASSAGE_WORDS).count() as f32;
+    (words / SHORT_PASSAGE_WORDS as f32).sqrt()
+}
+
+/// Folds a passage whose text repeats one ranked above it into that one: a scraped page
+/// links the same article several times with the same gloss, a translation keeps some
+/// paragraphs of the original. Each text is shown once; the other places are kept in
+/// `also_in`, so every source stays citable.
 fn dedupe(hits: &mut Vec<Hit>) {
-    let mut seen = HashSet::new();
-    hits.retain(|h| seen.insert((h.doc.clone(), h.text.clone())));
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits.drain(..) {
+        match first.get(&h.text) {
+            Some(&i) => {
+                if h.doc != kept[i].doc {
+                    kept[i].also_in.push(h.id);
+                }
+            }
+            None => {
+                first.insert(h.text.clone(), kept.len());
+                kept.push(h);
+            }
+        }
+    }
+    *hits = kept;
 }
 
 /// The language a query is typed in, by the script of its letters.
@@ -266,8 +300,7 @@ fn mix_languages(hits: Vec<Hit>, language: Option<&str>) -> Vec<Hit> {
             (Some(_), None) => false,
             // A partial hit never overtakes a hit matching every word.
             (Some(s), Some(o)) if s.partial != o.partial => s.partial,
-            // Equal shares go to the query's language (x / x is exactly 1).
-            (Some(s), Some(o)) => o.score / norm_other > s.score / norm_same,
+            (Some(s), Some(o)) => o.score / norm_other * OTHER_LANGUAGE_SHARE > s.score / norm_same,
         };
         out.extend(if take_other { other.pop_front() } else { same.pop_front() });
     }
@@ -384,6 +417,7 @@ fn to_hit(
         highlights: found.ranges,
         matched: found.matched,
         partial: false,
+        also_in: Vec::new(),
         snippet: Snippet::default(),
     };
     Scored { hit, positions: found.positions }
