@@ -61,6 +61,9 @@ const MARKUP_PREFIXES: &[&str] = &["/ref>", "<ref>", "</ref>"];
 /// Longest line that can be chrome; longer lines are text even if they mention a phrase.
 const MAX_CHROME_CHARS: usize = 120;
 
+/// Most words in a line that a chrome phrase marks as chrome.
+const MAX_PHRASE_LINE_WORDS: usize = 10;
+
 /// True when a line is page chrome.
 pub fn is_chrome(line: &str) -> bool {
     let t = line.trim();
@@ -74,10 +77,14 @@ pub fn is_chrome(line: &str) -> bool {
         return false;
     }
     let lower = t.to_lowercase();
+    // A list item is the author's (`* they notice it on a mailing list`, `* Copyright ©
+    // 2019 …` in a manual's credits); a phrase marks chrome only on a short line.
+    let item = crate::segment::list_marker_width(t) > 0;
+    let short = t.split_whitespace().count() <= MAX_PHRASE_LINE_WORDS;
     NAV_LINES.contains(&lower.as_str())
         || t.starts_with("{{")
         || t.starts_with("[[Category:")
-        || CHROME_PHRASES.iter().any(|p| contains_words(&lower, p))
+        || !item && short && CHROME_PHRASES.iter().any(|p| contains_words(&lower, p))
         || is_breadcrumb(t)
         || is_logo(t)
 }
@@ -168,6 +175,9 @@ mod tests {
             "Germany and the USSR",
             "1920s - Cooperation With Germany",
             "NATO",
+            "* they notice it on a public forum (mailing list, web site, etc.)",
+            "* Copyright © 2019 - 2023 Ada Lovelace",
+            "Readers who wish to follow the argument further may subscribe to the journal's quarterly supplement",
         ] {
             assert!(!is_chrome(line), "{line:?}");
         }

@@ -93,8 +93,10 @@ fn confirmed(candidates: &[Candidate], counts: &HashMap<String, usize>) -> Vec<b
                 .iter()
                 .zip(&unique)
                 .any(|(o, &u)| u && c.number > 0 && o.number == c.number - 1);
-            let after =
-                candidates[i + 1..].iter().zip(&unique[i + 1..]).any(|(o, &u)| u && o.number == c.number + 1);
+            let after = candidates[i + 1..]
+                .iter()
+                .zip(&unique[i + 1..])
+                .any(|(o, &u)| u && o.number == c.number + 1);
             unique[i] && (before || after)
         })
         .collect()

@@ -69,11 +69,15 @@ pub enum Command {
     },
 }
 
+/// Most passages one search shows.
+pub const MAX_LIMIT: u64 = 10_000;
+
 /// Arguments of `quelle search`.
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
-    /// How many passages to show.
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// How many passages to show (1 to 10000).
+    #[arg(long, short = 'n', default_value_t = 10,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_LIMIT))]
     pub limit: usize,
     /// Print one JSON object instead of text.
     #[arg(long)]

@@ -207,8 +207,13 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
         }
     }
     let query = s.query.join(" ");
-    // A syntax error is reported before any indexing work.
-    search::parse(&query)?;
+    // A syntax error, or a query with nothing to search, is reported before any indexing.
+    if search::parse(&query)?.is_none() {
+        anyhow::bail!(Error::Query {
+            pos: 1,
+            msg: "the query is empty: give a word or a phrase".into()
+        });
+    }
     let qindex = open_for_search(config, !s.no_refresh)?;
     let req = Request {
         query,

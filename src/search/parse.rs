@@ -197,7 +197,7 @@ pub fn parse(query: &str) -> Result<Option<Node>> {
             .filter(|(_, t)| matches!(t, Tok::Word { .. } | Tok::Phrase { .. }))
             .nth(MAX_TERMS)
             .expect("counted");
-        return err(*pos, format!("the query has {terms} terms; at most {MAX_TERMS} are searched"));
+        return err(*pos, format!("the query has {terms} terms; a query may have at most {MAX_TERMS}, so nothing was searched"));
     }
     let mut p = Parser { toks, at: 0, depth: 0 };
     let node = p.and_expr()?;

@@ -220,6 +220,10 @@ pub struct Planner<'a> {
     required: Vec<Box<dyn Query>>,
     /// For each required clause, its translations into the other language, if any.
     translated: Vec<Option<Box<dyn Query>>>,
+    /// For each required clause, whether it matches the other script by itself (a name).
+    crosses: Vec<bool>,
+    /// Set when a word compiled has names of the other script among its alternatives.
+    crossing: bool,
     /// Set just before a top-level word is compiled: its translations go to `aside`
     /// instead of its alternatives.
     split: bool,
@@ -297,6 +301,8 @@ impl<'a> Planner<'a> {
             via_override: None,
             required: Vec::new(),
             translated: Vec::new(),
+            crosses: Vec::new(),
+            crossing: false,
             split: false,
             aside: None,
             excluded: Vec::new(),
@@ -308,15 +314,15 @@ impl<'a> Planner<'a> {
     pub fn plan(mut self, node: Option<&Node>, filters: Vec<Box<dyn Query>>) -> Plan {
         let compiled = match node {
             Some(Node::And(items)) => self.compile_and(items, true, true),
+            // One word is a query of one: the glossary and the dictionary apply as well.
+            Some(n @ Node::Word { .. }) => self.compile_and(std::slice::from_ref(n), true, true),
             Some(n) => {
-                self.split = matches!(n, Node::Word { .. });
                 let q = self.compile(n);
-                self.split = false;
-                let aside = self.aside.take();
                 if let Some(q) = &q {
                     if !matches!(n, Node::Not(_)) {
                         self.required.push(q.box_clone());
-                        self.translated.push(aside);
+                        self.translated.push(None);
+                        self.crosses.push(false);
                     }
                 }
                 q
@@ -368,24 +374,30 @@ impl<'a> Planner<'a> {
     }
 
     /// The query as typed or, for passages in the other language, as translated: every
-    /// translated word's translations required, the words the dictionary lacks optional
+    /// translated word's translations required, and names found in the other script; the
+    /// words the dictionary lacks optional
     /// (the words a dictionary cannot know, `upload`, do not shut out every passage of the
     /// other language). A passage scores by the better reading, so a passage mixing both
     /// languages is not counted twice. Only when every word but one of three or more
     /// translates: fewer translated words say too little to find passages by.
     fn with_translated(&mut self, typed: Box<dyn Query>) -> Box<dyn Query> {
         let translated = self.translated.iter().filter(|t| t.is_some()).count();
+        let names = self.crosses.iter().zip(&self.translated).filter(|(&c, t)| c && t.is_none());
+        let covered = translated + names.count();
         let required = self.required.len();
         let missing = if required >= 3 { 1 } else { 0 };
-        if translated == 0 || translated + missing < required {
+        if translated == 0 || covered + missing < required {
             return typed;
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
             .required
             .iter()
             .zip(&self.translated)
-            .map(|(q, t)| match t {
+            .zip(&self.crosses)
+            .map(|((q, t), &crosses)| match t {
                 Some(t) => (Occur::Must, t.box_clone()),
+                // A name in the other script stands in its translation.
+                None if crosses => (Occur::Must, q.box_clone()),
                 None => (Occur::Should, q.box_clone()),
             })
             .collect();
@@ -510,6 +522,7 @@ impl<'a> Planner<'a> {
             };
             self.split = false;
             let aside = self.aside.take();
+            let crossing = std::mem::take(&mut self.crossing);
             if let Some(q) = q {
                 if optional {
                     clauses.push((Occur::Should, q));
@@ -517,6 +530,7 @@ impl<'a> Planner<'a> {
                     if top {
                         self.required.push(q.box_clone());
                         self.translated.push(aside);
+                        self.crosses.push(crossing);
                         self.content_words +=
                             items[i..next].iter().filter(|n| !is_stop_word(n)).count();
                     }
@@ -618,8 +632,7 @@ impl<'a> Planner<'a> {
         let split = std::mem::take(&mut self.split);
         let toks = self.analyzer.tokens(text, Mode::Stem);
         if toks.len() > 1 {
-            // A compound (`германо-советские`, `Molotov-Ribbentrop`): its parts in order.
-            return self.phrase(text, false, 0);
+            return self.compound(text, &toks, expand);
         }
         let stem = toks.first()?.text.clone();
         let fold = self.analyzer.term(text, Mode::Fold);
@@ -634,11 +647,17 @@ impl<'a> Planner<'a> {
         let bonus = boosted(term_query(self.fields.exact, &fold), EXACT_BOOST);
         let mut found =
             self.doc_freq(self.fields.body, &stem) + self.doc_freq(self.fields.section, &stem);
+        // Passages with the word's own forms: what says whether the word is a typo. A name
+        // in the other script or a translation found does not (`Rapalo` meets `Рапалло`,
+        // and is still a misspelling of `Rapallo`).
+        let mut own = found;
         let mut family = Vec::new();
         if expand {
             for (t, via) in self.derived_terms(&stem, &fold) {
                 family.push(t.clone());
-                found += self.doc_freq(self.fields.body, &t);
+                let df = self.doc_freq(self.fields.body, &t);
+                found += df;
+                own += df;
                 let boost = if via == Via::Derived { DERIVED_BOOST } else { 1.0 };
                 lines.push(format!("{} {t} (body ×{boost})", via.label()));
                 self.marks.add(MarkKind::Stem, &t, self.via(via), group);
@@ -651,6 +670,7 @@ impl<'a> Planner<'a> {
                     keys.join(" ")
                 ));
             }
+            self.crossing |= !keys.is_empty();
             for k in &keys {
                 found += self.doc_freq(key_field, k);
                 self.marks.add(MarkKind::Key, k, self.via(Via::Transliteration), group);
@@ -675,15 +695,15 @@ impl<'a> Planner<'a> {
                 }
             }
             if self.via_override.is_none() {
-                let max_doc_freq = if found < TYPO_MIN_DOC_FREQ {
+                let max_doc_freq = if own < TYPO_MIN_DOC_FREQ {
                     u32::MAX
                 } else {
-                    OCR_MAX_DOC_FREQ.min(found / OCR_RARITY)
+                    OCR_MAX_DOC_FREQ.min(own / OCR_RARITY)
                 };
                 let typos = self.typo_terms(&fold, &stem, max_doc_freq);
                 if !typos.is_empty() {
                     lines.push(format!("typo {} (exact ×{TYPO_BOOST})", typos.join(" ")));
-                    if found == 0 {
+                    if own == 0 {
                         self.notices
                             .push(format!("no passage has «{text}»; did you mean «{}»?", typos[0]));
                     }
@@ -869,6 +889,35 @@ impl<'a> Planner<'a> {
         (queries, Some(format!("translation {} (body, dictionary)", shown.join(", "))), passages)
     }
 
+    /// A compound (`германо-советские`, `Молотова-Риббентропа`): every part as a word of
+    /// its own, with its forms and expansions (the parts of a name are transliterated one
+    /// by one), the parts side by side counting more.
+    fn compound(
+        &mut self,
+        text: &str,
+        toks: &[crate::analysis::Tok],
+        expand: bool,
+    ) -> Option<Box<dyn Query>> {
+        let (marks, explain) = (self.marks.phrases.len(), self.explain.len());
+        let together = self.phrase(text, false, 0);
+        // The phrase is a bonus: its marks and explanation stay, the parts say the rest.
+        self.marks.phrases.truncate(marks.max(self.marks.phrases.len()));
+        self.explain.truncate(explain);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for t in toks {
+            if let Some(q) = self.plain_word(&text[t.start..t.end], expand) {
+                clauses.push((Occur::Must, q));
+            }
+        }
+        if clauses.is_empty() {
+            return together;
+        }
+        // One compound is one word of the query: its parts share one word's weight.
+        let share = 1.0 / (clauses.len() + 1) as f32;
+        clauses.extend(together.map(|q| (Occur::Should, q)));
+        Some(boosted(Box::new(BooleanQuery::new(clauses)), share))
+    }
+
     /// The word read on the other keyboard layout, if that is a word of the corpus.
     fn other_layout(&mut self, text: &str) -> Option<Box<dyn Query>> {
         let swapped = layout::swap(text)?;
@@ -970,19 +1019,11 @@ impl<'a> Planner<'a> {
         out
     }
 
-    /// Index stems of the Russian word's family: a stem Snowball cut one letter shorter
-    /// (`зерка` beside `зеркал`) is a form of the word; stems sharing a derivational root
-    /// (`удал` beside `удален`, `поддержк` beside `поддержива`) are derived forms. The
-    /// most frequent first.
+    /// Index stems of the Russian word's family, stems sharing a derivational root with it
+    /// (`удал` beside `удален`, `поддержк` beside `поддержива`, `зерка` beside `зеркал`),
+    /// as derived forms; the most frequent first.
     fn russian_family(&self, stem: &str) -> Vec<(String, Via)> {
         let mut out = Vec::new();
-        let chars = stem.chars().count();
-        if chars >= 6 {
-            let shorter: String = stem.chars().take(chars - 1).collect();
-            if self.doc_freq(self.fields.body, &shorter) > 0 {
-                out.push((shorter, Via::WordForm));
-            }
-        }
         let roots = crate::analysis::russian_roots(stem);
         let Some(shortest) = roots.iter().min_by_key(|r| r.len()) else { return out };
         for t in self.terms_with_prefix(self.fields.body, shortest, 1000) {
@@ -1024,8 +1065,13 @@ impl<'a> Planner<'a> {
         if max_doc_freq == 0 {
             return Vec::new();
         }
+        // Letters, and inside a technical word digits, `_` and `.` (`lsb_relase`).
         let len = fold.chars().count();
-        if len < 5 || !fold.chars().all(char::is_alphabetic) {
+        let letters = fold.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 5
+            || !fold.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            || !fold.starts_with(char::is_alphabetic)
+        {
             return Vec::new();
         }
         let distance = if len <= 8 { 1 } else { 2 };

@@ -1,0 +1,168 @@
+//! End-to-end tests of search across the two languages through the bilingual dictionary,
+//! of Russian word families, and of what a new user meets first (one-word glossary terms,
+//! typos of names, hyphenated names, technical words, bad limits and empty queries). The
+//! words are of neither development corpus.
+
+mod common;
+
+use common::{texts, Sandbox};
+use serde_json::Value;
+
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new();
+    s.write(
+        "en.txt",
+        "The glacier above the village moves a few metres every year.\n\
+         An avalanche buried the old road to the pass in the winter of 1951.\n\
+         The lighthouse keeper wrote down every ship that passed the cape.\n\
+         The Rimsky-Korsakov opera was staged in the new theatre.\n\
+         Novosibirsk grew quickly after the railway bridge was built.\n\
+         Novosibirsk has a large academic town to its south.\n\
+         The beekeeper moved the hives before the frost.\n\
+         To install it, run lsb_release first and then exim4 from the shell.\n",
+    );
+    s.write(
+        "ru.txt",
+        "Ледник над деревней каждый год сползает на несколько метров.\n\
+         Смотритель маяка записывал каждое судно, проходившее мыс.\n\
+         Пасечник перенёс ульи до заморозков.\n\
+         Вычитание дробей объясняли на втором уроке.\n\
+         Учитель предложил вычитать столбиком.\n\
+         Оперу Римского-Корсакова поставили в новом театре.\n",
+    );
+    s.write("glossary.tsv", "beekeeper\tпасечник\n");
+    s
+}
+
+fn matched(hit: &Value) -> Vec<String> {
+    hit["matched"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+fn explain(s: &Sandbox, query: &str) -> String {
+    let out = s.run(&["search", "--explain", "--", query]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_word_finds_its_translation_in_the_other_language() {
+    let s = sandbox();
+    let v = s.search_json("glacier", &[]);
+    let t = texts(&v);
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert!(t[0].starts_with("The glacier"), "the query's language leads: {t:?}");
+    assert!(t[1].starts_with("Ледник"), "{t:?}");
+    assert_eq!(matched(&v["hits"][1]), ["translation"]);
+    // The Russian word highlighted is the translation.
+    let h = &v["hits"][1]["highlights"][0];
+    let text = t[1].as_str();
+    assert_eq!(&text[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize], "Ледник");
+    // And back: any form of the Russian word finds the English passage.
+    let t = texts(&s.search_json("ледниками", &[]));
+    assert!(t.iter().any(|x| x.starts_with("The glacier")), "{t:?}");
+    // --explain names the translations with their weights.
+    assert!(
+        explain(&s, "glacier").contains("translation ледник ×0.70"),
+        "{}",
+        explain(&s, "glacier")
+    );
+}
+
+#[test]
+fn a_dictionary_phrase_matches_as_a_phrase() {
+    let s = sandbox();
+    // `lighthouse keeper` is two words, each translated: the Russian passage has both.
+    let t = texts(&s.search_json("lighthouse keeper", &[]));
+    assert!(t.iter().any(|x| x.starts_with("Смотритель маяка")), "{t:?}");
+}
+
+#[test]
+fn the_dictionary_can_be_switched_off_extended_and_told_to_keep_a_word() {
+    let s = sandbox();
+    assert_eq!(texts(&s.search_json("glacier", &["--no-translate"])).len(), 1);
+    // `=word` is the word as typed, never translated.
+    assert_eq!(texts(&s.search_json("=glacier", &[])).len(), 1);
+    // The user's dictionary.tsv adds words, and a headword without senses is kept as is.
+    s.write("dictionary.tsv", "frost\tзаморозки\nglacier\n");
+    let t = texts(&s.search_json("frost", &[]));
+    assert!(t.iter().any(|x| x.starts_with("Пасечник")), "{t:?}");
+    assert_eq!(texts(&s.search_json("glacier", &[])).len(), 1);
+    // QUELLE_DICTIONARY=off turns it off for every search.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quelle"))
+        .args(["--corpus"])
+        .arg(s.corpus())
+        .arg("--index")
+        .arg(s.index())
+        .args(["search", "--json", "avalanche"])
+        .env("QUELLE_DICTIONARY", "off")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(texts(&v).len(), 1);
+}
+
+#[test]
+fn the_glossary_wins_over_the_dictionary_and_serves_one_word() {
+    let s = sandbox();
+    let v = s.search_json("beekeeper", &[]);
+    let t = texts(&v);
+    assert!(t.iter().any(|x| x.starts_with("Пасечник")), "{t:?}");
+    let ru = v["hits"].as_array().unwrap().iter().find(|h| h["lang"] == "ru").unwrap();
+    assert_eq!(matched(ru), ["glossary"]);
+}
+
+#[test]
+fn forms_and_derivatives_of_a_russian_word_meet_below_its_own_forms() {
+    let s = sandbox();
+    let v = s.search_json("вычитание", &[]);
+    let t = texts(&v);
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert!(t[0].starts_with("Вычитание"), "the word's own form first: {t:?}");
+    assert_eq!(matched(&v["hits"][1]), ["derived form"]);
+}
+
+#[test]
+fn a_hyphenated_name_is_found_in_both_scripts() {
+    let s = sandbox();
+    for query in ["Римский-Корсаков", "оперу Римского-Корсакова"]
+    {
+        let t = texts(&s.search_json(query, &[]));
+        assert!(t.iter().any(|x| x.starts_with("The Rimsky-Korsakov")), "{query}: {t:?}");
+        assert!(t.iter().any(|x| x.starts_with("Оперу Римского")), "{query}: {t:?}");
+    }
+}
+
+#[test]
+fn a_misspelt_name_says_did_you_mean_though_the_other_script_has_it() {
+    let s = sandbox();
+    let v = s.search_json("Novosibirk", &[]);
+    assert!(v["notice"].as_str().unwrap_or("").contains("did you mean «novosibirsk»"), "{v}");
+    assert_eq!(texts(&v).len(), 2);
+}
+
+#[test]
+fn technical_words_keep_their_digits_and_their_typos_are_corrected() {
+    let s = sandbox();
+    assert_eq!(texts(&s.search_json("exim4", &[])).len(), 1);
+    let v = s.search_json("lsb_relase", &[]);
+    assert_eq!(texts(&v).len(), 1, "{v}");
+    assert!(v["notice"].as_str().unwrap_or("").contains("did you mean «release»"), "{v}");
+}
+
+#[test]
+fn bad_limits_and_empty_queries_are_usage_errors() {
+    let s = sandbox();
+    for args in [
+        &["search", "--limit", "0", "glacier"][..],
+        &["search", "--limit", "18446744073709551615", "glacier"],
+        &["search", ""],
+    ] {
+        let out = s.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    }
+    let long = "слово ".repeat(300);
+    let out = s.run(&["search", &long]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was searched"));
+}
