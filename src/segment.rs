@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 11;
+pub const SEGMENT_VERSION: u32 = 12;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -212,7 +212,7 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
             } else {
                 wrapped_heading(doc, &raw, block, blocks.get(i + 1))
             };
-            skip_next = wrapped.is_some();
+            let joined = wrapped.is_some();
             let heading_text = wrapped.unwrap_or_else(|| raw.clone());
             let depth = match underline {
                 Some(c) => underlined_depth(&heading_text, c, &mut underlines),
@@ -221,6 +221,8 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
                 }
                 None => heading_depth(&heading_text),
             };
+            // The next line is taken into the heading only when the two make one.
+            skip_next = joined && depth.is_some();
             if let Some(depth) = depth {
                 let heading = normalize::display(&heading_text);
                 let mut pieces = block.pieces.clone();
@@ -517,13 +519,16 @@ fn hyphenated_break(prev: &str, next: &str) -> bool {
 /// Hard-wrapped text: few long lines, most lines run on into the next one, and most of
 /// those break mid-sentence (one-sentence-per-line text ends its lines with a period).
 fn is_hard_wrapped(doc: &SourceDoc) -> bool {
+    // Underlined headings and their underlines are structure, not lines of text.
     let lines: Vec<Option<(usize, bool)>> = doc
         .lines
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
             let t = l.text.trim();
             let ends_sentence = t.ends_with(['.', '!', '?', '…', ':', ';', '»', '"', '”']);
-            (!t.is_empty()).then(|| (t.chars().count(), ends_sentence))
+            let structure = is_underline(t) || underline_below(doc, i).is_some();
+            (!t.is_empty() && !structure).then(|| (t.chars().count(), ends_sentence))
         })
         .collect();
     let nonblank = lines.iter().flatten().count();
@@ -805,6 +810,35 @@ mod tests {
         );
         let heading = seg.passages.iter().find(|p| p.kind == Kind::Heading).unwrap();
         assert_eq!((heading.line_start, heading.line_end), (2, 3));
+    }
+
+    #[test]
+    fn a_line_is_joined_to_a_heading_only_when_they_make_one() {
+        // The numbered item below is no heading in a document that underlines its
+        // headings, so the indented line after it stays text of its own.
+        let text =
+            "1. Lichen\n---------\n\n1.  Birch moss on\n   lichen crust\n\n2. Moss\n-------\n";
+        let seg = passages(text);
+        assert!(seg.passages.iter().any(|p| p.text.contains("lichen crust")), "{:?}", seg.passages);
+    }
+
+    #[test]
+    fn underlined_headings_and_hanging_indents() {
+        let text = "Field Guide\n===========\n\n3.2. What grows on granite?\n--------------------------\n\n* Crustose lichens grow flat on the bare stone of the northern\n  slopes and hold fast.\n\n[1] Some of them grow no more than a millimetre in a whole year of\n    damp weather.\n\nA paragraph of text that runs on over two lines, as text rendered\nfrom documentation tools does.\n";
+        let seg = passages(text);
+        let got: Vec<(Kind, &str, &str)> =
+            seg.passages.iter().map(|p| (p.kind, p.section.as_str(), p.text.as_str())).collect();
+        assert_eq!(seg.title.as_deref(), Some("Field Guide"));
+        assert_eq!(
+            got,
+            [
+                (Kind::Heading, "", "Field Guide"),
+                (Kind::Heading, "", "3.2. What grows on granite?"),
+                (Kind::Body, "3.2. What grows on granite?", "* Crustose lichens grow flat on the bare stone of the northern slopes and hold fast."),
+                (Kind::Body, "3.2. What grows on granite?", "[1] Some of them grow no more than a millimetre in a whole year of damp weather."),
+                (Kind::Body, "3.2. What grows on granite?", "A paragraph of text that runs on over two lines, as text rendered from documentation tools does."),
+            ]
+        );
     }
 
     #[test]

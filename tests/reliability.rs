@@ -151,8 +151,7 @@ fn bad_queries_get_an_error_with_a_column_or_a_sensible_answer() {
         assert!(stderr.starts_with("error: query, column "), "{q:.40}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{q:.40}: {stderr}");
     }
-    let answers =
-        ["\u{1}treaty\u{7}", "?!… —", "Λόγος", "条約", &long_word, "Rapallo\u{1b}[31m"];
+    let answers = ["\u{1}treaty\u{7}", "?!… —", "Λόγος", "条約", &long_word, "Rapallo\u{1b}[31m"];
     for q in answers {
         let out = quelle_cmd(&s).args(["search", "--json", "--", q]).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{q:.40}: {}", String::from_utf8_lossy(&out.stderr));
