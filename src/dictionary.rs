@@ -30,13 +30,17 @@ pub const USER_FILE: &str = "dictionary.tsv";
 /// Environment variable naming another dictionary file, or `off`.
 pub const ENV_VAR: &str = "QUELLE_DICTIONARY";
 /// Format of the compiled table; part of its file name.
-const COMPILED_FORMAT: u32 = 1;
+const COMPILED_FORMAT: u32 = 2;
 /// Senses after this many are rare meanings: they are not kept.
 const MAX_SENSES: usize = 12;
 /// Words in a headword or a translation: longer ones are descriptions, not terms.
 pub const MAX_WORDS: usize = 3;
 /// Unit separator between a translation and its weight in the compiled table.
 const SEP: char = '\u{1f}';
+/// Marks a field of a stem key's line that names a word's line instead of a translation.
+const REF: char = '\u{1e}';
+/// Translations kept per word, the likeliest: a query uses the few the corpus has.
+const MAX_KEPT: usize = 16;
 
 /// A translation of a query word or phrase.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,13 +206,33 @@ impl Dictionary {
         if fields.peek().is_none() {
             return Some(Entry::Keep);
         }
-        let translations = fields
-            .filter_map(|f| {
-                let (text, weight) = f.split_once(SEP)?;
-                Some(Translation { text: text.to_string(), weight: weight.parse().ok()? })
-            })
-            .collect();
+        let mut translations: Vec<Translation> = Vec::new();
+        for f in fields {
+            match f.strip_prefix(REF) {
+                // The words of a stem: their translations, each at its best weight.
+                Some(word) => {
+                    if let Some(Entry::Translations(ts)) = self.entry_at(word) {
+                        for t in ts {
+                            match translations.iter_mut().find(|o| o.text == t.text) {
+                                Some(o) => o.weight = o.weight.max(t.weight),
+                                None => translations.push(t),
+                            }
+                        }
+                    }
+                }
+                None => translations.extend(parse_translation(f)),
+            }
+        }
+        translations.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.text.cmp(&b.text)));
         Some(Entry::Translations(translations))
+    }
+
+    /// The entry of an exact key (no references to follow).
+    fn entry_at(&self, key: &str) -> Option<Entry> {
+        let line = std::str::from_utf8(find_line(self.table.bytes(), key.as_bytes())?).ok()?;
+        let ts: Vec<Translation> =
+            line.split('\t').skip(1).filter_map(parse_translation).collect();
+        Some(if ts.is_empty() { Entry::Keep } else { Entry::Translations(ts) })
     }
 }
 
@@ -362,26 +386,41 @@ fn compile(texts: &[&str]) -> String {
             e.1.push((*side, word.clone()));
         }
     }
-    for (key, (_, words)) in by_stem {
-        let mut ts = Vec::new();
-        for (side, word) in words {
-            ts.extend(
-                table[&exact_key(side, &terms(&analyzer, &word, Mode::Fold))].iter().cloned(),
-            );
-        }
-        table.entry(key).or_insert(ts);
-    }
+    // A stem key names the words it stands for; their lines hold the translations.
+    let mut refs: Vec<(String, Vec<String>)> = by_stem
+        .into_iter()
+        .map(|(key, (_, words))| {
+            let exact = words
+                .iter()
+                .map(|(side, word)| exact_key(*side, &terms(&analyzer, word, Mode::Fold)))
+                .collect();
+            (key, exact)
+        })
+        .collect();
     for (side, word) in keep {
         table.insert(exact_key(side, &terms(&analyzer, &word, Mode::Fold)), Vec::new());
         table.insert(stem_key(side, &terms(&analyzer, &word, Mode::Stem)), Vec::new());
     }
-    let mut lines: Vec<String> = Vec::with_capacity(table.len());
+    refs.retain(|(key, _)| !table.contains_key(key));
+    let mut lines: Vec<String> = Vec::with_capacity(table.len() + refs.len());
+    for (key, mut exact) in refs {
+        exact.sort_unstable();
+        exact.dedup();
+        let mut line = key;
+        for e in exact {
+            line.push('\t');
+            line.push(REF);
+            line.push_str(&e);
+        }
+        lines.push(line);
+    }
     for (key, mut ts) in table {
         // The same translation twice (two words of one stem): its best weight.
         ts.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         ts.dedup_by(|a, b| a.0 == b.0);
         let top = ts.iter().map(|t| t.1).fold(0.0f32, f32::max);
         ts.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ts.truncate(MAX_KEPT);
         let mut line = key;
         for (t, w) in ts {
             line.push('\t');
@@ -395,6 +434,12 @@ fn compile(texts: &[&str]) -> String {
     let mut out = lines.join("\n");
     out.push('\n');
     out
+}
+
+/// `translation\x1fweight`.
+fn parse_translation(field: &str) -> Option<Translation> {
+    let (text, weight) = field.split_once(SEP)?;
+    Some(Translation { text: text.to_string(), weight: weight.parse().ok()? })
 }
 
 /// The line of the sorted `table` whose key (up to the first tab) is `key`.

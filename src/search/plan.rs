@@ -189,7 +189,7 @@ impl Marks {
 pub struct Plan {
     /// The tantivy query.
     pub query: Box<dyn Query>,
-    /// With three or more required clauses: passages matching all but one of them.
+    /// With two or more required clauses: passages matching all but one of them.
     pub relaxed: Option<Box<dyn Query>>,
     /// Required clauses of the query (for proximity).
     pub groups: usize,
@@ -234,7 +234,7 @@ pub struct Planner<'a> {
 }
 
 /// Content words a query needs before passages missing one of its parts are shown.
-const MIN_WORDS_TO_RELAX: usize = 3;
+const MIN_WORDS_TO_RELAX: usize = 2;
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
