@@ -223,15 +223,15 @@ impl Dictionary {
                 None => translations.extend(parse_translation(f)),
             }
         }
-        translations.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.text.cmp(&b.text)));
+        translations
+            .sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.text.cmp(&b.text)));
         Some(Entry::Translations(translations))
     }
 
     /// The entry of an exact key (no references to follow).
     fn entry_at(&self, key: &str) -> Option<Entry> {
         let line = std::str::from_utf8(find_line(self.table.bytes(), key.as_bytes())?).ok()?;
-        let ts: Vec<Translation> =
-            line.split('\t').skip(1).filter_map(parse_translation).collect();
+        let ts: Vec<Translation> = line.split('\t').skip(1).filter_map(parse_translation).collect();
         Some(if ts.is_empty() { Entry::Keep } else { Entry::Translations(ts) })
     }
 }

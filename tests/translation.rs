@@ -166,3 +166,30 @@ fn bad_limits_and_empty_queries_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was searched"));
 }
+
+#[test]
+fn the_translation_of_a_best_hit_is_found_by_the_rare_words_they_share() {
+    // No dictionary knows `kombucha`; the Russian translation of the passage that answers
+    // keeps its code and its year.
+    let s = Sandbox::new();
+    s.write(
+        "en.txt",
+        "The kombucha must rest in crock ZX330 until March 1987 before bottling.\n\
+         Bottles are kept in a cool cellar.\n\
+         The cellar door faces north.\n",
+    );
+    s.write(
+        "ru.txt",
+        "Напиток должен стоять в горшке ZX330 до марта 1987 года, а затем его разливают.\n\
+         Бутылки хранят в прохладном погребе.\n",
+    );
+    let v = s.search_json("kombucha", &[]);
+    let t = texts(&v);
+    assert!(t[0].starts_with("The kombucha"), "{t:?}");
+    let ru =
+        v["hits"].as_array().unwrap().iter().find(|h| h["lang"] == "ru").expect("a Russian hit");
+    assert!(ru["text"].as_str().unwrap().starts_with("Напиток"), "{ru}");
+    assert_eq!(matched(ru), ["related passage"]);
+    // Only with expansion on.
+    assert_eq!(texts(&s.search_json("kombucha", &["--no-expand"])).len(), 1);
+}

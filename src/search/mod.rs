@@ -4,6 +4,7 @@
 //! required parts has too few passages matching all of them, passages matching all but one
 //! follow, marked `partial`. Returns data; the `cli` prints it and `cite` formats it.
 
+mod feedback;
 mod highlight;
 mod layout;
 mod parse;
@@ -30,6 +31,9 @@ use crate::glossary::Glossary;
 const MIN_CANDIDATES: usize = 30;
 /// How much the query's words standing side by side multiplies a score.
 const PROXIMITY_WEIGHT: f32 = 0.5;
+/// Weight of sharing rare words with the best hits, against the translated query, in the
+/// other language's ranking.
+const RELATED_WEIGHT: f32 = 0.7;
 /// Passages of fewer words than this count less (see `length_prior`).
 const SHORT_PASSAGE_WORDS: usize = 15;
 /// What a passage found only through guesses (glossary, transliteration, derived forms,
@@ -193,6 +197,12 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             .then_with(|| a.id.cmp(&b.id))
     });
     dedupe(&mut hits);
+    if req.expand && req.lang.is_none() && req.doc.is_none() && node.as_ref().is_some_and(is_plain)
+    {
+        if let Some(language) = query_language(&req.query) {
+            add_related(qindex, &searcher, req, language, &plan.marks, &mut hits)?;
+        }
+    }
     let mut hits = mix_languages(hits, query_language(&req.query));
     hits.truncate(req.limit);
     let mut notices = plan.notices;
@@ -229,6 +239,90 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     }
     let notice = (!notices.is_empty()).then(|| notices.join("; "));
     Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
+}
+
+/// A query of words and phrases only: no exclusions or filters that feedback would have
+/// to honour.
+fn is_plain(node: &parse::Node) -> bool {
+    match node {
+        parse::Node::And(items) | parse::Node::Or(items) => items.iter().all(is_plain),
+        parse::Node::Word { .. } | parse::Node::Phrase { .. } => true,
+        _ => false,
+    }
+}
+
+/// Adds to `hits` the passages of the other language related to the best hits of the
+/// query's language (see `feedback`), and ranks the other language's passages by both
+/// readings: the translated query and that feedback, each against its own best.
+fn add_related(
+    qindex: &QIndex,
+    searcher: &tantivy::Searcher,
+    req: &Request,
+    language: &str,
+    marks: &Marks,
+    hits: &mut Vec<Hit>,
+) -> Result<()> {
+    let other = if language == "ru" { "en" } else { "ru" };
+    let best: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| h.lang == language && !h.partial && h.matched != [Via::Section])
+        .take(feedback::FEEDBACK_HITS)
+        .collect();
+    if best.is_empty() {
+        return Ok(());
+    }
+    let skip: HashSet<String> = crate::analysis::Analyzer::shared()
+        .tokens(&req.query, crate::analysis::Mode::Stem)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    let found = feedback::related(searcher, qindex.fields, &best, other, &skip, MIN_CANDIDATES)
+        .map_err(|e| Error::index(&qindex.dir, e))?;
+    let Some(top_related) = found.first().map(|f| f.0) else { return Ok(()) };
+    let in_other = |h: &Hit| h.lang == other;
+    let top_translated = hits.iter().filter(|h| in_other(h)).map(|h| h.score).fold(0.0, f32::max);
+    // Scores of the other language in units of its best translated match (or of the best
+    // hit, when nothing translated matched).
+    let unit = if top_translated > 0.0 {
+        top_translated
+    } else {
+        hits.first().map_or(1.0, |h| h.score) * OTHER_LANGUAGE_SHARE
+    };
+    let mut related: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+    for &(score, address) in &found {
+        let doc: TantivyDocument =
+            searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+        let mut hit = to_hit(qindex, &doc, 0, 0.0, marks).hit;
+        let share = score / top_related;
+        if let Some(h) = hits.iter().find(|h| h.id == hit.id) {
+            related.insert(h.id.clone(), share);
+            continue;
+        }
+        if hits.iter().any(|h| h.text == hit.text) {
+            continue;
+        }
+        hit.matched.push(Via::Related);
+        related.insert(hit.id.clone(), share);
+        hits.push(hit);
+    }
+    for h in hits.iter_mut().filter(|h| in_other(h)) {
+        let translated = if h.matched.contains(&Via::Related) && h.score == 0.0 {
+            0.0
+        } else {
+            h.score / unit.max(f32::MIN_POSITIVE)
+        };
+        let fed = related.get(&h.id).copied().unwrap_or(0.0);
+        h.score = unit * (translated + RELATED_WEIGHT * fed);
+    }
+    let section_only = |h: &Hit| h.matched == [Via::Section];
+    hits.sort_by(|a, b| {
+        section_only(a)
+            .cmp(&section_only(b))
+            .then(a.partial.cmp(&b.partial))
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(())
 }
 
 /// A passage shorter than `SHORT_PASSAGE_WORDS` words (a command line, a list item, a

@@ -115,6 +115,9 @@ pub enum Via {
     Translation,
     /// A similar word (a typo in the query or in the source).
     Typo,
+    /// A passage of the other language sharing rare words with the best hits (likely
+    /// their translation).
+    Related,
     /// Only the passage's section heading has the words.
     Section,
 }
@@ -136,6 +139,7 @@ impl Via {
             Via::Transliteration => "transliteration",
             Via::Translation => "translation",
             Via::Typo => "typo",
+            Via::Related => "related passage",
             Via::Section => "section",
         }
     }
@@ -229,6 +233,8 @@ pub struct Planner<'a> {
     split: bool,
     aside: Option<Box<dyn Query>>,
     excluded: Vec<Box<dyn Query>>,
+    /// `lang:` and `doc:` terms of the query: filters of the strict and relaxed queries.
+    inline_filters: Vec<Box<dyn Query>>,
     /// Content words behind the required clauses (a glossary term counts its words).
     content_words: usize,
 }
@@ -306,6 +312,7 @@ impl<'a> Planner<'a> {
             split: false,
             aside: None,
             excluded: Vec::new(),
+            inline_filters: Vec::new(),
             content_words: 0,
         }
     }
@@ -357,8 +364,11 @@ impl<'a> Planner<'a> {
                 })
                 .collect();
             let some = BooleanQuery::union_with_minimum_required_clauses(required, groups - 1);
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                filters.into_iter().map(|f| (Occur::Must, f)).collect();
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+                .into_iter()
+                .chain(self.inline_filters.drain(..))
+                .map(|f| (Occur::Must, f))
+                .collect();
             clauses.push((Occur::Must, Box::new(some)));
             clauses.extend(self.excluded.drain(..).map(|q| (Occur::MustNot, q)));
             Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>
@@ -486,6 +496,15 @@ impl<'a> Planner<'a> {
                         self.excluded.push(q.box_clone());
                     }
                     clauses.push((Occur::MustNot, q));
+                }
+                i += 1;
+                continue;
+            }
+            // `lang:` and `doc:` filter; they are no part of the query to relax or rank by.
+            if top && matches!(node, Node::Lang { .. } | Node::Doc { .. }) {
+                if let Some(q) = self.compile(node) {
+                    self.inline_filters.push(q.box_clone());
+                    clauses.push((Occur::Must, q));
                 }
                 i += 1;
                 continue;
