@@ -7,8 +7,8 @@
 //!
 //! Lookups go by stems, so any inflected form of a query word finds its headword. Stemming
 //! 40,000 entries takes longer than a search, so the table is compiled once into a sorted
-//! file in the index folder (`dictionary-<key>.bin`, rebuilt when a source file or the
-//! analyzer changes) and looked up there by binary search.
+//! file in the user's cache folder (`dictionary-<key>.bin`, rebuilt when a source file or
+//! the analyzer changes) and looked up there by binary search.
 //!
 //! Each translation carries a weight in the spirit of probabilistic structured queries: its
 //! sense rank (the first sense is the usual one) over the square root of how many words it
@@ -258,15 +258,44 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&tmp, e))
 }
 
-/// Removes compiled tables other than `keep` (files quelle named `dictionary-*.bin`).
+/// Compiled tables kept in the cache folder: the newest few (a corpus with a dictionary of
+/// its own has a table of its own); older ones are removed.
+const KEEP_TABLES: usize = 4;
+
+/// Removes compiled tables (files quelle named `dictionary-*.bin`) beyond the newest
+/// `KEEP_TABLES`, never `keep`.
 fn remove_stale(dir: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name != keep && name.starts_with("dictionary-") && name.ends_with(".bin") {
-            let _ = std::fs::remove_file(e.path());
-        }
+    let mut tables: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name != keep && name.starts_with("dictionary-") && name.ends_with(".bin")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    tables.sort_by_key(|t| std::cmp::Reverse(t.0));
+    for (_, path) in tables.into_iter().skip(KEEP_TABLES - 1) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Where compiled tables are kept: the user's cache folder (`$XDG_CACHE_HOME/quelle`,
+/// else `~/.cache/quelle`), shared by every corpus, so an index stays the size of its
+/// corpus; `fallback` (the index folder) when there is none.
+pub fn cache_dir(fallback: &Path) -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        });
+    match base {
+        Some(b) if b.is_absolute() => b.join("quelle"),
+        _ => fallback.to_path_buf(),
     }
 }
 
@@ -526,6 +555,34 @@ mod tests {
         let d = Dictionary::from_texts(&[DATA, "beacon\n"]);
         assert_eq!(d.lookup(Side::En, &folded("beacons"), &stems_of("beacons")), Some(Entry::Keep));
         assert_eq!(d.lookup(Side::En, &folded("unknownword"), &stems_of("unknownword")), None);
+    }
+
+    #[test]
+    fn old_compiled_tables_are_removed_but_the_newest_and_other_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..6 {
+            let path = dir.path().join(format!("dictionary-{i}.bin"));
+            std::fs::write(&path, b"x").unwrap();
+            let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1000 + i);
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(t).unwrap();
+        }
+        std::fs::write(dir.path().join("notes.bin"), b"mine").unwrap();
+        remove_stale(dir.path(), "dictionary-0.bin");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "dictionary-0.bin",
+                "dictionary-3.bin",
+                "dictionary-4.bin",
+                "dictionary-5.bin",
+                "notes.bin"
+            ]
+        );
     }
 
     #[test]

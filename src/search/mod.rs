@@ -136,7 +136,8 @@ pub struct Lexicon {
 
 impl Lexicon {
     /// The corpus's glossary and the dictionary as `setting` says, compiled into the
-    /// index folder when needed. Problems (a bad glossary line, an unreadable dictionary)
+    /// cache folder (see `dictionary::cache_dir`; `index_dir` when there is none) when
+    /// needed. Problems (a bad glossary line, an unreadable dictionary)
     /// are returned to be reported; what can be used is used.
     pub fn load(
         corpus: &std::path::Path,
@@ -144,7 +145,8 @@ impl Lexicon {
         setting: &crate::dictionary::Setting,
     ) -> (Lexicon, Vec<String>) {
         let (glossary, mut problems) = Glossary::load(corpus);
-        let dictionary = crate::dictionary::Dictionary::open(setting, corpus, index_dir)
+        let cache = crate::dictionary::cache_dir(index_dir);
+        let dictionary = crate::dictionary::Dictionary::open(setting, corpus, &cache)
             .unwrap_or_else(|e| {
                 problems.push(format!("dictionary not used: {e}"));
                 None
