@@ -193,3 +193,19 @@ fn the_translation_of_a_best_hit_is_found_by_the_rare_words_they_share() {
     // Only with expansion on.
     assert_eq!(texts(&s.search_json("kombucha", &["--no-expand"])).len(), 1);
 }
+
+#[test]
+fn a_fair_match_in_the_other_language_is_on_the_first_page() {
+    // Twelve equally good English passages would fill the page; the Russian one still has
+    // a place on it, after the query's language leads.
+    let s = Sandbox::new();
+    let en: String =
+        (1..=12).map(|i| format!("Glacier number {i} retreats a little every summer.\n")).collect();
+    s.write("en.txt", en);
+    s.write("ru.txt", "Ледник отступает каждое лето.\n");
+    let v = s.search_json("glacier", &["--limit", "5"]);
+    let langs: Vec<&str> =
+        v["hits"].as_array().unwrap().iter().map(|h| h["lang"].as_str().unwrap()).collect();
+    assert_eq!(langs[0], "en");
+    assert!(langs.contains(&"ru"), "{langs:?}");
+}

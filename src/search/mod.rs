@@ -46,6 +46,8 @@ const OTHER_LANGUAGE_MIN: f32 = 0.1;
 /// Against its own language's best, a passage of the other language counts this much: the
 /// query's language leads, and the other follows where it is nearly as good.
 const OTHER_LANGUAGE_SHARE: f32 = 0.75;
+/// The latest place on the first page of the other language's best fair match.
+const OTHER_LANGUAGE_PLACE: usize = 4;
 
 use crate::error::{Error, Result};
 use crate::index::QIndex;
@@ -205,7 +207,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             add_related(qindex, &searcher, req, language, &plan.marks, &mut hits)?;
         }
     }
-    let mut hits = mix_languages(hits, query_language(&req.query));
+    let mut hits = mix_languages(hits, query_language(&req.query), req.limit);
     hits.truncate(req.limit);
     let mut notices = plan.notices;
     let mut total_hits = total;
@@ -381,7 +383,7 @@ fn query_language(query: &str) -> Option<&'static str> {
 /// first page shows the best of both, in turn where they are equally good. Only when the
 /// other language has a fair match (every required word, at least `OTHER_LANGUAGE_MIN` of
 /// the best score); otherwise the order stays by score.
-fn mix_languages(hits: Vec<Hit>, language: Option<&str>) -> Vec<Hit> {
+fn mix_languages(hits: Vec<Hit>, language: Option<&str>, page: usize) -> Vec<Hit> {
     let Some(language) = language else { return hits };
     let top = hits.first().map_or(0.0, |h| h.score);
     let (mut other, mut same): (std::collections::VecDeque<Hit>, std::collections::VecDeque<Hit>) =
@@ -402,6 +404,15 @@ fn mix_languages(hits: Vec<Hit>, language: Option<&str>) -> Vec<Hit> {
             (Some(s), Some(o)) => o.score / norm_other * OTHER_LANGUAGE_SHARE > s.score / norm_same,
         };
         out.extend(if take_other { other.pop_front() } else { same.pop_front() });
+    }
+    // A fair match in the other language is on the first page, at its
+    // `OTHER_LANGUAGE_PLACE`-th place at the latest.
+    let is_other = |h: &Hit| h.lang != language && h.lang != crate::lang::UNDETERMINED;
+    if fair && page >= 2 && !out.iter().take(page).any(is_other) {
+        if let Some(at) = out.iter().position(is_other) {
+            let hit = out.remove(at);
+            out.insert(OTHER_LANGUAGE_PLACE.min(page) - 1, hit);
+        }
     }
     out
 }
