@@ -30,7 +30,7 @@ pub const USER_FILE: &str = "dictionary.tsv";
 /// Environment variable naming another dictionary file, or `off`.
 pub const ENV_VAR: &str = "QUELLE_DICTIONARY";
 /// Format of the compiled table; part of its file name.
-const COMPILED_FORMAT: u32 = 2;
+const COMPILED_FORMAT: u32 = 3;
 /// Senses after this many are rare meanings: they are not kept.
 const MAX_SENSES: usize = 12;
 /// Words in a headword or a translation: longer ones are descriptions, not terms.
@@ -87,24 +87,67 @@ impl Side {
     }
 }
 
-/// The compiled table: mapped from its file, or built in memory.
+/// The compiled table: its file, with the header and index read into memory and each
+/// block read when a lookup needs it (one read, where a memory map would fault in pages
+/// of the index and the block, each costing more than the read); or all in memory.
 enum Table {
-    Mapped(memmap2::Mmap),
+    File { file: std::fs::File, head: Vec<u8> },
     Owned(Vec<u8>),
 }
 
 impl Table {
-    fn bytes(&self) -> &[u8] {
+    /// The header and the index.
+    fn head(&self) -> &[u8] {
         match self {
-            Table::Mapped(m) => m,
+            Table::File { head, .. } => head,
             Table::Owned(v) => v,
         }
     }
+
+    /// Bytes `start..start + len` of the table.
+    fn read(&self, start: usize, len: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Table::Owned(v) => {
+                v.get(start..start.checked_add(len)?).map(std::borrow::Cow::Borrowed)
+            }
+            Table::File { file, .. } => {
+                use std::io::{Read, Seek, SeekFrom};
+                let mut buf = vec![0; len];
+                let mut f = file;
+                f.seek(SeekFrom::Start(start as u64)).ok()?;
+                f.read_exact(&mut buf).ok()?;
+                Some(std::borrow::Cow::Owned(buf))
+            }
+        }
+    }
+}
+
+/// The header and index of a compiled table file.
+fn read_head(file: &std::fs::File) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut start = vec![0; 64];
+    let n = (&*file).read(&mut start).ok()?;
+    start.truncate(n);
+    let first = memchr::memchr(b'\n', &start)?;
+    let second = first + 1 + memchr::memchr(b'\n', &start[first + 1..])?;
+    let index_len: usize = std::str::from_utf8(&start[first + 1..second]).ok()?.parse().ok()?;
+    let head_len = (second + 1).checked_add(index_len)?;
+    let mut head = start;
+    if head.len() < head_len {
+        let mut rest = vec![0; head_len - head.len()];
+        (&*file).read_exact(&mut rest).ok()?;
+        head.extend_from_slice(&rest);
+    }
+    head.truncate(head_len);
+    Some(head)
 }
 
 /// A compiled dictionary, ready for lookups.
 pub struct Dictionary {
     table: Table,
+    /// Byte range of the block index, and where the blocks start.
+    index: std::ops::Range<usize>,
+    data: usize,
     /// The source files, for `--explain`.
     pub sources: Vec<PathBuf>,
 }
@@ -181,27 +224,31 @@ impl Dictionary {
             remove_stale(cache_dir, &name);
         }
         let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-        // SAFETY: the compiled file is written once under a new name and never modified;
-        // stale ones are removed only after a newer one exists.
-        let table = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&path, e))?;
-        Ok(Some(Dictionary { table: Table::Mapped(table), sources }))
+        let Some((head, (index, data))) = read_head(&file).and_then(|h| {
+            let s = sections(&h)?;
+            Some((h, s))
+        }) else {
+            // Damaged or of another format: compiled again by the next search.
+            let _ = std::fs::remove_file(&path);
+            return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::InvalidData)));
+        };
+        Ok(Some(Dictionary { table: Table::File { file, head }, index, data, sources }))
     }
 
     /// A dictionary compiled in memory from the given texts (tests and tools).
     pub fn from_texts(texts: &[&str]) -> Dictionary {
-        Dictionary { table: Table::Owned(compile(texts).into_bytes()), sources: Vec::new() }
+        let table = compile(texts).into_bytes();
+        let (index, data) = sections(&table).expect("a table just laid out");
+        Dictionary { table: Table::Owned(table), index, data, sources: Vec::new() }
     }
 
     /// What the dictionary says of words in language `side`: of the words as written
     /// (`folded`, their folded forms), else of any word with their stems.
     pub fn lookup(&self, side: Side, folded: &[String], stems: &[String]) -> Option<Entry> {
-        let table = self.table.bytes();
-        let exact = (!folded.is_empty())
-            .then(|| find_line(table, exact_key(side, &folded.join(" ")).as_bytes()))
-            .flatten();
-        let line =
-            exact.or_else(|| find_line(table, stem_key(side, &stems.join(" ")).as_bytes()))?;
-        let line = std::str::from_utf8(line).ok()?;
+        let exact =
+            (!folded.is_empty()).then(|| self.line(&exact_key(side, &folded.join(" ")))).flatten();
+        let line = exact.or_else(|| self.line(&stem_key(side, &stems.join(" "))))?;
+        let line = std::str::from_utf8(&line).ok()?;
         let mut fields = line.split('\t').skip(1).filter(|f| !f.is_empty()).peekable();
         if fields.peek().is_none() {
             return Some(Entry::Keep);
@@ -228,9 +275,22 @@ impl Dictionary {
         Some(Entry::Translations(translations))
     }
 
+    /// The line of `key`: its block from the index, then the line in the block.
+    fn line(&self, key: &str) -> Option<Vec<u8>> {
+        let head = self.table.head();
+        let entry = floor_line(head.get(self.index.clone())?, key.as_bytes())?;
+        let entry = std::str::from_utf8(entry).ok()?;
+        let mut fields = entry.rsplitn(3, '\t');
+        let len: usize = fields.next()?.parse().ok()?;
+        let offset: usize = fields.next()?.parse().ok()?;
+        let block = self.table.read(self.data.checked_add(offset)?, len)?;
+        find_line(&block, key.as_bytes()).map(<[u8]>::to_vec)
+    }
+
     /// The entry of an exact key (no references to follow).
     fn entry_at(&self, key: &str) -> Option<Entry> {
-        let line = std::str::from_utf8(find_line(self.table.bytes(), key.as_bytes())?).ok()?;
+        let line = self.line(key)?;
+        let line = std::str::from_utf8(&line).ok()?;
         let ts: Vec<Translation> = line.split('\t').skip(1).filter_map(parse_translation).collect();
         Some(if ts.is_empty() { Entry::Keep } else { Entry::Translations(ts) })
     }
@@ -460,9 +520,72 @@ fn compile(texts: &[&str]) -> String {
         lines.push(line);
     }
     lines.sort_unstable();
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
+    layout(&lines)
+}
+
+/// Bytes of lines in one block of the compiled table: a lookup reads one block.
+const BLOCK_BYTES: usize = 4096;
+/// First line of a compiled table.
+const MAGIC: &str = "quelle-dictionary";
+
+/// Lays sorted lines out as a compiled table: a header (`quelle-dictionary FORMAT`, the
+/// index's length), an index with the first key, offset and length of each block of
+/// lines, then the blocks. A lookup searches the small index, then one block, so it
+/// touches a page or two of the file, not one per step of a binary search.
+fn layout(lines: &[String]) -> String {
+    let mut data = String::new();
+    let mut index = String::new();
+    let mut block_start = 0;
+    let mut first_key: Option<&str> = None;
+    for line in lines {
+        if first_key.is_some() && data.len() - block_start + line.len() + 1 > BLOCK_BYTES {
+            let key = first_key.take().unwrap_or_default();
+            index.push_str(&format!("{key}\t{block_start}\t{}\n", data.len() - block_start));
+            block_start = data.len();
+        }
+        if first_key.is_none() {
+            first_key = Some(line.split('\t').next().unwrap_or(line));
+        }
+        data.push_str(line);
+        data.push('\n');
+    }
+    if let Some(key) = first_key {
+        index.push_str(&format!("{key}\t{block_start}\t{}\n", data.len() - block_start));
+    }
+    format!("{MAGIC} {COMPILED_FORMAT}\n{}\n{index}{data}", index.len())
+}
+
+/// Where the index and the data of a compiled table are, from its header.
+fn sections(table: &[u8]) -> Option<(std::ops::Range<usize>, usize)> {
+    let first = memchr::memchr(b'\n', table)?;
+    let magic = std::str::from_utf8(&table[..first]).ok()?;
+    if magic != format!("{MAGIC} {COMPILED_FORMAT}") {
+        return None;
+    }
+    let second = first + 1 + memchr::memchr(b'\n', &table[first + 1..])?;
+    let index_len: usize = std::str::from_utf8(&table[first + 1..second]).ok()?.parse().ok()?;
+    let index = second + 1..(second + 1).checked_add(index_len)?;
+    (index.end <= table.len()).then_some((index.clone(), index.end))
+}
+
+/// The last line of the sorted `lines` whose key is at most `key`.
+fn floor_line<'t>(lines: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
+    let (mut lo, mut hi) = (0usize, lines.len());
+    let mut best = None;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = memchr::memrchr(b'\n', &lines[..mid]).map_or(0, |p| p + 1);
+        let end = memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |p| start + p);
+        let line = &lines[start..end];
+        let line_key = line.split(|&b| b == b'\t').next().unwrap_or(line);
+        if line_key <= key {
+            best = Some(line);
+            lo = end + 1;
+        } else {
+            hi = start;
+        }
+    }
+    best
 }
 
 /// `translation\x1fweight`.
@@ -478,9 +601,8 @@ fn find_line<'t>(table: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
     // or after `hi` a larger one.
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let start = table[..mid].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let end =
-            table[start..].iter().position(|&b| b == b'\n').map_or(table.len(), |p| start + p);
+        let start = memchr::memrchr(b'\n', &table[..mid]).map_or(0, |p| p + 1);
+        let end = memchr::memchr(b'\n', &table[start..]).map_or(table.len(), |p| start + p);
         let line = &table[start..end];
         let line_key = line.split(|&b| b == b'\t').next().unwrap_or(line);
         match line_key.cmp(key) {
@@ -583,6 +705,22 @@ mod tests {
                 "notes.bin"
             ]
         );
+    }
+
+    #[test]
+    fn every_key_of_a_table_of_many_blocks_is_found() {
+        let lines: Vec<String> = (0..5000).map(|i| format!("e{i:05}\tt{i}\u{1f}1.000")).collect();
+        let table = layout(&lines).into_bytes();
+        let (index, data) = sections(&table).unwrap();
+        let d = Dictionary { table: Table::Owned(table), index, data, sources: Vec::new() };
+        for i in (0..5000).step_by(7) {
+            let line = d.line(&format!("e{i:05}")).unwrap();
+            assert!(line.ends_with(format!("t{i}\u{1f}1.000").as_bytes()));
+        }
+        assert_eq!(d.line("e99999"), None);
+        assert_eq!(d.line("a"), None);
+        assert!(sections(b"quelle-dictionary 1\n0\n").is_none(), "another format");
+        assert!(sections(b"garbage").is_none());
     }
 
     #[test]

@@ -280,7 +280,7 @@ fn add_related(
         .into_iter()
         .map(|t| t.text)
         .collect();
-    let found = feedback::related(searcher, qindex.fields, &best, other, &skip, MIN_CANDIDATES)
+    let found = feedback::related(searcher, qindex.fields, &best, other, &skip, req.limit.max(10))
         .map_err(|e| Error::index(&qindex.dir, e))?;
     let Some(top_related) = found.first().map(|f| f.0) else { return Ok(()) };
     let in_other = |h: &Hit| h.lang == other;
