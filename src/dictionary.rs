@@ -212,7 +212,13 @@ impl Dictionary {
         }
         let name = format!("dictionary-{:016x}.bin", cache_key(&sources));
         let path = cache_dir.join(&name);
-        if !path.is_file() {
+        // Another process may remove an old table between the check and the open (it
+        // keeps the newest few): then it is compiled again.
+        let mut opened = std::fs::File::open(&path);
+        for _ in 0..2 {
+            if !matches!(&opened, Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
+                break;
+            }
             let mut texts = Vec::new();
             for s in &sources {
                 let bytes = std::fs::read(s).map_err(|e| Error::io(s, e))?;
@@ -222,8 +228,9 @@ impl Dictionary {
             let table = compile(&refs);
             write_atomically(cache_dir, &name, table.as_bytes())?;
             remove_stale(cache_dir, &name);
+            opened = std::fs::File::open(&path);
         }
-        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let file = opened.map_err(|e| Error::io(&path, e))?;
         let Some((head, (index, data))) = read_head(&file).and_then(|h| {
             let s = sections(&h)?;
             Some((h, s))
