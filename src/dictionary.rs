@@ -11,7 +11,7 @@
 //! the analyzer changes) and looked up there by binary search.
 //!
 //! Each translation carries a weight in the spirit of probabilistic structured queries: its
-//! sense rank (the first sense is the usual one) over the square root of how many words it
+//! sense rank (the first sense is the usual one) over the fourth root of how many words it
 //! translates in the other direction, so a word that translates everything (`место`,
 //! `set`) counts little for any one of them.
 
@@ -76,6 +76,14 @@ impl Side {
             Script::Latin => Some(Side::En),
             Script::Cyrillic => Some(Side::Ru),
             Script::Other => None,
+        }
+    }
+
+    /// The other language.
+    fn other(self) -> Side {
+        match self {
+            Side::En => Side::Ru,
+            Side::Ru => Side::En,
         }
     }
 
@@ -148,8 +156,6 @@ pub struct Dictionary {
     /// Byte range of the block index, and where the blocks start.
     index: std::ops::Range<usize>,
     data: usize,
-    /// The source files, for `--explain`.
-    pub sources: Vec<PathBuf>,
 }
 
 /// Where the dictionary comes from, as the user set it.
@@ -239,14 +245,14 @@ impl Dictionary {
             let _ = std::fs::remove_file(&path);
             return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::InvalidData)));
         };
-        Ok(Some(Dictionary { table: Table::File { file, head }, index, data, sources }))
+        Ok(Some(Dictionary { table: Table::File { file, head }, index, data }))
     }
 
     /// A dictionary compiled in memory from the given texts (tests and tools).
     pub fn from_texts(texts: &[&str]) -> Dictionary {
         let table = compile(texts).into_bytes();
         let (index, data) = sections(&table).expect("a table just laid out");
-        Dictionary { table: Table::Owned(table), index, data, sources: Vec::new() }
+        Dictionary { table: Table::Owned(table), index, data }
     }
 
     /// What the dictionary says of words in language `side`: of the words as written
@@ -446,8 +452,7 @@ fn compile(texts: &[&str]) -> String {
             keep.push((h.side, h.text.clone()));
         }
         for (t, rank) in &h.senses {
-            let other = if h.side == Side::En { Side::Ru } else { Side::En };
-            for (from, to) in [((h.side, &h.text), t), ((other, t), &h.text)] {
+            for (from, to) in [((h.side, &h.text), t), ((h.side.other(), t), &h.text)] {
                 let r = links
                     .entry((from.0, from.1.to_lowercase()))
                     .or_default()
@@ -460,15 +465,15 @@ fn compile(texts: &[&str]) -> String {
     let fan_out =
         |side: Side, word: &str| links.get(&(side, word.to_lowercase())).map_or(1, HashMap::len);
     let mut table: HashMap<String, Vec<(String, f32)>> = HashMap::new();
-    // Stem key → (length of the shortest word, its words).
-    let mut by_stem: HashMap<String, (usize, Vec<(Side, String)>)> = HashMap::new();
+    // Stem key → (length of the shortest word, the exact keys of its words).
+    let mut by_stem: HashMap<String, (usize, Vec<String>)> = HashMap::new();
     for ((side, word), partners) in &links {
-        let other = if *side == Side::En { Side::Ru } else { Side::En };
         let ts: Vec<(String, f32)> = partners
             .iter()
-            .map(|(t, &rank)| (t.clone(), weight(rank, fan_out(other, t))))
+            .map(|(t, &rank)| (t.clone(), weight(rank, fan_out(side.other(), t))))
             .collect();
-        table.insert(exact_key(*side, &terms(&analyzer, word, Mode::Fold)), ts);
+        let exact = exact_key(*side, &terms(&analyzer, word, Mode::Fold));
+        table.insert(exact.clone(), ts);
         let stems = terms(&analyzer, word, Mode::Stem);
         if stems.is_empty() {
             continue;
@@ -479,20 +484,12 @@ fn compile(texts: &[&str]) -> String {
             *e = (len, Vec::new());
         }
         if len == e.0 {
-            e.1.push((*side, word.clone()));
+            e.1.push(exact);
         }
     }
     // A stem key names the words it stands for; their lines hold the translations.
-    let mut refs: Vec<(String, Vec<String>)> = by_stem
-        .into_iter()
-        .map(|(key, (_, words))| {
-            let exact = words
-                .iter()
-                .map(|(side, word)| exact_key(*side, &terms(&analyzer, word, Mode::Fold)))
-                .collect();
-            (key, exact)
-        })
-        .collect();
+    let mut refs: Vec<(String, Vec<String>)> =
+        by_stem.into_iter().map(|(key, (_, exact))| (key, exact)).collect();
     for (side, word) in keep {
         table.insert(exact_key(side, &terms(&analyzer, &word, Mode::Fold)), Vec::new());
         table.insert(stem_key(side, &terms(&analyzer, &word, Mode::Stem)), Vec::new());
@@ -719,7 +716,7 @@ mod tests {
         let lines: Vec<String> = (0..5000).map(|i| format!("e{i:05}\tt{i}\u{1f}1.000")).collect();
         let table = layout(&lines).into_bytes();
         let (index, data) = sections(&table).unwrap();
-        let d = Dictionary { table: Table::Owned(table), index, data, sources: Vec::new() };
+        let d = Dictionary { table: Table::Owned(table), index, data };
         for i in (0..5000).step_by(7) {
             let line = d.line(&format!("e{i:05}")).unwrap();
             assert!(line.ends_with(format!("t{i}\u{1f}1.000").as_bytes()));

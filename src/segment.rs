@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 12;
+pub const SEGMENT_VERSION: u32 = 13;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -617,7 +617,7 @@ pub fn heading_depth(line: &str) -> Option<usize> {
 
 /// Splits `2.1. Title` into (2, "Title"); an unnumbered line is (0, line). A bullet is not
 /// numbering.
-fn numbering(text: &str) -> (usize, &str) {
+pub(crate) fn numbering(text: &str) -> (usize, &str) {
     let mut depth = 0;
     let mut rest = text;
     loop {

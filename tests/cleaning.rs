@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{locator_is_true, texts, Sandbox};
+use common::{locator_is_true, strict_texts, texts, Sandbox};
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name))
@@ -106,8 +106,7 @@ fn essay_footnotes_toc_and_wrapped_headings() {
     assert_eq!(sections[3], "2. Политические отношения после прихода к власти Дольфуса");
     // One passage has both words; the passages with one of them follow, marked partial.
     let v = s.search_json("австрийскими фирмами", &[]);
-    let strict = v["hits"].as_array().unwrap().iter().filter(|h| h["partial"] == false).count();
-    assert_eq!(strict, 1);
+    assert_eq!(strict_texts(&v).len(), 1);
     assert_eq!(
         texts(&s.search_json("=фирмами", &[])).len(),
         1,

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{locator_is_true, texts, Sandbox};
+use common::{locator_is_true, strict_texts, texts, Sandbox};
 
 const RU: &str = "Германо-советские отношения\n\n\
 Рапалльский договор был подписан 16 апреля 1922 года. Он восстановил дипломатические отношения.\n\
@@ -33,14 +33,10 @@ fn finds_inflected_forms_in_both_languages() {
     assert!(t.iter().any(|x| x.contains("«договоры»")));
     // The passage with both words; passages with one of them follow, marked partial.
     let v = s.search_json("treaties signing", &["--no-translate"]);
-    let strict: Vec<&str> = v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|h| h["partial"] == false)
-        .map(|h| h["text"].as_str().unwrap())
-        .collect();
-    assert_eq!(strict, ["The Treaty of Rapallo was signed in 1922 by Germany and Soviet Russia."]);
+    assert_eq!(
+        strict_texts(&v),
+        ["The Treaty of Rapallo was signed in 1922 by Germany and Soviet Russia."]
+    );
     let v = s.search_json("лётчик", &[]);
     assert_eq!(texts(&v).len(), 1, "ё and е are the same letter");
 }
@@ -120,8 +116,7 @@ fn operators_filters_and_exact_forms() {
     assert!(texts(&v).contains(&"Soviet-German Relations".to_string()), "{v}");
     assert_eq!(texts(&s.search_json("германо-советские", &["--no-translate"])).len(), 1);
     let v = s.search_json("школа Казань", &[]);
-    let strict = v["hits"].as_array().unwrap().iter().filter(|h| h["partial"] == false).count();
-    assert_eq!(strict, 1, "words of the section match");
+    assert_eq!(strict_texts(&v).len(), 1, "words of the section match");
 }
 
 #[test]

@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{texts, Sandbox};
-use serde_json::Value;
+use common::{matched, texts, Sandbox};
 
 fn sandbox() -> Sandbox {
     let s = Sandbox::new();
@@ -31,10 +30,6 @@ fn sandbox() -> Sandbox {
     );
     s.write("glossary.tsv", "# test glossary\nWarsaw Pact\tОрганизация Варшавского договора\n");
     s
-}
-
-fn matched(hit: &Value) -> Vec<String> {
-    hit["matched"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
 }
 
 #[test]

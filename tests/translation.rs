@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{texts, Sandbox};
+use common::{matched, texts, Sandbox};
 use serde_json::Value;
 
 fn sandbox() -> Sandbox {
@@ -32,10 +32,6 @@ fn sandbox() -> Sandbox {
     );
     s.write("glossary.tsv", "beekeeper\tпасечник\n");
     s
-}
-
-fn matched(hit: &Value) -> Vec<String> {
-    hit["matched"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
 }
 
 fn explain(s: &Sandbox, query: &str) -> String {

@@ -66,20 +66,37 @@ pub fn roots(stem: &str) -> Vec<&str> {
     out
 }
 
-/// True when two Russian stems are of one family: a root of one is a root of the other.
-pub fn same_family(a: &str, b: &str) -> bool {
-    let ra = roots(a);
-    roots(b).iter().any(|r| ra.contains(r))
+/// A Russian stem's family: the roots it may have, worked out once and compared with
+/// many candidate stems.
+pub struct Family<'a> {
+    roots: Vec<&'a str>,
+}
+
+impl<'a> Family<'a> {
+    /// The family of `stem`.
+    pub fn of(stem: &'a str) -> Family<'a> {
+        Family { roots: roots(stem) }
+    }
+
+    /// The shortest root: every stem of the family that shares it starts with it.
+    pub fn shortest_root(&self) -> &'a str {
+        self.roots.iter().copied().min_by_key(|r| r.len()).unwrap_or("")
+    }
+
+    /// True when `other` is of this family: one of its roots is one of ours.
+    pub fn has(&self, other: &str) -> bool {
+        roots(other).iter().any(|r| self.roots.contains(r))
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::same_family;
+    use super::Family;
     use crate::analysis::{Analyzer, Mode};
 
     fn family(a: &str, b: &str) -> bool {
         let stem = |w| Analyzer::shared().term(w, Mode::Stem);
-        same_family(&stem(a), &stem(b))
+        Family::of(&stem(a)).has(&stem(b))
     }
 
     #[test]

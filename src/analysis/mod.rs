@@ -13,7 +13,7 @@ mod tokenizer;
 mod translit;
 mod words;
 
-pub use derive::{roots as russian_roots, same_family as same_russian_family};
+pub use derive::Family as RussianFamily;
 pub use fold::{fold_into, repair};
 pub use tokenizer::{Analyzer, Mode, PassageTerms, TermsTokenizer, Tok, MIN_KEY_LEN};
 pub use translit::{key_of_cyrillic, key_of_latin, keys_meet};

@@ -122,7 +122,9 @@ pub fn cut(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     let mut counts: HashMap<String, usize> =
         candidates.iter().map(|c| (c.token.clone(), 0)).collect();
     for line in &doc.lines {
-        for word in line.text.split(|c: char| !c.is_alphanumeric()) {
+        // Only a word ending in a digit can be a word with a mark glued to it.
+        let glued = |w: &&str| w.ends_with(|c: char| c.is_ascii_digit());
+        for word in line.text.split(|c: char| !c.is_alphanumeric()).filter(glued) {
             if let Some(n) = counts.get_mut(&word.to_lowercase()) {
                 *n += 1;
             }

@@ -22,14 +22,9 @@ const MAX_ENTRIES: usize = 24;
 /// True when the line is a bulleted section number and a title (`* 5.9. Moving …`).
 pub fn is_bulleted_entry(line: &str) -> bool {
     let t = line.trim_start();
-    let Some(rest) = t.strip_prefix(['*', '-', '•']) else { return false };
-    let rest = rest.trim_start();
-    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    (1..=3).contains(&digits)
-        && rest[digits..].starts_with('.')
-        && rest[digits..]
-            .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit())
-            .starts_with(' ')
+    let bullet = crate::segment::list_marker_width(t);
+    let bulleted = bullet > 0 && !t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '[');
+    bulleted && crate::segment::numbering(&t[bullet..]).0 > 0
 }
 
 /// True when the line ends with leader dots and a page number (or range).

@@ -51,7 +51,7 @@ fn shared_words(
             {
                 continue;
             }
-            let df = doc_freq(searcher, fields, &t);
+            let df = super::doc_freq(searcher, fields.body, &t);
             if (2..=max_df).contains(&df) {
                 words.push((df, t));
             }
@@ -64,16 +64,6 @@ fn shared_words(
         }
     }
     out
-}
-
-fn doc_freq(searcher: &Searcher, fields: Fields, term: &str) -> u32 {
-    let term = Term::from_field_text(fields.body, term);
-    searcher
-        .segment_readers()
-        .iter()
-        .filter_map(|r| r.inverted_index(fields.body).ok())
-        .filter_map(|ii| ii.doc_freq(&term).ok())
-        .sum()
 }
 
 /// Passages in language `other` sharing at least `MIN_SHARED` rare words with the best

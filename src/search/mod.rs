@@ -190,24 +190,16 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         }
         hits.push(hit.hit);
     }
-    // Passages whose own text has the words come before those that have them only in
-    // their section heading; then by score; equal scores by passage id, so the order does
-    // not depend on which worker indexed a file first.
-    let section_only = |h: &Hit| h.matched == [Via::Section];
-    hits.sort_by(|a, b| {
-        section_only(a)
-            .cmp(&section_only(b))
-            .then(b.score.total_cmp(&a.score))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    rank_order(&mut hits);
     dedupe(&mut hits);
+    let language = query_language(&req.query);
     if req.expand && req.lang.is_none() && req.doc.is_none() && node.as_ref().is_some_and(is_plain)
     {
-        if let Some(language) = query_language(&req.query) {
+        if let Some(language) = language {
             add_related(qindex, &searcher, req, language, &plan.marks, &mut hits)?;
         }
     }
-    let mut hits = mix_languages(hits, query_language(&req.query), req.limit);
+    let mut hits = mix_languages(hits, language, req.limit);
     hits.truncate(req.limit);
     let mut notices = plan.notices;
     let mut total_hits = total;
@@ -243,6 +235,30 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     }
     let notice = (!notices.is_empty()).then(|| notices.join("; "));
     Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
+}
+
+/// Passages of the index holding `term` in `field`.
+fn doc_freq(searcher: &tantivy::Searcher, field: tantivy::schema::Field, term: &str) -> u32 {
+    let term = tantivy::Term::from_field_text(field, term);
+    searcher
+        .segment_readers()
+        .iter()
+        .filter_map(|r| r.inverted_index(field).ok())
+        .filter_map(|ii| ii.doc_freq(&term).ok())
+        .sum()
+}
+
+/// Orders hits: passages whose own text has the words before those that have them only in
+/// their section heading; then by score; equal scores by passage id, so the order does not
+/// depend on which worker indexed a file first.
+fn rank_order(hits: &mut [Hit]) {
+    let section_only = |h: &Hit| h.matched == [Via::Section];
+    hits.sort_by(|a, b| {
+        section_only(a)
+            .cmp(&section_only(b))
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.id.cmp(&b.id))
+    });
 }
 
 /// A query of words and phrases only: no exclusions or filters that feedback would have
@@ -290,18 +306,19 @@ fn add_related(
     let unit = if top_translated > 0.0 {
         top_translated
     } else {
-        hits.first().map_or(1.0, |h| h.score) * OTHER_LANGUAGE_SHARE
+        (hits.first().map_or(1.0, |h| h.score) * OTHER_LANGUAGE_SHARE).max(f32::MIN_POSITIVE)
     };
     let mut related: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
     for &(score, address) in &found {
         let doc: TantivyDocument =
             searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
-        let mut hit = to_hit(qindex, &doc, 0, 0.0, marks).hit;
         let share = score / top_related;
-        if let Some(h) = hits.iter().find(|h| h.id == hit.id) {
-            related.insert(h.id.clone(), share);
+        let id = doc.get_first(qindex.fields.id).and_then(|v| v.as_str()).unwrap_or("");
+        if hits.iter().any(|h| h.id == id) {
+            related.insert(id.to_string(), share);
             continue;
         }
+        let mut hit = to_hit(qindex, &doc, 0, 0.0, marks).hit;
         if hits.iter().any(|h| h.text == hit.text) {
             continue;
         }
@@ -309,23 +326,12 @@ fn add_related(
         related.insert(hit.id.clone(), share);
         hits.push(hit);
     }
+    // A passage found only by feedback has no translated score (0).
     for h in hits.iter_mut().filter(|h| in_other(h)) {
-        let translated = if h.matched.contains(&Via::Related) && h.score == 0.0 {
-            0.0
-        } else {
-            h.score / unit.max(f32::MIN_POSITIVE)
-        };
         let fed = related.get(&h.id).copied().unwrap_or(0.0);
-        h.score = unit * (translated + RELATED_WEIGHT * fed);
+        h.score = unit * (h.score / unit + RELATED_WEIGHT * fed);
     }
-    let section_only = |h: &Hit| h.matched == [Via::Section];
-    hits.sort_by(|a, b| {
-        section_only(a)
-            .cmp(&section_only(b))
-            .then(a.partial.cmp(&b.partial))
-            .then(b.score.total_cmp(&a.score))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    rank_order(hits);
     Ok(())
 }
 
@@ -386,8 +392,9 @@ fn query_language(query: &str) -> Option<&'static str> {
 fn mix_languages(hits: Vec<Hit>, language: Option<&str>, page: usize) -> Vec<Hit> {
     let Some(language) = language else { return hits };
     let top = hits.first().map_or(0.0, |h| h.score);
+    let is_other = |h: &Hit| h.lang != language && h.lang != crate::lang::UNDETERMINED;
     let (mut other, mut same): (std::collections::VecDeque<Hit>, std::collections::VecDeque<Hit>) =
-        hits.into_iter().partition(|h| h.lang != language && h.lang != crate::lang::UNDETERMINED);
+        hits.into_iter().partition(is_other);
     let top_same = same.front().map_or(0.0, |h| h.score);
     let top_other = other.front().map_or(0.0, |h| h.score);
     let fair = other.front().is_some_and(|h| !h.partial && h.score >= OTHER_LANGUAGE_MIN * top);
@@ -407,7 +414,6 @@ fn mix_languages(hits: Vec<Hit>, language: Option<&str>, page: usize) -> Vec<Hit
     }
     // A fair match in the other language is on the first page, at its
     // `OTHER_LANGUAGE_PLACE`-th place at the latest.
-    let is_other = |h: &Hit| h.lang != language && h.lang != crate::lang::UNDETERMINED;
     if fair && page >= 2 && !out.iter().take(page).any(is_other) {
         if let Some(at) = out.iter().position(is_other) {
             let hit = out.remove(at);

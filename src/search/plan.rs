@@ -19,7 +19,7 @@ use tantivy::{Searcher, Term};
 
 use super::layout;
 use super::parse::Node;
-use crate::analysis::{keys_meet, Analyzer, Mode, MIN_KEY_LEN};
+use crate::analysis::{keys_meet, Analyzer, Mode, RussianFamily, MIN_KEY_LEN};
 use crate::dictionary::{Entry, Side, Translation};
 use crate::glossary::Glossary;
 use crate::index::Fields;
@@ -864,7 +864,7 @@ impl<'a> Planner<'a> {
                 // A Russian translation the corpus has only in other words of its family
                 // (`осиротелый` in the dictionary, `осиротевший` in the text).
                 if stem.chars().all(|c| script_of(c) == Some(Script::Cyrillic)) {
-                    if let Some((t, _)) = self.russian_family(stem).into_iter().next() {
+                    if let Some(t) = self.russian_family(stem).into_iter().next() {
                         let df = self.doc_freq(self.fields.body, &t);
                         found.push((vec![t], *weight * DERIVED_BOOST, df));
                     }
@@ -917,10 +917,9 @@ impl<'a> Planner<'a> {
         toks: &[crate::analysis::Tok],
         expand: bool,
     ) -> Option<Box<dyn Query>> {
-        let (marks, explain) = (self.marks.phrases.len(), self.explain.len());
+        let explain = self.explain.len();
         let together = self.phrase(text, false, 0);
-        // The phrase is a bonus: its marks and explanation stay, the parts say the rest.
-        self.marks.phrases.truncate(marks.max(self.marks.phrases.len()));
+        // The phrase is a bonus: its marks stay, the parts explain the rest.
         self.explain.truncate(explain);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in toks {
@@ -989,13 +988,7 @@ impl<'a> Planner<'a> {
 
     /// Passages of the index containing `term` in `field`.
     fn doc_freq(&self, field: Field, term: &str) -> u32 {
-        let term = Term::from_field_text(field, term);
-        self.searcher
-            .segment_readers()
-            .iter()
-            .filter_map(|r| r.inverted_index(field).ok())
-            .filter_map(|ii| ii.doc_freq(&term).ok())
-            .sum()
+        super::doc_freq(self.searcher, field, term)
     }
 
     /// Index stems derived from the word, or that it derives from: `рапалл` ↔
@@ -1028,7 +1021,7 @@ impl<'a> Planner<'a> {
             }
         }
         if stem.chars().all(|c| script_of(c) == Some(Script::Cyrillic)) {
-            out.extend(self.russian_family(stem));
+            out.extend(self.russian_family(stem).into_iter().map(|t| (t, Via::Derived)));
         }
         // Forms of the word first, then the most frequent derivatives.
         let mut seen = std::collections::HashSet::new();
@@ -1039,18 +1032,14 @@ impl<'a> Planner<'a> {
     }
 
     /// Index stems of the Russian word's family, stems sharing a derivational root with it
-    /// (`удал` beside `удален`, `поддержк` beside `поддержива`, `зерка` beside `зеркал`),
-    /// as derived forms; the most frequent first.
-    fn russian_family(&self, stem: &str) -> Vec<(String, Via)> {
-        let mut out = Vec::new();
-        let roots = crate::analysis::russian_roots(stem);
-        let Some(shortest) = roots.iter().min_by_key(|r| r.len()) else { return out };
-        for t in self.terms_with_prefix(self.fields.body, shortest, 1000) {
-            if t != stem && crate::analysis::same_russian_family(stem, &t) {
-                out.push((t, Via::Derived));
-            }
-        }
-        out
+    /// (`удал` beside `удален`, `поддержк` beside `поддержива`, `зерка` beside `зеркал`);
+    /// the most frequent first.
+    fn russian_family(&self, stem: &str) -> Vec<String> {
+        let family = RussianFamily::of(stem);
+        self.terms_with_prefix(self.fields.body, family.shortest_root(), 1000)
+            .into_iter()
+            .filter(|t| t != stem && family.has(t))
+            .collect()
     }
 
     /// Name keys in the other script's key field that meet this word's key.

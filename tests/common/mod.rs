@@ -60,6 +60,22 @@ pub fn quelle(corpus: &Path, index: &Path, args: &[&str]) -> Output {
     cmd.output().expect("run quelle")
 }
 
+/// The `text` of each hit that matches every word (not `partial`).
+pub fn strict_texts(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["partial"] == false)
+        .map(|h| h["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// How a hit matched (`matched`).
+pub fn matched(hit: &serde_json::Value) -> Vec<String> {
+    hit["matched"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
 /// The `text` of each hit.
 pub fn texts(v: &serde_json::Value) -> Vec<String> {
     v["hits"].as_array().unwrap().iter().map(|h| h["text"].as_str().unwrap().to_string()).collect()
