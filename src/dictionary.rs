@@ -237,15 +237,34 @@ impl Dictionary {
             opened = std::fs::File::open(&path);
         }
         let file = opened.map_err(|e| Error::io(&path, e))?;
+        Dictionary::from_file(file, &path).map(Some)
+    }
+
+    /// Compiles a dictionary text into the table file `dir/name` (replacing it atomically),
+    /// for [`Dictionary::open_compiled`].
+    pub fn write_compiled(text: &str, dir: &Path, name: &str) -> Result<()> {
+        write_atomically(dir, name, compile(&[text]).as_bytes())
+    }
+
+    /// Opens a table written by [`Dictionary::write_compiled`]; `Ok(None)` when there is none.
+    pub fn open_compiled(path: &Path) -> Result<Option<Dictionary>> {
+        match std::fs::File::open(path) {
+            Ok(file) => Dictionary::from_file(file, path).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    fn from_file(file: std::fs::File, path: &Path) -> Result<Dictionary> {
         let Some((head, (index, data))) = read_head(&file).and_then(|h| {
             let s = sections(&h)?;
             Some((h, s))
         }) else {
-            // Damaged or of another format: compiled again by the next search.
-            let _ = std::fs::remove_file(&path);
-            return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::InvalidData)));
+            // Damaged or of another format: compiled again when next needed.
+            let _ = std::fs::remove_file(path);
+            return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::InvalidData)));
         };
-        Ok(Some(Dictionary { table: Table::File { file, head }, index, data }))
+        Ok(Dictionary { table: Table::File { file, head }, index, data })
     }
 
     /// A dictionary compiled in memory from the given texts (tests and tools).
@@ -306,6 +325,27 @@ impl Dictionary {
         let line = std::str::from_utf8(&line).ok()?;
         let ts: Vec<Translation> = line.split('\t').skip(1).filter_map(parse_translation).collect();
         Some(if ts.is_empty() { Entry::Keep } else { Entry::Translations(ts) })
+    }
+}
+
+/// What two dictionaries say of one word together: `first`'s keeping wins (the user's
+/// file is read with the main one); else the translations of both, each at its better
+/// weight, the likeliest first.
+pub fn merge(first: Option<Entry>, second: Option<Entry>) -> Option<Entry> {
+    match (first, second) {
+        (Some(Entry::Keep), _) => Some(Entry::Keep),
+        (None, e) | (e, None) => e,
+        (Some(Entry::Translations(mut a)), Some(Entry::Translations(b))) => {
+            for t in b {
+                match a.iter_mut().find(|o| o.text == t.text) {
+                    Some(o) => o.weight = o.weight.max(t.weight),
+                    None => a.push(t),
+                }
+            }
+            a.sort_by(|x, y| y.weight.total_cmp(&x.weight).then_with(|| x.text.cmp(&y.text)));
+            Some(Entry::Translations(a))
+        }
+        (Some(e), Some(Entry::Keep)) => Some(e),
     }
 }
 

@@ -33,7 +33,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -153,6 +153,11 @@ pub struct RefreshReport {
     pub skipped: Vec<Error>,
     /// Problems met while walking the corpus.
     pub walk_problems: Vec<Error>,
+    /// Why the corpus's own translations could not be learnt, if so (`parallel`).
+    pub learn_problem: Option<Error>,
+    /// Documents found to translate each other (`english`, `russian`), whose aligned
+    /// passages taught the corpus's own translations (`parallel`).
+    pub aligned: Vec<(String, String)>,
     /// Time taken.
     pub elapsed: Duration,
     /// True when the index was created from nothing (or rebuilt for a new version).
@@ -429,6 +434,8 @@ pub fn refresh(
                         mtime_ns: f.mtime_ns,
                         hash: 0,
                         passages: 0,
+                        russian: 0,
+                        english: 0,
                         encoding: String::new(),
                         skipped: Some(err.to_string()),
                     };
@@ -469,6 +476,10 @@ pub fn refresh(
     progress.finish();
     qindex.reader.reload().map_err(|e| Error::index(&qindex.dir, e))?;
     qindex.manifest = manifest;
+    match crate::parallel::relearn(&qindex) {
+        Ok(pairs) => report.aligned = pairs,
+        Err(e) => report.learn_problem = Some(e),
+    }
     remove_other_versions(root, &qindex.dir);
     report.added = plan.added;
     report.changed = plan.changed;
@@ -543,6 +554,8 @@ fn prepare(fields: &Fields, detector: &LanguageDetector, f: &FileEntry) -> Resul
         mtime_ns: f.mtime_ns,
         hash: ingest::content_hash(&bytes),
         passages: n,
+        russian: langs.iter().filter(|&&l| l == "ru").count() as u64,
+        english: langs.iter().filter(|&&l| l == "en").count() as u64,
         encoding: doc.encoding.to_string(),
         skipped: None,
     };

@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod lang;
 pub mod manifest;
 pub mod normalize;
+pub mod parallel;
 pub mod quote;
 pub mod search;
 pub mod segment;

@@ -24,6 +24,9 @@ pub struct FileState {
     pub hash: u64,
     /// Passages indexed from it.
     pub passages: u64,
+    /// Of them, passages in Russian and in English (`parallel` pairs documents by these).
+    pub russian: u64,
+    pub english: u64,
     /// The encoding it was read in.
     pub encoding: String,
     /// Why it was skipped, if it was.
@@ -41,7 +44,7 @@ pub struct Manifest {
     pub files: BTreeMap<String, FileState>,
 }
 
-const MAGIC: &[u8; 4] = b"QMF1";
+const MAGIC: &[u8; 4] = b"QMF2";
 const PREFIX: &str = "manifest-";
 const SUFFIX: &str = ".bin";
 
@@ -56,7 +59,7 @@ impl Manifest {
         out.extend_from_slice(&(self.files.len() as u64).to_le_bytes());
         for (rel, f) in &self.files {
             put_str(&mut out, rel);
-            for n in [f.size, f.mtime_ns, f.hash, f.passages] {
+            for n in [f.size, f.mtime_ns, f.hash, f.passages, f.russian, f.english] {
                 out.extend_from_slice(&n.to_le_bytes());
             }
             put_str(&mut out, &f.encoding);
@@ -84,13 +87,16 @@ impl Manifest {
         for _ in 0..count {
             let rel = r.str()?;
             let (size, mtime_ns, hash, passages) = (r.u64()?, r.u64()?, r.u64()?, r.u64()?);
+            let (russian, english) = (r.u64()?, r.u64()?);
             let encoding = r.str()?;
             let skipped = match r.take(1)?[0] {
                 0 => None,
                 1 => Some(r.str()?),
                 _ => return None,
             };
-            files.insert(rel, FileState { size, mtime_ns, hash, passages, encoding, skipped });
+            let state =
+                FileState { size, mtime_ns, hash, passages, russian, english, encoding, skipped };
+            files.insert(rel, state);
         }
         (r.at == bytes.len()).then_some(Manifest { schema, analyzer, files })
     }
@@ -178,6 +184,8 @@ mod tests {
             mtime_ns: u64::MAX - 7,
             hash: 0xdead_beef,
             passages: 42,
+            russian: 30,
+            english: 11,
             encoding: "windows-1251".into(),
             skipped: skipped.map(str::to_string),
         };

@@ -205,3 +205,65 @@ fn a_fair_match_in_the_other_language_is_on_the_first_page() {
     assert_eq!(langs[0], "en");
     assert!(langs.contains(&"ru"), "{langs:?}");
 }
+
+/// A manual and its translation, paragraph by paragraph, in invented words: `wombrel` is
+/// `бурдыш`, `trosket` is `ктомка` and so on; numbers and codes are kept as written.
+fn manual(n: usize) -> (String, String) {
+    const WORDS: [(&str, &str); 6] = [
+        ("wombrel", "бурдыш"),
+        ("trosket", "ктомка"),
+        ("flindle", "шляпунь"),
+        ("garvock", "звякало"),
+        ("plimsett", "пырхва"),
+        ("drozzle", "дрыгала"),
+    ];
+    let (a, b, c) = (WORDS[n % 6], WORDS[(n + 1) % 6], WORDS[(n * 5 + 3) % 6]);
+    let c = if c == a || c == b { WORDS[(n + 2) % 6] } else { c };
+    let (m, p) = (n % 4 + 1, n * 7 + 3);
+    (
+        format!(
+            "{n}.{m}. The {} holds the {} while the {} cools down; see code K{n}x{m} and set \
+             the valve to {p} turns.",
+            a.0, b.0, c.0
+        ),
+        format!(
+            "{n}.{m}. {} держит {}, пока {} остывает; см. код K{n}x{m} и поверните вентиль на \
+             {p} оборотов.",
+            a.1, b.1, c.1
+        ),
+    )
+}
+
+#[test]
+fn a_document_and_its_translation_teach_their_words() {
+    let s = Sandbox::new();
+    let (en, ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    s.write("manual.en.txt", en.join("\n\n") + "\n");
+    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
+    // An invented Russian word, inflected, finds the English passages through the
+    // translation learnt from the two files; and the other way round.
+    let v = s.search_json("бурдыша", &["--lang", "en"]);
+    let t = texts(&v);
+    assert!(!t.is_empty() && t.iter().all(|x| x.contains("wombrel")), "{t:?}");
+    assert!(matched(&v["hits"][0]).contains(&"translation".to_string()), "{v}");
+    let t = texts(&s.search_json("trosket", &["--lang", "ru"]));
+    assert!(!t.is_empty() && t.iter().all(|x| x.contains("ктомк")), "{t:?}");
+    // The learnt table belongs to the corpus: with the translation gone, so is it.
+    std::fs::remove_file(s.corpus().join("manual.ru.txt")).unwrap();
+    assert!(texts(&s.search_json("бурдыша", &[])).is_empty());
+}
+
+#[test]
+fn documents_that_do_not_translate_each_other_teach_nothing() {
+    let s = Sandbox::new();
+    let (en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    // The same Russian paragraphs in another order: the numbers still meet, the order not.
+    let n = ru.len();
+    for i in 0..n {
+        ru.swap(i, (i * 17 + 5) % n);
+    }
+    s.write("manual.en.txt", en.join("\n\n") + "\n");
+    s.write("notes.ru.txt", ru.join("\n\n") + "\n");
+    let t = texts(&s.search_json("бурдыша", &["--lang", "en"]));
+    assert!(t.is_empty(), "{t:?}");
+}

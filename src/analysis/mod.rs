@@ -21,6 +21,13 @@ pub use words::words;
 
 /// Name under which [`TermsTokenizer`] is registered with tantivy, for every analysed field.
 pub const TERMS_TOKENIZER: &str = "quelle_terms";
+/// Words too common to require: they still score, and still count inside phrases.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
+    "on", "or", "the", "to", "was", "were", "with", "в", "во", "и", "к", "на", "о", "об", "от",
+    "по", "с", "со", "у", "за", "из", "для", "что", "как", "а", "но", "же", "не",
+];
+
 /// Bumped whenever analysis changes what is indexed: an index with another version is rebuilt.
 pub const ANALYZER_VERSION: u32 = 2;
 

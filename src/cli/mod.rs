@@ -136,6 +136,9 @@ fn run_index(config: &Config) -> anyhow::Result<ExitCode> {
     report_problems(&report);
     let summary = output::summary(&qindex, &report);
     eprintln!("{summary}");
+    for (english, russian) in &report.aligned {
+        eprintln!("note: {english} and {russian} translate each other: their words are learnt as translations");
+    }
     let skipped = qindex.manifest.files.values().any(|f| f.skipped.is_some());
     Ok(if skipped { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
 }
@@ -149,6 +152,9 @@ fn report_problems(report: &RefreshReport) {
     }
     for e in report.walk_problems.iter().chain(&report.skipped) {
         eprintln!("warning: skipped {e}");
+    }
+    if let Some(e) = &report.learn_problem {
+        eprintln!("warning: translations not learnt from the corpus: {e}");
     }
 }
 

@@ -134,6 +134,9 @@ pub struct Lexicon {
     pub glossary: Glossary,
     /// Translations of ordinary words, if a dictionary is on.
     pub dictionary: Option<crate::dictionary::Dictionary>,
+    /// Translations learnt from the corpus's own translated documents (`parallel`), if
+    /// any and the dictionary is on.
+    pub learnt: Option<crate::dictionary::Dictionary>,
 }
 
 impl Lexicon {
@@ -153,7 +156,16 @@ impl Lexicon {
                 problems.push(format!("dictionary not used: {e}"));
                 None
             });
-        (Lexicon { glossary, dictionary }, problems)
+        let learnt = if *setting == crate::dictionary::Setting::Off {
+            None
+        } else {
+            let path = index_dir.join(crate::parallel::COMPILED_NAME);
+            crate::dictionary::Dictionary::open_compiled(&path).unwrap_or_else(|e| {
+                problems.push(format!("translations learnt from the corpus not used: {e}"));
+                None
+            })
+        };
+        (Lexicon { glossary, dictionary, learnt }, problems)
     }
 }
 
@@ -448,6 +460,13 @@ pub fn passages_of(qindex: &QIndex, doc: &str) -> Result<Vec<Hit>> {
     let mut planner = plan::Planner::new(qindex.fields, &searcher, &lexicon, false);
     let filter = planner.doc_filter(doc);
     collect_in_order(qindex, &searcher, filter.as_ref())
+}
+
+/// Every passage of the indexed file `rel` (its path in the corpus), in order.
+pub fn passages_of_file(qindex: &QIndex, rel: &str) -> Result<Vec<Hit>> {
+    let term = tantivy::Term::from_field_text(qindex.fields.doc, rel);
+    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+    collect_in_order(qindex, &qindex.searcher(), &query)
 }
 
 /// The passage with `id`, with up to `context` passages before and after it in its document.

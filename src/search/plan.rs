@@ -19,6 +19,7 @@ use tantivy::{Searcher, Term};
 
 use super::layout;
 use super::parse::Node;
+use crate::analysis::STOP_WORDS;
 use crate::analysis::{keys_meet, Analyzer, Mode, RussianFamily, MIN_KEY_LEN};
 use crate::dictionary::{Entry, Side, Translation};
 use crate::glossary::Glossary;
@@ -86,13 +87,6 @@ const DERIVATIONAL_SUFFIXES: &[&str] = &[
     "ese",
     "ish",
     "ic",
-];
-
-/// Words too common to require: they still score, and still count inside phrases.
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
-    "on", "or", "the", "to", "was", "were", "with", "в", "во", "и", "к", "на", "о", "об", "от",
-    "по", "с", "со", "у", "за", "из", "для", "что", "как", "а", "но", "же", "не",
 ];
 
 /// How a passage's word matched the query.
@@ -211,6 +205,7 @@ pub struct Planner<'a> {
     searcher: &'a Searcher,
     glossary: &'a Glossary,
     dictionary: Option<&'a crate::dictionary::Dictionary>,
+    learnt: Option<&'a crate::dictionary::Dictionary>,
     expand: bool,
     /// Off while compiling what the glossary already answers for: the glossary wins.
     translate: bool,
@@ -297,6 +292,7 @@ impl<'a> Planner<'a> {
             searcher,
             glossary: &lexicon.glossary,
             dictionary: lexicon.dictionary.as_ref(),
+            learnt: lexicon.learnt.as_ref(),
             expand,
             translate: true,
             analyzer: Analyzer::shared(),
@@ -753,7 +749,9 @@ impl<'a> Planner<'a> {
         if stems.iter().any(|s| s.chars().any(|c| c.is_ascii_digit())) {
             return None;
         }
-        self.dictionary?.lookup(Side::of(text)?, folded, stems)
+        let side = Side::of(text)?;
+        let look = |d: Option<&crate::dictionary::Dictionary>| d?.lookup(side, folded, stems);
+        crate::dictionary::merge(look(self.dictionary), look(self.learnt))
     }
 
     /// The longest run of two or more plain words from `start` that the dictionary

@@ -1,0 +1,598 @@
+//! Translations learnt from the corpus itself. A folder often holds a document and its
+//! translation (a manual in English and in Russian, a treaty in both languages). Their
+//! passages come in the same order, so they can be aligned by what a translator leaves
+//! unchanged (numbers, section numbers, names and commands in Latin letters), and a table
+//! of word translations estimated from the aligned pairs: IBM Model 1 (Brown et al. 1993)
+//! in both directions, a pair kept only where both directions agree. The table knows the
+//! words of the field that a general dictionary lacks (`upload` → `загрузка`). It is
+//! written beside the index as a dictionary file ([`FILE_NAME`], to read) and compiled
+//! ([`COMPILED_NAME`]); a search looks a word up in it and in the bundled dictionary and
+//! takes the translations of both.
+//!
+//! Two documents are taken for translations of each other only on evidence: a good share
+//! of the Russian one's passages find a partner in order, and the ordered alignment keeps
+//! most of what each passage's best partner anywhere would give. Two documents on one
+//! topic that do not translate each other fail the second test: their best partners are
+//! scattered.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::analysis::{Analyzer, Mode, STOP_WORDS};
+use crate::error::{Error, Result};
+use crate::index::QIndex;
+use crate::lang::{script_of, Script};
+use crate::manifest::FileState;
+
+/// The learnt table beside the index: a dictionary file (`headword<TAB>sense; sense`),
+/// for reading, and compiled for lookups.
+pub const FILE_NAME: &str = "translations.tsv";
+pub const COMPILED_NAME: &str = "translations.bin";
+/// Documents with fewer passages are too short to align with confidence.
+pub const MIN_PASSAGES: u64 = 20;
+/// Pairs of documents aligned per refresh, at most (those closest in size first): the
+/// alignment reads both documents back from the index.
+pub const MAX_PAIRS: usize = 16;
+/// Russian documents closest in size tried with each English one.
+const NEAREST: usize = 4;
+/// Passages of one document read for alignment, at most.
+pub const MAX_DOC_PASSAGES: u64 = 50_000;
+/// Share of a document's passages in one language for it to count as written in it.
+pub const RUSSIAN_SHARE: f64 = 0.3;
+pub const ENGLISH_SHARE: f64 = 0.7;
+/// Two passages closer than this are no evidence of translation.
+const MIN_SIMILARITY: f32 = 0.05;
+/// The ordered alignment keeps at least this share of the best partners' similarity.
+const MIN_ORDERED_SHARE: f32 = 0.4;
+/// At least this share of the Russian document's passages are aligned with English ones.
+const MIN_ALIGNED_SHARE: f32 = 0.25;
+/// And at least this many.
+const MIN_ALIGNED: usize = 8;
+/// An anchor in more passages than this share finds too many partners to look at.
+const MAX_ANCHOR_SHARE: f32 = 0.1;
+/// EM iterations of IBM Model 1.
+const ITERATIONS: usize = 6;
+/// A word translation is kept when each direction gives it at least this probability.
+const MIN_PROBABILITY: f32 = 0.05;
+/// A word and its translation stand together in at least this many aligned pairs.
+const MIN_COOCCURRENCE: u32 = 2;
+/// Translations kept per word.
+const MAX_TRANSLATIONS: usize = 3;
+/// Words of a passage given to the model, at most.
+const MAX_WORDS: usize = 96;
+
+/// A passage as the alignment reads it.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    pub text: String,
+    /// Its language code (`ru`, `en`, …).
+    pub lang: String,
+}
+
+/// The pairs `(english passage, russian passage)` of an ordered alignment of an English
+/// document with a Russian one, if the documents translate each other; else `None`.
+pub fn align(english: &[Passage], russian: &[Passage]) -> Option<Vec<(usize, usize)>> {
+    let docs = Anchored::new(english, russian);
+    // Candidate partners of each Russian-document passage: English-document passages
+    // sharing one of its less common anchors.
+    let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for (i, p) in docs.english.iter().enumerate() {
+        for &t in &p.tokens {
+            postings.entry(t).or_default().push(i as u32);
+        }
+    }
+    let common = (MAX_ANCHOR_SHARE * docs.total as f32).max(5.0) as u32;
+    let mut links: Vec<(u32, u32, f32)> = Vec::new();
+    let mut best_sum = 0.0;
+    let mut seen = FxHashSet::default();
+    for (j, r) in docs.russian.iter().enumerate() {
+        seen.clear();
+        let mut best = 0.0f32;
+        for &a in &r.anchors {
+            if docs.df[a as usize] > common {
+                continue;
+            }
+            for &i in postings.get(&a).map_or(&[][..], Vec::as_slice) {
+                if !seen.insert(i) {
+                    continue;
+                }
+                let s = docs.similarity(i as usize, j);
+                if s >= MIN_SIMILARITY {
+                    links.push((i, j as u32, s));
+                    if r.russian && docs.english[i as usize].english {
+                        best = best.max(s);
+                    }
+                }
+            }
+        }
+        best_sum += best;
+    }
+    let chain = heaviest_chain(&mut links);
+    let bilingual: Vec<(usize, usize, f32)> = chain
+        .into_iter()
+        .filter(|&(i, j, _)| docs.russian[j].russian && docs.english[i].english)
+        .collect();
+    let kept: f32 = bilingual.iter().map(|p| p.2).sum();
+    let russian_passages = docs.russian.iter().filter(|p| p.russian).count();
+    let enough = (MIN_ALIGNED_SHARE * russian_passages as f32).max(MIN_ALIGNED as f32);
+    (bilingual.len() as f32 >= enough && kept >= MIN_ORDERED_SHARE * best_sum)
+        .then(|| bilingual.into_iter().map(|(i, j, _)| (i, j)).collect())
+}
+
+/// A passage's tokens as interned ids: all of them, its anchors, the digit-bearing ones.
+struct Tokens {
+    tokens: FxHashSet<u32>,
+    anchors: Vec<u32>,
+    digits: Vec<u32>,
+    chars: usize,
+    russian: bool,
+    english: bool,
+}
+
+/// Both documents' passages, tokenised, with document frequencies over both.
+struct Anchored {
+    english: Vec<Tokens>,
+    russian: Vec<Tokens>,
+    df: Vec<u32>,
+    idf: Vec<f32>,
+    total: usize,
+}
+
+impl Anchored {
+    fn new(english: &[Passage], russian: &[Passage]) -> Anchored {
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut df: Vec<u32> = Vec::new();
+        let mut tokenise = |p: &Passage| {
+            let russian = p.lang == "ru";
+            let mut tokens = FxHashSet::default();
+            let (mut anchors, mut digits) = (Vec::new(), Vec::new());
+            for raw in p.text.split(is_separator) {
+                let t = raw.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+                let has_digit = t.chars().any(|c| c.is_ascii_digit());
+                if t.is_empty() || (t.chars().count() < 2 && !has_digit) {
+                    continue;
+                }
+                let next = ids.len() as u32;
+                let id = *ids.entry(t.clone()).or_insert(next);
+                if id as usize == df.len() {
+                    df.push(0);
+                }
+                if !tokens.insert(id) {
+                    continue;
+                }
+                df[id as usize] += 1;
+                let latin = t.chars().filter_map(script_of).all(|s| s == Script::Latin);
+                if has_digit {
+                    digits.push(id);
+                }
+                // In Russian text, what is in Latin letters was left as written (names,
+                // commands, codes); in English text every word may be.
+                if has_digit || latin {
+                    anchors.push(id);
+                }
+            }
+            let chars = p.text.chars().count();
+            Tokens { tokens, anchors, digits, chars, russian, english: p.lang == "en" }
+        };
+        let english: Vec<Tokens> = english.iter().map(&mut tokenise).collect();
+        let russian: Vec<Tokens> = russian.iter().map(&mut tokenise).collect();
+        let total = english.len() + russian.len();
+        let idf = df.iter().map(|&d| ((total as f32 + 1.0) / d as f32).ln()).collect();
+        Anchored { english, russian, df, idf, total }
+    }
+
+    /// How much English-document passage `i` and Russian-document passage `j` look like a
+    /// translation (or, both in English, a copy), in `[0, 1]`.
+    fn similarity(&self, i: usize, j: usize) -> f32 {
+        let (e, r) = (&self.english[i], &self.russian[j]);
+        let idf = |t: &u32| self.idf[*t as usize];
+        if e.english && r.english {
+            // A passage left untranslated: the share of words the two have in common.
+            let shared: f32 = r.tokens.iter().filter(|t| e.tokens.contains(t)).map(idf).sum();
+            let all: f32 = e.tokens.iter().chain(&r.tokens).map(idf).sum::<f32>() - shared;
+            return if all > 0.0 { shared / all } else { 0.0 };
+        }
+        if !(e.english && r.russian) {
+            return 0.0;
+        }
+        // What the Russian passage kept unchanged, found in the English one, against all it
+        // kept and the numbers of the English one it lacks.
+        let shared: f32 = r.anchors.iter().filter(|t| e.tokens.contains(t)).map(idf).sum();
+        let missing: f32 = e.digits.iter().filter(|t| !r.tokens.contains(t)).map(idf).sum();
+        let all = r.anchors.iter().map(idf).sum::<f32>() + missing;
+        if all <= 0.0 {
+            return 0.0;
+        }
+        // Russian runs about a tenth longer than the English it translates.
+        let (a, b) = (r.chars as f32, e.chars as f32 * 1.1);
+        let lengths = (a.min(b) / a.max(b).max(1.0)).sqrt();
+        shared / all * lengths
+    }
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '(' | ')' | '"' | '«' | '»' | ',' | ';' | ':' | '!' | '?')
+}
+
+/// The heaviest chain of links increasing in both passages (a weighted longest increasing
+/// subsequence, by a Fenwick tree of prefix maxima): the ordered alignment.
+fn heaviest_chain(links: &mut [(u32, u32, f32)]) -> Vec<(usize, usize, f32)> {
+    // By Russian passage, and within one by English passage descending, so that two links
+    // of one passage never chain.
+    links.sort_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+    let n = links.iter().map(|l| l.0 as usize + 1).max().unwrap_or(0);
+    let mut tree: Vec<(f32, usize)> = vec![(0.0, usize::MAX); n + 1];
+    let mut best: Vec<(f32, usize)> = Vec::with_capacity(links.len());
+    for (k, &(i, _, w)) in links.iter().enumerate() {
+        // Best chain ending before English passage `i`.
+        let mut at = i as usize;
+        let mut before = (0.0, usize::MAX);
+        while at > 0 {
+            if tree[at].0 > before.0 {
+                before = tree[at];
+            }
+            at &= at - 1;
+        }
+        best.push((before.0 + w, before.1));
+        let mut at = i as usize + 1;
+        while at <= n {
+            if best[k].0 > tree[at].0 {
+                tree[at] = (best[k].0, k);
+            }
+            at += at & at.wrapping_neg();
+        }
+    }
+    let mut end = (0..best.len()).max_by(|&a, &b| best[a].0.total_cmp(&best[b].0));
+    let mut chain = Vec::new();
+    while let Some(k) = end {
+        let (i, j, w) = links[k];
+        chain.push((i as usize, j as usize, w));
+        end = (best[k].1 != usize::MAX).then_some(best[k].1);
+    }
+    chain.reverse();
+    chain
+}
+
+/// The translation table learnt from aligned passages (`english`, `russian` texts), as a
+/// dictionary file: one line per English word, its Russian translations, likeliest first.
+pub fn learn(pairs: &[(&str, &str)]) -> String {
+    let analyzer = Analyzer::shared();
+    let mut vocab = Vocabulary::default();
+    let sentences: Vec<(Vec<u32>, Vec<u32>)> = pairs
+        .iter()
+        .map(|(e, r)| {
+            // Words the translation kept as written (names, commands) are not translated.
+            let kept = vocab.words(&analyzer, r, Script::Latin);
+            let mut english = vocab.words(&analyzer, e, Script::Latin);
+            english.retain(|w| !kept.contains(w));
+            (english, vocab.words(&analyzer, r, Script::Cyrillic))
+        })
+        .filter(|(e, r)| !e.is_empty() && !r.is_empty())
+        .collect();
+    let mut cooccur: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut freq: FxHashMap<u32, u32> = FxHashMap::default();
+    for (e, r) in &sentences {
+        for &w in e.iter().chain(r) {
+            *freq.entry(w).or_default() += 1;
+        }
+        for &a in e {
+            for &b in r {
+                *cooccur.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let russian_given_english = model_one(sentences.iter().map(|(e, r)| (e, r)));
+    let english_given_russian = model_one(sentences.iter().map(|(e, r)| (r, e)));
+    let mut lines: Vec<String> = Vec::new();
+    let mut by_english: FxHashMap<u32, Vec<(f32, u32)>> = FxHashMap::default();
+    for (&(f, e), &p) in &russian_given_english {
+        let Some(e) = e else { continue };
+        let q = english_given_russian.get(&(e, Some(f))).copied().unwrap_or(0.0);
+        let together = cooccur.get(&(e, f)).copied().unwrap_or(0);
+        if p >= MIN_PROBABILITY && q >= MIN_PROBABILITY && together >= MIN_COOCCURRENCE {
+            by_english.entry(e).or_default().push((p * q, f));
+        }
+    }
+    for (e, mut ts) in by_english {
+        if freq.get(&e).copied().unwrap_or(0) < MIN_COOCCURRENCE {
+            continue;
+        }
+        ts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let senses: Vec<&str> =
+            ts.iter().take(MAX_TRANSLATIONS).map(|&(_, f)| vocab.surface(f)).collect();
+        lines.push(format!("{}\t{}", vocab.surface(e), senses.join("; ")));
+    }
+    lines.sort();
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+/// Word stems as ids, with each stem's most frequent surface form.
+#[derive(Default)]
+struct Vocabulary {
+    ids: FxHashMap<String, u32>,
+    forms: Vec<FxHashMap<String, u32>>,
+    stems: FxHashMap<String, String>,
+}
+
+impl Vocabulary {
+    /// The distinct stems of `text`'s words in `script` (no digits, no function words), at
+    /// most `MAX_WORDS`.
+    fn words(&mut self, analyzer: &Analyzer, text: &str, script: Script) -> Vec<u32> {
+        let mut out = Vec::new();
+        for tok in analyzer.tokens(text, Mode::Fold) {
+            let word = tok.text;
+            // Function words translate into whatever stands near them.
+            if word.chars().count() < 3
+                || STOP_WORDS.contains(&word.as_str())
+                || word.chars().any(|c| c.is_ascii_digit())
+                || word.chars().find_map(script_of) != Some(script)
+            {
+                continue;
+            }
+            let stem = match self.stems.get(&word) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = analyzer
+                        .tokens(&word, Mode::Stem)
+                        .into_iter()
+                        .next()
+                        .map_or_else(|| word.clone(), |t| t.text);
+                    self.stems.insert(word.clone(), s.clone());
+                    s
+                }
+            };
+            let next = self.ids.len() as u32;
+            let id = *self.ids.entry(stem).or_insert(next);
+            if id as usize == self.forms.len() {
+                self.forms.push(FxHashMap::default());
+            }
+            *self.forms[id as usize].entry(word).or_default() += 1;
+            if !out.contains(&id) {
+                out.push(id);
+                if out.len() == MAX_WORDS {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// The most frequent surface form of a stem (the shortest, then the first in order,
+    /// among equals).
+    fn surface(&self, id: u32) -> &str {
+        self.forms[id as usize]
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(a.0)))
+            .map_or("", |(w, _)| w.as_str())
+    }
+}
+
+/// IBM Model 1: `t(f | e)` for words `f` of the targets given words `e` of the sources
+/// (`None`: the empty word, which takes what no source word explains), by EM from uniform.
+fn model_one<'a>(
+    pairs: impl Iterator<Item = (&'a Vec<u32>, &'a Vec<u32>)> + Clone,
+) -> FxHashMap<(u32, Option<u32>), f32> {
+    let mut t: FxHashMap<(u32, Option<u32>), f32> = FxHashMap::default();
+    for (src, tgt) in pairs.clone() {
+        for &f in tgt {
+            for e in src.iter().copied().map(Some).chain([None]) {
+                t.insert((f, e), 1.0);
+            }
+        }
+    }
+    for _ in 0..ITERATIONS {
+        let mut counts: FxHashMap<(u32, Option<u32>), f32> = FxHashMap::default();
+        let mut totals: FxHashMap<Option<u32>, f32> = FxHashMap::default();
+        for (src, tgt) in pairs.clone() {
+            for &f in tgt {
+                let z: f32 = src.iter().copied().map(Some).chain([None]).map(|e| t[&(f, e)]).sum();
+                for e in src.iter().copied().map(Some).chain([None]) {
+                    let c = t[&(f, e)] / z;
+                    *counts.entry((f, e)).or_default() += c;
+                    *totals.entry(e).or_default() += c;
+                }
+            }
+        }
+        for ((_, e), c) in counts.iter_mut() {
+            *c /= totals[e];
+        }
+        t = counts;
+    }
+    t
+}
+
+/// Learns the translation table of the corpus in `qindex` from its documents that
+/// translate each other, and writes it beside the index ([`FILE_NAME`]; removed when no
+/// documents pair). Returns the pairs `(english, russian)` of documents found.
+pub fn relearn(qindex: &QIndex) -> Result<Vec<(String, String)>> {
+    let candidates = candidate_pairs(&qindex.manifest.files);
+    let mut read: FxHashMap<&str, Vec<Passage>> = FxHashMap::default();
+    let mut found = Vec::new();
+    let mut aligned: Vec<(String, String)> = Vec::new();
+    let mut paired: FxHashSet<&str> = FxHashSet::default();
+    let mut attempts = 0;
+    for (english, russian) in candidates {
+        // A translation has one original: a document pairs once.
+        if paired.contains(english) || paired.contains(russian) {
+            continue;
+        }
+        attempts += 1;
+        if attempts > MAX_PAIRS {
+            break;
+        }
+        for rel in [english, russian] {
+            if !read.contains_key(rel) {
+                let passages = crate::search::passages_of_file(qindex, rel)?
+                    .into_iter()
+                    .map(|h| Passage { text: h.text, lang: h.lang })
+                    .collect();
+                read.insert(rel, passages);
+            }
+        }
+        let (e, r) = (&read[english], &read[russian]);
+        if let Some(pairs) = align(e, r) {
+            paired.extend([english, russian]);
+            found.push((english.to_string(), russian.to_string()));
+            aligned.extend(pairs.into_iter().map(|(i, j)| (e[i].text.clone(), r[j].text.clone())));
+        }
+    }
+    let path = qindex.dir.join(FILE_NAME);
+    if aligned.is_empty() {
+        for name in [COMPILED_NAME, FILE_NAME] {
+            let path = qindex.dir.join(name);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io(&path, e))
+                }
+                _ => {}
+            }
+        }
+        return Ok(found);
+    }
+    let refs: Vec<(&str, &str)> = aligned.iter().map(|(e, r)| (e.as_str(), r.as_str())).collect();
+    let table = learn(&refs);
+    // Unchanged, it is left alone: the dictionary compiled with it stays current.
+    let compiled = qindex.dir.join(COMPILED_NAME);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(table.as_str()) || !compiled.is_file()
+    {
+        crate::dictionary::Dictionary::write_compiled(&table, &qindex.dir, COMPILED_NAME)?;
+        let tmp = qindex.dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, &table).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(found)
+}
+
+/// Pairs `(english, russian)` of indexed documents that might translate each other: long
+/// enough, one in English and one largely in Russian, of similar numbers of passages; for
+/// each English document the [`NEAREST`] Russian ones closest in size, the closest pairs
+/// first.
+fn candidate_pairs(files: &std::collections::BTreeMap<String, FileState>) -> Vec<(&str, &str)> {
+    let usable = |f: &FileState| {
+        f.skipped.is_none() && (MIN_PASSAGES..=MAX_DOC_PASSAGES).contains(&f.passages)
+    };
+    let share = |n: u64, f: &FileState| n as f64 / f.passages as f64;
+    let mut russian: Vec<(u64, &str)> = files
+        .iter()
+        .filter(|(_, f)| usable(f) && share(f.russian, f) >= RUSSIAN_SHARE)
+        .map(|(rel, f)| (f.passages, rel.as_str()))
+        .collect();
+    russian.sort_unstable();
+    let distance = |a: u64, b: u64| (a as f64 / b as f64).ln().abs();
+    let mut pairs: Vec<(f64, &str, &str)> = Vec::new();
+    for (e, f) in files {
+        if !usable(f) || share(f.english, f) < ENGLISH_SHARE {
+            continue;
+        }
+        let at = russian.partition_point(|&(n, _)| n < f.passages);
+        let from = at.saturating_sub(NEAREST);
+        let mut near: Vec<(f64, &str)> = russian[from..(at + NEAREST).min(russian.len())]
+            .iter()
+            .map(|&(n, r)| (distance(f.passages, n), r))
+            .filter(|&(d, r)| d <= 2f64.ln() && r != e)
+            .collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+        pairs.extend(near.into_iter().take(NEAREST).map(|(d, r)| (d, e.as_str(), r)));
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)).then(a.2.cmp(b.2)));
+    pairs.into_iter().map(|(_, e, r)| (e, r)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Invented words and their invented translations: in no dictionary and no corpus.
+    const WORDS: [(&str, &str); 6] = [
+        ("wombrel", "бурдыш"),
+        ("trosket", "ктомка"),
+        ("flindle", "шляпунь"),
+        ("garvock", "звякало"),
+        ("plimsett", "пырхва"),
+        ("drozzle", "дрыгала"),
+    ];
+
+    /// Paragraph `n` of a manual in English and in Russian: three invented words (a
+    /// different three each time), a section number, a code and a number kept as written.
+    pub(crate) fn manual(n: usize) -> (String, String) {
+        let (a, b, c) = (WORDS[n % 6], WORDS[(n + 1) % 6], WORDS[(n * 5 + 3) % 6]);
+        let c = if c == a || c == b { WORDS[(n + 2) % 6] } else { c };
+        (
+            format!(
+                "{n}.{m}. The {} holds the {} while the {} cools down; see code K{n}x{m} and \
+                 set the valve to {p} turns.",
+                a.0,
+                b.0,
+                c.0,
+                m = n % 4 + 1,
+                p = n * 7 + 3
+            ),
+            format!(
+                "{n}.{m}. {} держит {}, пока {} остывает; см. код K{n}x{m} и поверните \
+                 вентиль на {p} оборотов.",
+                a.1,
+                b.1,
+                c.1,
+                m = n % 4 + 1,
+                p = n * 7 + 3
+            ),
+        )
+    }
+
+    fn passages(texts: &[String], lang: &str) -> Vec<Passage> {
+        texts.iter().map(|t| Passage { text: t.clone(), lang: lang.into() }).collect()
+    }
+
+    #[test]
+    fn the_heaviest_chain_keeps_order_and_weight() {
+        // (english, russian, weight): the chain 0-0, 2-1, 3-3 (2.5) beats 1-0 alone and
+        // the crossing 4-2.
+        let mut links = vec![(0, 0, 1.0), (1, 0, 0.5), (2, 1, 0.5), (4, 2, 0.4), (3, 3, 1.0)];
+        let chain = heaviest_chain(&mut links);
+        let pairs: Vec<(usize, usize)> = chain.iter().map(|&(i, j, _)| (i, j)).collect();
+        assert_eq!(pairs, [(0, 0), (2, 1), (3, 3)]);
+        assert!(heaviest_chain(&mut []).is_empty());
+    }
+
+    #[test]
+    fn a_translation_aligns_and_a_shuffled_one_does_not() {
+        let (en, ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+        let (en, ru) = (passages(&en, "en"), passages(&ru, "ru"));
+        let pairs = align(&en, &ru).expect("a translation aligns");
+        assert!(pairs.len() >= 36, "{}", pairs.len());
+        assert!(pairs.iter().all(|&(i, j)| i == j), "{pairs:?}");
+        // The same passages in another order do not translate the document.
+        let mut shuffled = ru.clone();
+        let n = shuffled.len();
+        for i in 0..n {
+            shuffled.swap(i, (i * 17 + 5) % n);
+        }
+        assert_eq!(align(&en, &shuffled), None);
+        // Nor does a document with nothing kept as written.
+        let plain: Vec<Passage> = (0..40)
+            .map(|_| Passage {
+                text: "Текст без чисел и кодов.".into(), lang: "ru".into()
+            })
+            .collect();
+        assert_eq!(align(&en, &plain), None);
+    }
+
+    #[test]
+    fn aligned_passages_teach_word_translations_both_ways() {
+        let (en, ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+        let pairs: Vec<(&str, &str)> =
+            en.iter().map(String::as_str).zip(ru.iter().map(String::as_str)).collect();
+        let table = learn(&pairs);
+        for (e, r) in WORDS {
+            let line = table.lines().find(|l| l.starts_with(&format!("{e}\t")));
+            let first = line.and_then(|l| l.split('\t').nth(1)).and_then(|s| s.split("; ").next());
+            assert_eq!(first, Some(r), "{e}: {line:?}\n{table}");
+        }
+        // Function words are not learnt.
+        assert!(!table.lines().any(|l| l.starts_with("the\t")), "{table}");
+    }
+}
