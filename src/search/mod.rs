@@ -486,7 +486,8 @@ pub fn passage_with_context(qindex: &QIndex, id: &str, context: usize) -> Result
     let same_doc = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
     let all = collect_in_order(qindex, &searcher, &same_doc)?;
     let at = all.iter().position(|h| h.id == hit.id).unwrap_or(0);
-    let (from, to) = (at.saturating_sub(context), (at + context + 1).min(all.len()));
+    let (from, to) =
+        (at.saturating_sub(context), at.saturating_add(context).saturating_add(1).min(all.len()));
     Ok(all[from..to].to_vec())
 }
 

@@ -250,19 +250,20 @@ impl Parser {
         Ok(if items.len() == 1 { items.pop().expect("one") } else { Node::Or(items) })
     }
 
+    /// A term, negated by any number of `-`/`NOT` before it: a chain is read in a loop, not
+    /// by recursion (a thousand of them must not exhaust the stack), and two negations
+    /// cancel.
     fn unary(&mut self) -> Result<Node> {
-        match self.peek() {
-            Some((pos, Tok::Not)) => {
-                self.at += 1;
-                match self.peek() {
-                    None | Some((_, Tok::Close | Tok::Or)) => {
-                        err(pos, "'-' must be followed by a word or a phrase")
-                    }
-                    _ => Ok(Node::Not(Box::new(self.unary()?))),
-                }
+        let mut negations = 0usize;
+        while let Some((pos, Tok::Not)) = self.peek() {
+            self.at += 1;
+            negations += 1;
+            if let None | Some((_, Tok::Close | Tok::Or)) = self.peek() {
+                return err(pos, "'-' must be followed by a word or a phrase");
             }
-            _ => self.primary(),
         }
+        let node = self.primary()?;
+        Ok(if negations % 2 == 1 { Node::Not(Box::new(node)) } else { node })
     }
 
     fn primary(&mut self) -> Result<Node> {
@@ -401,5 +402,25 @@ mod tests {
         assert!(matches!(parse(&long), Err(Error::Query { .. })));
         let deep = "(".repeat(100) + "x" + &")".repeat(100);
         assert!(matches!(parse(&deep), Err(Error::Query { .. })));
+    }
+
+    #[test]
+    fn long_negation_chains_fold_without_recursion() {
+        let word = |q: &str| match parse(q).unwrap() {
+            Some(Node::Word { text, .. }) => text,
+            other => panic!("{q}: {other:?}"),
+        };
+        let not_word = |q: &str| match parse(q).unwrap() {
+            Some(Node::Not(inner)) => matches!(*inner, Node::Word { .. }),
+            _ => false,
+        };
+        assert_eq!(word("NOT NOT мед"), "мед");
+        assert!(not_word("NOT NOT NOT мед"));
+        for n in [1_000, 100_000] {
+            let q = "NOT ".repeat(n) + "мед";
+            assert_eq!(n % 2 == 1, not_word(&q), "{n}");
+            let q = "-".repeat(n + 1) + "мед";
+            assert!(parse(&q).is_ok(), "{n} dashes");
+        }
     }
 }
