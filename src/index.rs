@@ -273,6 +273,9 @@ pub struct Plan {
     pub to_remove: Vec<String>,
     /// Files whose mtime moved but whose content did not: only the manifest changes.
     pub touched: Vec<FileEntry>,
+    /// Unchanged files skipped last time for a reason that may pass (unreadable, gone
+    /// while read): tried again, and indexed if they can be read now.
+    pub retry: Vec<FileEntry>,
     added: usize,
     changed: usize,
 }
@@ -294,7 +297,11 @@ pub fn plan(files: &[FileEntry], manifest: &Manifest) -> Plan {
                 plan.added += 1;
                 plan.to_index.push(f.clone());
             }
-            Some(s) if s.size == f.size && s.mtime_ns == f.mtime_ns => {}
+            Some(s) if s.size == f.size && s.mtime_ns == f.mtime_ns => {
+                if s.transient {
+                    plan.retry.push(f.clone());
+                }
+            }
             Some(s) => {
                 let same = s.size == f.size
                     && std::fs::read(&f.path).is_ok_and(|b| ingest::content_hash(&b) == s.hash);
@@ -345,8 +352,28 @@ pub fn refresh(
     root: &Path,
     progress: &mut dyn Progress,
 ) -> Result<(QIndex, RefreshReport)> {
+    refresh_or_rebuild(corpus, root, progress, false)
+}
+
+/// Builds the index under `root` from nothing for `corpus`, whichever corpus it was of.
+pub fn rebuild(
+    corpus: &Path,
+    root: &Path,
+    progress: &mut dyn Progress,
+) -> Result<(QIndex, RefreshReport)> {
+    refresh_or_rebuild(corpus, root, progress, true)
+}
+
+fn refresh_or_rebuild(
+    corpus: &Path,
+    root: &Path,
+    progress: &mut dyn Progress,
+    rebuild: bool,
+) -> Result<(QIndex, RefreshReport)> {
     let started = Instant::now();
     let (files, walk_problems) = ingest::walk(corpus)?;
+    // Nothing is written under `root` before it is known to be quelle's, for this corpus.
+    crate::claim::claim(root, corpus, rebuild)?;
     let existing = QIndex::open(root).ok().flatten();
     let rebuilt = existing.is_none();
     let replaced =
@@ -355,8 +382,19 @@ pub fn refresh(
         Some(q) => q,
         None => QIndex::create(root)?,
     };
-    let plan = plan(&files, &qindex.manifest);
+    let mut plan = plan(&files, &qindex.manifest);
     let mut report = RefreshReport { walk_problems, rebuilt, replaced, ..RefreshReport::default() };
+    // A file that still cannot be read is named again; one that can is indexed now.
+    for f in std::mem::take(&mut plan.retry) {
+        match std::fs::File::open(&f.path) {
+            Ok(_) => {
+                plan.changed += 1;
+                plan.to_remove.push(f.rel.clone());
+                plan.to_index.push(f);
+            }
+            Err(e) => report.skipped.push(Error::io(&f.path, e)),
+        }
+    }
     if plan.is_empty() && !rebuilt {
         report.elapsed = started.elapsed();
         return Ok((qindex, report));
@@ -429,7 +467,9 @@ pub fn refresh(
                     p.state
                 }
                 Err(err) => {
+                    let transient = matches!(err, Error::Io { .. });
                     let state = FileState {
+                        transient,
                         size: f.size,
                         mtime_ns: f.mtime_ns,
                         hash: 0,
@@ -558,6 +598,7 @@ fn prepare(fields: &Fields, detector: &LanguageDetector, f: &FileEntry) -> Resul
         english: langs.iter().filter(|&&l| l == "en").count() as u64,
         encoding: doc.encoding.to_string(),
         skipped: None,
+        transient: false,
     };
     Ok(Prepared { docs, langs, state })
 }
@@ -641,17 +682,9 @@ impl Document for PassageDoc {
     }
 }
 
-/// Index folders of other versions under `root`.
+/// Index folders of other versions under `root`: only those quelle made (see `claim`).
 fn other_versions(root: &Path, keep: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('v')))
-        .filter(|p| p.join("meta.json").is_file() && p != keep)
-        .collect();
-    found.sort();
-    found
+    crate::claim::version_folders(root).into_iter().filter(|p| p != keep).collect()
 }
 
 /// Removes index folders of other versions once this one is committed.
@@ -664,6 +697,36 @@ fn remove_other_versions(root: &Path, keep: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_skipped_for_a_passing_reason_are_retried_and_others_not() {
+        let entry = |rel: &str| FileEntry {
+            rel: rel.into(),
+            path: PathBuf::from(rel),
+            size: 10,
+            mtime_ns: 20,
+        };
+        let state = |skipped: Option<&str>, transient| FileState {
+            size: 10,
+            mtime_ns: 20,
+            hash: 0,
+            passages: 0,
+            russian: 0,
+            english: 0,
+            encoding: String::new(),
+            skipped: skipped.map(str::to_string),
+            transient,
+        };
+        let mut manifest = Manifest::default();
+        manifest.files.insert("locked.txt".into(), state(Some("permission denied"), true));
+        manifest.files.insert("binary.txt".into(), state(Some("not text"), false));
+        manifest.files.insert("fine.txt".into(), state(None, false));
+        let files = [entry("binary.txt"), entry("fine.txt"), entry("locked.txt")];
+        let plan = plan(&files, &manifest);
+        let retried: Vec<&str> = plan.retry.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(retried, ["locked.txt"]);
+        assert!(plan.to_index.is_empty() && plan.to_remove.is_empty());
+    }
 
     #[test]
     fn merge_groups_are_bounded_and_skip_singletons() {

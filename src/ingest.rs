@@ -191,9 +191,34 @@ fn has_text_extension(path: &Path) -> bool {
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> =
-        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel.components().map(|c| name_of(c.as_os_str())).collect();
     Some(parts.join("/"))
+}
+
+/// A file or folder name as text that still tells any two names apart: a name that is
+/// valid UTF-8 without a backslash is itself; in any other, a backslash is `\\` and each
+/// byte that is not UTF-8 is `\xNN` (two names that differ only in such bytes would
+/// otherwise become one, and one of the files would never be indexed).
+pub fn name_of(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(name);
+    #[cfg(not(unix))]
+    let lossy = name.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if !text.contains('\\') {
+            return text.to_string();
+        }
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Reads and decodes one corpus file.
@@ -460,6 +485,18 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn names_stay_apart_whatever_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| name_of(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(name("Записки.txt".as_bytes()), "Записки.txt");
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_eq!(name(b"a\\xFF.txt"), "a\\\\xFF.txt");
+        assert_ne!(name(b"a\xff"), name(b"a\xfe"));
+        assert_ne!(name(b"a\xff"), name(b"a\\xFF"));
+    }
+
     use super::*;
 
     fn lines(doc: &SourceDoc) -> Vec<&str> {

@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod cite;
+pub mod claim;
 pub mod clean;
 pub mod cli;
 pub mod dictionary;

@@ -31,6 +31,9 @@ pub struct FileState {
     pub encoding: String,
     /// Why it was skipped, if it was.
     pub skipped: Option<String>,
+    /// The skip may pass by itself (the file could not be opened or read, where text that
+    /// is not text stays so): retried on every refresh.
+    pub transient: bool,
 }
 
 /// The list of indexed files.
@@ -66,7 +69,7 @@ impl Manifest {
             match &f.skipped {
                 None => out.push(0),
                 Some(why) => {
-                    out.push(1);
+                    out.push(if f.transient { 2 } else { 1 });
                     put_str(&mut out, why);
                 }
             }
@@ -89,13 +92,23 @@ impl Manifest {
             let (size, mtime_ns, hash, passages) = (r.u64()?, r.u64()?, r.u64()?, r.u64()?);
             let (russian, english) = (r.u64()?, r.u64()?);
             let encoding = r.str()?;
-            let skipped = match r.take(1)?[0] {
-                0 => None,
-                1 => Some(r.str()?),
+            let (skipped, transient) = match r.take(1)?[0] {
+                0 => (None, false),
+                1 => (Some(r.str()?), false),
+                2 => (Some(r.str()?), true),
                 _ => return None,
             };
-            let state =
-                FileState { size, mtime_ns, hash, passages, russian, english, encoding, skipped };
+            let state = FileState {
+                size,
+                mtime_ns,
+                hash,
+                passages,
+                russian,
+                english,
+                encoding,
+                skipped,
+                transient,
+            };
             files.insert(rel, state);
         }
         (r.at == bytes.len()).then_some(Manifest { schema, analyzer, files })
@@ -187,10 +200,12 @@ mod tests {
             russian: 30,
             english: 11,
             encoding: "windows-1251".into(),
+            transient: skipped == Some("permission denied"),
             skipped: skipped.map(str::to_string),
         };
         m.files.insert("essay.txt".into(), state(None));
         m.files.insert("папка/файл\tс\nтабом.txt".into(), state(Some("not text")));
+        m.files.insert("locked.txt".into(), state(Some("permission denied")));
         m
     }
 

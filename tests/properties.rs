@@ -181,7 +181,7 @@ proptest! {
     ) {
         let mut m = Manifest { schema: 10, analyzer: 2, ..Manifest::default() };
         for (rel, (size, mtime_ns, hash, encoding, skipped)) in files {
-            m.files.insert(rel, FileState { size, mtime_ns, hash, passages: size % 1000, russian: hash % 7, english: mtime_ns % 5, encoding, skipped });
+            m.files.insert(rel, FileState { size, mtime_ns, hash, passages: size % 1000, russian: hash % 7, english: mtime_ns % 5, transient: skipped.is_some() && size % 2 == 0, encoding, skipped });
         }
         let bytes = m.encode();
         prop_assert_eq!(Manifest::decode(&bytes), Some(m.clone()));

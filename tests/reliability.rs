@@ -92,6 +92,41 @@ fn an_unreadable_file_is_reported_by_name() {
         stderr.lines().any(|l| l.contains("secret.txt") && l.contains("ermission")),
         "{stderr}"
     );
+    // Still unreadable: named again, and still exit 3.
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("secret.txt")), "{stderr}");
+    // Readable again, its size and time unchanged: indexed by the next run.
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(texts(&s.search_json("Nobody", &[])).len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_differ_only_in_bytes_that_are_not_utf8_stay_two_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Sandbox::new();
+    let a = s.corpus().join(std::ffi::OsStr::from_bytes(b"notes-\xff.txt"));
+    let b = s.corpus().join(std::ffi::OsStr::from_bytes(b"notes-\xfe.txt"));
+    let c = s.corpus().join(std::ffi::OsStr::from_bytes(b"notes-\\xFF.txt"));
+    if std::fs::write(&a, "Quokkas live on Rottnest Island.\n").is_err() {
+        return; // a file system that takes only UTF-8 names
+    }
+    std::fs::write(&b, "Quokkas eat leaves and grasses.\n").unwrap();
+    std::fs::write(&c, "Quokkas have few predators there.\n").unwrap();
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = s.search_json("quokkas", &[]);
+    let mut docs: Vec<String> =
+        v["hits"].as_array().unwrap().iter().map(|h| h["doc"].as_str().unwrap().into()).collect();
+    docs.sort();
+    assert_eq!(docs, ["notes-\\\\xFF.txt", "notes-\\xFE.txt", "notes-\\xFF.txt"]);
+    // And nothing is indexed again by the next run.
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(up to date)"));
 }
 
 #[test]
@@ -292,4 +327,113 @@ fn an_index_from_another_version_is_rebuilt_with_a_note() {
     assert_eq!(v["hits"].as_array().unwrap().len(), 1);
     assert!(!old.exists(), "the old index is removed once the new one is committed");
     assert!(current.join("meta.json").is_file());
+}
+
+#[test]
+fn an_index_folder_holding_the_users_files_is_refused_never_emptied() {
+    let s = Sandbox::new();
+    s.write("a.txt", "Walther Rathenau signed the treaty.\n");
+    // A folder of the user's that looks like an old index version.
+    let videos = s.index().join("videos");
+    std::fs::create_dir_all(&videos).unwrap();
+    std::fs::write(videos.join("meta.json"), "{}").unwrap();
+    std::fs::write(videos.join("notes.txt"), "keep").unwrap();
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: index ") && stderr.contains("videos"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(std::fs::read_to_string(videos.join("notes.txt")).unwrap(), "keep");
+    // Not even --rebuild removes what quelle did not make.
+    let out = quelle_cmd(&s).args(["index", "--rebuild"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(videos.join("notes.txt").is_file() && videos.join("meta.json").is_file());
+}
+
+#[test]
+fn an_index_of_another_corpus_is_refused_until_rebuilt() {
+    let s = Sandbox::new();
+    s.write("a.txt", "Walther Rathenau signed the treaty.\n");
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("b.txt"), "Chicherin answered from Moscow.\n").unwrap();
+    assert_eq!(texts(&s.search_json("Rathenau", &[])).len(), 1);
+    let with_other = |args: &[&str]| common::quelle(other.path(), &s.index(), args);
+    for args in [&["search", "Chicherin"][..], &["search", "--no-refresh", "Chicherin"], &["index"]]
+    {
+        let out = with_other(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("--rebuild"), "{stderr}");
+    }
+    // The first corpus's index is intact.
+    assert_eq!(texts(&s.search_json("Rathenau", &["--no-refresh"])).len(), 1);
+    // Rebuilt on request, it is the other corpus's.
+    let out = with_other(&["index", "--rebuild"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = with_other(&["search", "--json", "Chicherin"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(texts(&v).len(), 1);
+}
+
+#[test]
+fn an_index_made_before_the_marker_is_adopted_and_old_versions_still_go() {
+    let s = Sandbox::new();
+    s.write("a.txt", "Walther Rathenau signed the treaty.\n");
+    assert_eq!(texts(&s.search_json("Rathenau", &[])).len(), 1);
+    // As an older quelle left it: no marker, and an older version beside this one.
+    std::fs::remove_file(s.index().join("quelle-index.toml")).unwrap();
+    std::fs::remove_file(s.index().join("quelle-corpus.txt")).unwrap();
+    let old = s.index().join("v1.0.0");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("meta.json"), "{}").unwrap();
+    s.write("b.txt", "Chicherin answered from Moscow.\n");
+    assert_eq!(texts(&s.search_json("Chicherin", &[])).len(), 1);
+    assert!(s.index().join("quelle-index.toml").is_file());
+    assert!(!old.exists(), "an old version of quelle's own is removed after the commit");
+}
+
+#[test]
+fn a_huge_context_shows_the_whole_document_not_a_wrapped_slice() {
+    let s = Sandbox::new();
+    s.write(
+        "a.txt",
+        "First line about bees.\n\nSecond line about hives.\n\nThird line about honey.\n",
+    );
+    let v = s.search_json("hives", &[]);
+    let id = v["hits"][0]["id"].as_str().unwrap().to_string();
+    let out = quelle_cmd(&s)
+        .args(["show", &id, "--json", "--context", &u64::MAX.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // One JSON object per passage shown.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let shown: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(shown.len(), 3, "{stdout}");
+    assert!(shown[0].starts_with("First") && shown[2].starts_with("Third"), "{shown:?}");
+}
+
+#[test]
+fn a_marked_index_folder_may_hold_the_projects_notes() {
+    let s = Sandbox::new();
+    s.write("a.txt", "Walther Rathenau signed the treaty.\n");
+    // As a project ships it: the marker and a README, no index yet.
+    std::fs::create_dir_all(s.index()).unwrap();
+    std::fs::write(s.index().join("README.md"), "notes").unwrap();
+    let shipped = "# a project's copy\nformat = 1\n";
+    std::fs::write(s.index().join("quelle-index.toml"), shipped).unwrap();
+    assert_eq!(texts(&s.search_json("Rathenau", &[])).len(), 1);
+    assert_eq!(std::fs::read_to_string(s.index().join("README.md")).unwrap(), "notes");
+    assert_eq!(std::fs::read_to_string(s.index().join("quelle-index.toml")).unwrap(), shipped);
+    let out = quelle_cmd(&s).args(["index", "--rebuild"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(s.index().join("README.md").is_file());
 }

@@ -24,7 +24,11 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the index, or bring it up to date with the corpus.
-    Index,
+    Index {
+        /// Build it from nothing, also when the index folder holds another corpus's index.
+        #[arg(long)]
+        rebuild: bool,
+    },
     /// Search the corpus; the index is brought up to date first.
     Search(SearchArgs),
     /// Print the passages of a document as indexed: kind, section, language, locators, text.

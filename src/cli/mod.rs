@@ -64,7 +64,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config { corpus: args.corpus, index: args.index };
     match args.command {
-        Command::Index => run_index(&config),
+        Command::Index { rebuild } => run_index(&config, rebuild),
         Command::Search(s) => run_search(&config, s),
         Command::Passages { doc, json } => {
             let qindex = open_for_search(&config, true)?;
@@ -130,10 +130,22 @@ fn load_catalog(config: &Config) -> crate::catalog::Catalog {
     catalog
 }
 
-fn run_index(config: &Config) -> anyhow::Result<ExitCode> {
+fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     let mut progress = output::Bar::new();
-    let (qindex, report) = index::refresh(&config.corpus, &config.index, &mut progress)?;
+    let (qindex, report) = if rebuild {
+        index::rebuild(&config.corpus, &config.index, &mut progress)?
+    } else {
+        index::refresh(&config.corpus, &config.index, &mut progress)?
+    };
     report_problems(&report);
+    // Files skipped by an earlier run and unchanged since are named every time.
+    for (rel, f) in &qindex.manifest.files {
+        let Some(why) = &f.skipped else { continue };
+        let this_run = report.skipped.iter().any(|e| e.to_string() == *why);
+        if !this_run && !report.skipped.iter().any(|e| e.path().is_some_and(|p| p.ends_with(rel))) {
+            eprintln!("warning: skipped {why}");
+        }
+    }
     let summary = output::summary(&qindex, &report);
     eprintln!("{summary}");
     for (english, russian) in &report.aligned {
@@ -161,6 +173,7 @@ fn report_problems(report: &RefreshReport) {
 /// Opens the index for a search, refreshing it first unless told not to.
 fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
     if !refresh {
+        crate::claim::check(&config.index, &config.corpus)?;
         return QIndex::open(&config.index)?.with_context(|| {
             format!("no index in {}; run `quelle index` first", config.index.display())
         });
