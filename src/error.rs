@@ -2,13 +2,19 @@
 //! for ingestion problems, the 1-based column for query problems. The binary prints
 //! them once, on one line, and maps them to exit codes (see `main.rs`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// A path as a message shows it: control characters and bytes that are not UTF-8 escaped
+/// (a file name must not move the cursor or colour the terminal).
+fn shown(path: &Path) -> String {
+    crate::ingest::name_of(path.as_os_str())
+}
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read or written.
-    #[error("{}: {cause}", path.display())]
+    #[error("{}: {cause}", shown(path))]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
@@ -16,7 +22,7 @@ pub enum Error {
         cause: std::io::Error,
     },
     /// A file is not text quelle can decode (binary, empty, undecodable).
-    #[error("{}: {reason}", path.display())]
+    #[error("{}: {reason}", shown(path))]
     Decode {
         /// The file concerned.
         path: PathBuf,
@@ -32,13 +38,16 @@ pub enum Error {
         msg: String,
     },
     /// Another process holds the index writer.
-    #[error("index {} is busy: another `quelle index` is writing it; try again when it ends", path.display())]
+    #[error(
+        "index {} is busy: another `quelle index` is writing it; try again when it ends",
+        shown(path)
+    )]
     IndexBusy {
         /// The index folder.
         path: PathBuf,
     },
     /// The index could not be opened, written or searched.
-    #[error("index {}: {msg}", path.display())]
+    #[error("index {}: {msg}", shown(path))]
     Index {
         /// The index folder.
         path: PathBuf,

@@ -195,10 +195,11 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// A file or folder name as text that still tells any two names apart: a name that is
-/// valid UTF-8 without a backslash is itself; in any other, a backslash is `\\` and each
-/// byte that is not UTF-8 is `\xNN` (two names that differ only in such bytes would
-/// otherwise become one, and one of the files would never be indexed).
+/// A file or folder name as text that still tells any two names apart and is safe to
+/// print: a name that is valid UTF-8 without a backslash or a control character is
+/// itself; in any other, a backslash is `\\`, a control character `\u{1B}` and each byte
+/// that is not UTF-8 `\xNN` (two names that differ only in such bytes would otherwise
+/// become one, and one of the files would never be indexed).
 pub fn name_of(name: &std::ffi::OsStr) -> String {
     #[cfg(unix)]
     let bytes = std::os::unix::ffi::OsStrExt::as_bytes(name);
@@ -207,13 +208,20 @@ pub fn name_of(name: &std::ffi::OsStr) -> String {
     #[cfg(not(unix))]
     let bytes = lossy.as_bytes();
     if let Ok(text) = std::str::from_utf8(bytes) {
-        if !text.contains('\\') {
+        if !text.chars().any(|c| c == '\\' || c.is_control()) {
             return text.to_string();
         }
     }
     let mut out = String::with_capacity(bytes.len() + 8);
     for chunk in bytes.utf8_chunks() {
-        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                // Control characters (newline, tab, ESC, C1) would act on a terminal.
+                c if c.is_control() => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+                c => out.push(c),
+            }
+        }
         for b in chunk.invalid() {
             out.push_str(&format!("\\x{b:02X}"));
         }
@@ -495,6 +503,8 @@ mod tests {
         assert_eq!(name(b"a\\xFF.txt"), "a\\\\xFF.txt");
         assert_ne!(name(b"a\xff"), name(b"a\xfe"));
         assert_ne!(name(b"a\xff"), name(b"a\\xFF"));
+        assert_eq!(name(b"red\x1b[31m\n.txt"), "red\\u{1B}[31m\\u{A}.txt");
+        assert_ne!(name(b"a\n"), name(b"a\\u{A}"));
     }
 
     use super::*;

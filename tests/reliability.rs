@@ -437,3 +437,26 @@ fn a_marked_index_folder_may_hold_the_projects_notes() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(s.index().join("README.md").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_escaped_in_every_message() {
+    let s = Sandbox::new();
+    if std::fs::write(s.corpus().join("red\u{1b}[31mnotes\n.txt"), "Axolotls regrow limbs.\n")
+        .is_err()
+    {
+        return; // a file system that refuses such names
+    }
+    std::fs::write(s.corpus().join("empty\u{1b}]0;title\u{7}.txt"), "").unwrap();
+    let index = quelle_cmd(&s).arg("index").output().unwrap();
+    let search = quelle_cmd(&s).args(["search", "--", "axolotls"]).output().unwrap();
+    for out in [&index, &search] {
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+        }
+    }
+    assert!(String::from_utf8_lossy(&index.stderr).contains("empty\\u{1B}]0;title\\u{7}.txt"));
+    let shown = String::from_utf8_lossy(&search.stdout);
+    assert!(shown.contains("red\\u{1B}[31mnotes\\u{A}.txt"), "{shown}");
+}
