@@ -460,3 +460,20 @@ fn control_characters_in_file_names_are_escaped_in_every_message() {
     let shown = String::from_utf8_lossy(&search.stdout);
     assert!(shown.contains("red\\u{1B}[31mnotes\\u{A}.txt"), "{shown}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_problem_found_while_listing_files_counts_in_the_exit_code_every_time() {
+    let s = Sandbox::new();
+    s.write("good.txt", "Walther Rathenau signed the treaty.\n");
+    std::os::unix::fs::symlink(s.corpus().join("gone.txt"), s.corpus().join("link.txt")).unwrap();
+    for _ in 0..2 {
+        let out = quelle_cmd(&s).arg("index").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(
+            stderr.lines().any(|l| l.starts_with("warning: skipped") && l.contains("link.txt")),
+            "{stderr}"
+        );
+    }
+}

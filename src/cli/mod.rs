@@ -151,7 +151,10 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     for (english, russian) in &report.aligned {
         eprintln!("note: {english} and {russian} translate each other: their words are learnt as translations");
     }
-    let skipped = qindex.manifest.files.values().any(|f| f.skipped.is_some());
+    // Every skip counts, those found while listing files (a dangling link, a path too
+    // long) as well as those of reading them.
+    let skipped = qindex.manifest.files.values().any(|f| f.skipped.is_some())
+        || !report.walk_problems.is_empty();
     Ok(if skipped { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
 }
 
