@@ -58,12 +58,6 @@ fn recorded_corpus(root: &Path) -> Option<String> {
     Some(text.trim_end_matches('\n').to_string()).filter(|t| !t.is_empty())
 }
 
-fn write_atomically(root: &Path, name: &str, text: &str) -> Result<()> {
-    let tmp = root.join(format!("{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, root.join(name)).map_err(|e| Error::io(root, e))
-}
-
 fn write_marker(root: &Path) -> Result<()> {
     let text = format!(
         "# Written by quelle: this folder holds a search index, made and updated by quelle.\n\
@@ -71,11 +65,11 @@ fn write_marker(root: &Path) -> Result<()> {
          # {CORPUS_FILE} names the corpus the index is of.\n\
          format = {FORMAT}\n"
     );
-    write_atomically(root, MARKER, &text)
+    crate::atomic::write(root, MARKER, text.as_bytes())
 }
 
 fn write_corpus(root: &Path, corpus: &str) -> Result<()> {
-    write_atomically(root, CORPUS_FILE, &format!("{corpus}\n"))
+    crate::atomic::write(root, CORPUS_FILE, format!("{corpus}\n").as_bytes())
 }
 
 /// Index version folders quelle made in `root` (a marked folder): named like versions,

@@ -232,7 +232,7 @@ impl Dictionary {
             }
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
             let table = compile(&refs);
-            write_atomically(cache_dir, &name, table.as_bytes())?;
+            crate::atomic::write(cache_dir, &name, table.as_bytes())?;
             remove_stale(cache_dir, &name);
             opened = std::fs::File::open(&path);
         }
@@ -243,7 +243,7 @@ impl Dictionary {
     /// Compiles a dictionary text into the table file `dir/name` (replacing it atomically),
     /// for [`Dictionary::open_compiled`].
     pub fn write_compiled(text: &str, dir: &Path, name: &str) -> Result<()> {
-        write_atomically(dir, name, compile(&[text]).as_bytes())
+        crate::atomic::write(dir, name, compile(&[text]).as_bytes())
     }
 
     /// Opens a table written by [`Dictionary::write_compiled`]; `Ok(None)` when there is none.
@@ -291,19 +291,13 @@ impl Dictionary {
                 // The words of a stem: their translations, each at its best weight.
                 Some(word) => {
                     if let Some(Entry::Translations(ts)) = self.entry_at(word) {
-                        for t in ts {
-                            match translations.iter_mut().find(|o| o.text == t.text) {
-                                Some(o) => o.weight = o.weight.max(t.weight),
-                                None => translations.push(t),
-                            }
-                        }
+                        add_translations(&mut translations, ts);
                     }
                 }
                 None => translations.extend(parse_translation(f)),
             }
         }
-        translations
-            .sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.text.cmp(&b.text)));
+        sort_translations(&mut translations);
         Some(Entry::Translations(translations))
     }
 
@@ -336,17 +330,27 @@ pub fn merge(first: Option<Entry>, second: Option<Entry>) -> Option<Entry> {
         (Some(Entry::Keep), _) => Some(Entry::Keep),
         (None, e) | (e, None) => e,
         (Some(Entry::Translations(mut a)), Some(Entry::Translations(b))) => {
-            for t in b {
-                match a.iter_mut().find(|o| o.text == t.text) {
-                    Some(o) => o.weight = o.weight.max(t.weight),
-                    None => a.push(t),
-                }
-            }
-            a.sort_by(|x, y| y.weight.total_cmp(&x.weight).then_with(|| x.text.cmp(&y.text)));
+            add_translations(&mut a, b);
+            sort_translations(&mut a);
             Some(Entry::Translations(a))
         }
         (Some(e), Some(Entry::Keep)) => Some(e),
     }
+}
+
+/// Adds translations to a list, each once, at the better of its weights.
+fn add_translations(into: &mut Vec<Translation>, from: Vec<Translation>) {
+    for t in from {
+        match into.iter_mut().find(|o| o.text == t.text) {
+            Some(o) => o.weight = o.weight.max(t.weight),
+            None => into.push(t),
+        }
+    }
+}
+
+/// The likeliest first; equal weights by text, so every lookup orders alike.
+fn sort_translations(ts: &mut [Translation]) {
+    ts.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.text.cmp(&b.text)));
 }
 
 /// A key naming the compiled table of these sources: their paths, sizes and times, the
@@ -362,13 +366,6 @@ fn cache_key(sources: &[PathBuf]) -> u64 {
         }
     }
     h.finish()
-}
-
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&tmp, e))
 }
 
 /// Compiled tables kept in the cache folder: the newest few (a corpus with a dictionary of

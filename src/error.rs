@@ -70,14 +70,6 @@ impl Error {
         Error::Index { path: path.into(), msg: err.to_string() }
     }
 
-    /// The file or folder an error concerns, if it is about one.
-    pub fn path(&self) -> Option<&std::path::Path> {
-        match self {
-            Error::Io { path, .. } | Error::Decode { path, .. } => Some(path),
-            _ => None,
-        }
-    }
-
     /// True for errors that are the user's input (exit code 2), not a failure (exit code 1).
     pub fn is_usage(&self) -> bool {
         matches!(self, Error::Query { .. } | Error::NoSuchPassage(_))

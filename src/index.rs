@@ -153,6 +153,8 @@ pub struct RefreshReport {
     pub skipped: Vec<Error>,
     /// Problems met while walking the corpus.
     pub walk_problems: Vec<Error>,
+    /// Files skipped by an earlier refresh and unchanged since, with the reason.
+    pub earlier_skips: Vec<String>,
     /// Why the corpus's own translations could not be learnt, if so (`parallel`).
     pub learn_problem: Option<Error>,
     /// Documents found to translate each other (`english`, `russian`), whose aligned
@@ -276,6 +278,8 @@ pub struct Plan {
     /// Unchanged files skipped last time for a reason that may pass (unreadable, gone
     /// while read): tried again, and indexed if they can be read now.
     pub retry: Vec<FileEntry>,
+    /// Why each unchanged file skipped before for good reason (not text) was skipped.
+    pub still_skipped: Vec<String>,
     added: usize,
     changed: usize,
 }
@@ -297,11 +301,11 @@ pub fn plan(files: &[FileEntry], manifest: &Manifest) -> Plan {
                 plan.added += 1;
                 plan.to_index.push(f.clone());
             }
-            Some(s) if s.size == f.size && s.mtime_ns == f.mtime_ns => {
-                if s.transient {
-                    plan.retry.push(f.clone());
-                }
-            }
+            Some(s) if s.size == f.size && s.mtime_ns == f.mtime_ns => match &s.skipped {
+                Some(_) if s.transient => plan.retry.push(f.clone()),
+                Some(why) => plan.still_skipped.push(why.clone()),
+                None => {}
+            },
             Some(s) => {
                 let same = s.size == f.size
                     && std::fs::read(&f.path).is_ok_and(|b| ingest::content_hash(&b) == s.hash);
@@ -383,7 +387,13 @@ fn refresh_or_rebuild(
         None => QIndex::create(root)?,
     };
     let mut plan = plan(&files, &qindex.manifest);
-    let mut report = RefreshReport { walk_problems, rebuilt, replaced, ..RefreshReport::default() };
+    let mut report = RefreshReport {
+        walk_problems,
+        rebuilt,
+        replaced,
+        earlier_skips: std::mem::take(&mut plan.still_skipped),
+        ..RefreshReport::default()
+    };
     // A file that still cannot be read is named again; one that can is indexed now.
     for f in std::mem::take(&mut plan.retry) {
         match std::fs::File::open(&f.path) {
@@ -515,9 +525,9 @@ fn refresh_or_rebuild(
     writer.wait_merging_threads().map_err(|e| Error::index(&qindex.dir, e))?;
     progress.finish();
     qindex.reader.reload().map_err(|e| Error::index(&qindex.dir, e))?;
-    qindex.manifest = manifest;
-    match crate::parallel::relearn(&qindex) {
-        Ok(pairs) => report.aligned = pairs,
+    let previous = std::mem::replace(&mut qindex.manifest, manifest);
+    match crate::parallel::relearn(&qindex, &previous) {
+        Ok(pairs) => report.aligned = pairs.unwrap_or_default(),
         Err(e) => report.learn_problem = Some(e),
     }
     remove_other_versions(root, &qindex.dir);
@@ -725,6 +735,7 @@ mod tests {
         let plan = plan(&files, &manifest);
         let retried: Vec<&str> = plan.retry.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(retried, ["locked.txt"]);
+        assert_eq!(plan.still_skipped, ["not text"]);
         assert!(plan.to_index.is_empty() && plan.to_remove.is_empty());
     }
 

@@ -10,6 +10,7 @@
 //! (printing).
 
 pub mod analysis;
+pub mod atomic;
 pub mod catalog;
 pub mod cite;
 pub mod claim;

@@ -21,7 +21,8 @@ use crate::analysis::{Analyzer, Mode, STOP_WORDS};
 use crate::error::{Error, Result};
 use crate::index::QIndex;
 use crate::lang::{script_of, Script};
-use crate::manifest::FileState;
+use crate::manifest::{FileState, Manifest};
+use std::collections::BTreeMap;
 
 /// The learnt table beside the index: a dictionary file (`headword<TAB>sense; sense`),
 /// for reading, and compiled for lookups.
@@ -269,11 +270,7 @@ pub fn learn(pairs: &[(&str, &str)]) -> String {
         .filter(|(e, r)| !e.is_empty() && !r.is_empty())
         .collect();
     let mut cooccur: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let mut freq: FxHashMap<u32, u32> = FxHashMap::default();
     for (e, r) in &sentences {
-        for &w in e.iter().chain(r) {
-            *freq.entry(w).or_default() += 1;
-        }
         for &a in e {
             for &b in r {
                 *cooccur.entry((a, b)).or_default() += 1;
@@ -293,9 +290,6 @@ pub fn learn(pairs: &[(&str, &str)]) -> String {
         }
     }
     for (e, mut ts) in by_english {
-        if freq.get(&e).copied().unwrap_or(0) < MIN_COOCCURRENCE {
-            continue;
-        }
         ts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let senses: Vec<&str> =
             ts.iter().take(MAX_TRANSLATIONS).map(|&(_, f)| vocab.surface(f)).collect();
@@ -315,7 +309,6 @@ pub fn learn(pairs: &[(&str, &str)]) -> String {
 struct Vocabulary {
     ids: FxHashMap<String, u32>,
     forms: Vec<FxHashMap<String, u32>>,
-    stems: FxHashMap<String, String>,
 }
 
 impl Vocabulary {
@@ -323,8 +316,10 @@ impl Vocabulary {
     /// most `MAX_WORDS`.
     fn words(&mut self, analyzer: &Analyzer, text: &str, script: Script) -> Vec<u32> {
         let mut out = Vec::new();
-        for tok in analyzer.tokens(text, Mode::Fold) {
-            let word = tok.text;
+        for tok in analyzer.tokens(text, Mode::Stem) {
+            // The word as written (lowercased) is its surface form; the token, its stem.
+            let word = text.get(tok.start..tok.end).unwrap_or_default().to_lowercase();
+            let stem = tok.text;
             // Function words translate into whatever stands near them.
             if word.chars().count() < 3
                 || STOP_WORDS.contains(&word.as_str())
@@ -333,18 +328,6 @@ impl Vocabulary {
             {
                 continue;
             }
-            let stem = match self.stems.get(&word) {
-                Some(s) => s.clone(),
-                None => {
-                    let s = analyzer
-                        .tokens(&word, Mode::Stem)
-                        .into_iter()
-                        .next()
-                        .map_or_else(|| word.clone(), |t| t.text);
-                    self.stems.insert(word.clone(), s.clone());
-                    s
-                }
-            };
             let next = self.ids.len() as u32;
             let id = *self.ids.entry(stem).or_insert(next);
             if id as usize == self.forms.len() {
@@ -407,9 +390,24 @@ fn model_one<'a>(
 
 /// Learns the translation table of the corpus in `qindex` from its documents that
 /// translate each other, and writes it beside the index ([`FILE_NAME`]; removed when no
-/// documents pair). Returns the pairs `(english, russian)` of documents found.
-pub fn relearn(qindex: &QIndex) -> Result<Vec<(String, String)>> {
+/// documents pair). Returns the pairs `(english, russian)` of documents found, or `None`
+/// when no document that could pair changed since the `previous` manifest (the table
+/// stands: a refresh that touches other files costs nothing here).
+pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(String, String)>>> {
     let candidates = candidate_pairs(&qindex.manifest.files);
+    let contents = |files: &BTreeMap<String, FileState>, pairs: &[(&str, &str)]| -> Vec<u64> {
+        pairs
+            .iter()
+            .flat_map(|(e, r)| [e, r])
+            .map(|rel| files.get(*rel).map_or(0, |f| f.hash))
+            .collect()
+    };
+    let before = candidate_pairs(&previous.files);
+    if before == candidates
+        && contents(&previous.files, &before) == contents(&qindex.manifest.files, &candidates)
+    {
+        return Ok(None);
+    }
     let mut read: FxHashMap<&str, Vec<Passage>> = FxHashMap::default();
     let mut found = Vec::new();
     let mut aligned: Vec<(String, String)> = Vec::new();
@@ -451,27 +449,25 @@ pub fn relearn(qindex: &QIndex) -> Result<Vec<(String, String)>> {
                 _ => {}
             }
         }
-        return Ok(found);
+        return Ok(Some(found));
     }
     let refs: Vec<(&str, &str)> = aligned.iter().map(|(e, r)| (e.as_str(), r.as_str())).collect();
     let table = learn(&refs);
-    // Unchanged, it is left alone: the dictionary compiled with it stays current.
+    // Unchanged, the table is not compiled again.
     let compiled = qindex.dir.join(COMPILED_NAME);
     if std::fs::read_to_string(&path).ok().as_deref() != Some(table.as_str()) || !compiled.is_file()
     {
         crate::dictionary::Dictionary::write_compiled(&table, &qindex.dir, COMPILED_NAME)?;
-        let tmp = qindex.dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, &table).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        crate::atomic::write(&qindex.dir, FILE_NAME, table.as_bytes())?;
     }
-    Ok(found)
+    Ok(Some(found))
 }
 
 /// Pairs `(english, russian)` of indexed documents that might translate each other: long
 /// enough, one in English and one largely in Russian, of similar numbers of passages; for
 /// each English document the [`NEAREST`] Russian ones closest in size, the closest pairs
 /// first.
-fn candidate_pairs(files: &std::collections::BTreeMap<String, FileState>) -> Vec<(&str, &str)> {
+fn candidate_pairs(files: &BTreeMap<String, FileState>) -> Vec<(&str, &str)> {
     let usable = |f: &FileState| {
         f.skipped.is_none() && (MIN_PASSAGES..=MAX_DOC_PASSAGES).contains(&f.passages)
     };
@@ -503,45 +499,13 @@ fn candidate_pairs(files: &std::collections::BTreeMap<String, FileState>) -> Vec
 }
 
 #[cfg(test)]
+#[path = "../tests/common/manual.rs"]
+mod manual;
+
+#[cfg(test)]
 mod tests {
+    use super::manual::{manual, WORDS};
     use super::*;
-
-    /// Invented words and their invented translations: in no dictionary and no corpus.
-    const WORDS: [(&str, &str); 6] = [
-        ("wombrel", "бурдыш"),
-        ("trosket", "ктомка"),
-        ("flindle", "шляпунь"),
-        ("garvock", "звякало"),
-        ("plimsett", "пырхва"),
-        ("drozzle", "дрыгала"),
-    ];
-
-    /// Paragraph `n` of a manual in English and in Russian: three invented words (a
-    /// different three each time), a section number, a code and a number kept as written.
-    pub(crate) fn manual(n: usize) -> (String, String) {
-        let (a, b, c) = (WORDS[n % 6], WORDS[(n + 1) % 6], WORDS[(n * 5 + 3) % 6]);
-        let c = if c == a || c == b { WORDS[(n + 2) % 6] } else { c };
-        (
-            format!(
-                "{n}.{m}. The {} holds the {} while the {} cools down; see code K{n}x{m} and \
-                 set the valve to {p} turns.",
-                a.0,
-                b.0,
-                c.0,
-                m = n % 4 + 1,
-                p = n * 7 + 3
-            ),
-            format!(
-                "{n}.{m}. {} держит {}, пока {} остывает; см. код K{n}x{m} и поверните \
-                 вентиль на {p} оборотов.",
-                a.1,
-                b.1,
-                c.1,
-                m = n % 4 + 1,
-                p = n * 7 + 3
-            ),
-        )
-    }
 
     fn passages(texts: &[String], lang: &str) -> Vec<Passage> {
         texts.iter().map(|t| Passage { text: t.clone(), lang: lang.into() }).collect()

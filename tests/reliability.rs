@@ -68,6 +68,16 @@ fn bad_files_are_named_skipped_and_the_rest_is_indexed() {
     }
     #[cfg(unix)]
     assert!(warnings.iter().any(|w| w.contains("loop-a.txt")), "{stderr}");
+    // Unchanged, the skipped files are named again by the next run, which exits 3 too.
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let again = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{again}");
+    for name in ["empty.txt", "blank.txt", "image.txt"] {
+        assert!(
+            again.lines().any(|l| l.starts_with("warning: skipped") && l.contains(name)),
+            "{again}"
+        );
+    }
     assert_eq!(texts(&s.search_json("Rathenau", &[])).len(), 1);
     // The damaged file is indexed around its bad bytes.
     assert_eq!(texts(&s.search_json("Chicherin", &[])).len(), 1);

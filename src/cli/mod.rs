@@ -139,12 +139,8 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     };
     report_problems(&report);
     // Files skipped by an earlier run and unchanged since are named every time.
-    for (rel, f) in &qindex.manifest.files {
-        let Some(why) = &f.skipped else { continue };
-        let this_run = report.skipped.iter().any(|e| e.to_string() == *why);
-        if !this_run && !report.skipped.iter().any(|e| e.path().is_some_and(|p| p.ends_with(rel))) {
-            eprintln!("warning: skipped {why}");
-        }
+    for why in &report.earlier_skips {
+        eprintln!("warning: skipped {why}");
     }
     let summary = output::summary(&qindex, &report);
     eprintln!("{summary}");

@@ -482,9 +482,7 @@ pub fn passage_with_context(qindex: &QIndex, id: &str, context: usize) -> Result
     };
     let doc: TantivyDocument = searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
     let hit = to_hit(qindex, &doc, 1, 0.0, &Marks::default()).hit;
-    let term = tantivy::Term::from_field_text(qindex.fields.doc, &hit.doc);
-    let same_doc = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-    let all = collect_in_order(qindex, &searcher, &same_doc)?;
+    let all = passages_of_file(qindex, &hit.doc)?;
     let at = all.iter().position(|h| h.id == hit.id).unwrap_or(0);
     let (from, to) =
         (at.saturating_sub(context), at.saturating_add(context).saturating_add(1).min(all.len()));
