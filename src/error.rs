@@ -29,6 +29,19 @@ pub enum Error {
         /// Why it was skipped.
         reason: String,
     },
+    /// A file is larger than the most quelle reads of one file.
+    #[error(
+        "{}: larger than {} MB, the most quelle reads of one file (set {} to read it)",
+        shown(path),
+        limit >> 20,
+        crate::ingest::MAX_FILE_VAR
+    )]
+    TooLarge {
+        /// The file concerned.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The query has a syntax error at a 1-based character column.
     #[error("query, column {pos}: {msg}")]
     Query {
@@ -54,6 +67,9 @@ pub enum Error {
         /// What failed.
         msg: String,
     },
+    /// A setting (an environment variable) has a value quelle cannot use.
+    #[error("{0}")]
+    Setting(String),
     /// No passage has the given id.
     #[error("no passage has the id {0:?}")]
     NoSuchPassage(String),
@@ -72,7 +88,7 @@ impl Error {
 
     /// True for errors that are the user's input (exit code 2), not a failure (exit code 1).
     pub fn is_usage(&self) -> bool {
-        matches!(self, Error::Query { .. } | Error::NoSuchPassage(_))
+        matches!(self, Error::Query { .. } | Error::NoSuchPassage(_) | Error::Setting(_))
     }
 }
 

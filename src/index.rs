@@ -153,6 +153,10 @@ pub struct RefreshReport {
     pub skipped: Vec<Error>,
     /// Problems met while walking the corpus.
     pub walk_problems: Vec<Error>,
+    /// Links not followed because they lead outside the corpus.
+    pub outside: Vec<PathBuf>,
+    /// Files indexed whose lines were not all in one encoding.
+    pub mixed: Vec<MixedEncoding>,
     /// Files skipped by an earlier refresh and unchanged since, with the reason.
     pub earlier_skips: Vec<String>,
     /// Why the corpus's own translations could not be learnt, if so (`parallel`).
@@ -307,8 +311,7 @@ pub fn plan(files: &[FileEntry], manifest: &Manifest) -> Plan {
                 None => {}
             },
             Some(s) => {
-                let same = s.size == f.size
-                    && std::fs::read(&f.path).is_ok_and(|b| ingest::content_hash(&b) == s.hash);
+                let same = s.size == f.size && ingest::hash_file(&f.path, f.size) == Some(s.hash);
                 if same {
                     plan.touched.push(f.clone());
                 } else {
@@ -354,28 +357,32 @@ impl Progress for Silent {
 pub fn refresh(
     corpus: &Path,
     root: &Path,
+    follow: bool,
     progress: &mut dyn Progress,
 ) -> Result<(QIndex, RefreshReport)> {
-    refresh_or_rebuild(corpus, root, progress, false)
+    refresh_or_rebuild(corpus, root, follow, progress, false)
 }
 
 /// Builds the index under `root` from nothing for `corpus`, whichever corpus it was of.
 pub fn rebuild(
     corpus: &Path,
     root: &Path,
+    follow: bool,
     progress: &mut dyn Progress,
 ) -> Result<(QIndex, RefreshReport)> {
-    refresh_or_rebuild(corpus, root, progress, true)
+    refresh_or_rebuild(corpus, root, follow, progress, true)
 }
 
 fn refresh_or_rebuild(
     corpus: &Path,
     root: &Path,
+    follow: bool,
     progress: &mut dyn Progress,
     rebuild: bool,
 ) -> Result<(QIndex, RefreshReport)> {
     let started = Instant::now();
-    let (files, walk_problems) = ingest::walk(corpus)?;
+    let limit = ingest::max_file_bytes().map_err(Error::Setting)?;
+    let ingest::Walk { files, problems: walk_problems, outside } = ingest::walk(corpus, follow)?;
     // Nothing is written under `root` before it is known to be quelle's, for this corpus.
     crate::claim::claim(root, corpus, rebuild)?;
     let existing = QIndex::open(root).ok().flatten();
@@ -389,6 +396,7 @@ fn refresh_or_rebuild(
     let mut plan = plan(&files, &qindex.manifest);
     let mut report = RefreshReport {
         walk_problems,
+        outside,
         rebuilt,
         replaced,
         earlier_skips: std::mem::take(&mut plan.still_skipped),
@@ -396,13 +404,16 @@ fn refresh_or_rebuild(
     };
     // A file that still cannot be read is named again; one that can is indexed now.
     for f in std::mem::take(&mut plan.retry) {
-        match std::fs::File::open(&f.path) {
+        match ingest::open(&f.path) {
+            Ok((_, meta)) if meta.len() > limit => {
+                report.skipped.push(Error::TooLarge { path: f.path.clone(), limit });
+            }
             Ok(_) => {
                 plan.changed += 1;
                 plan.to_remove.push(f.rel.clone());
                 plan.to_index.push(f);
             }
-            Err(e) => report.skipped.push(Error::io(&f.path, e)),
+            Err(e) => report.skipped.push(e),
         }
     }
     if plan.is_empty() && !rebuilt {
@@ -441,11 +452,12 @@ fn refresh_or_rebuild(
     }
     progress.start(plan.to_index.len(), plan.to_index.iter().map(|f| f.size).sum());
     // Workers read, decode, clean, segment and detect; this thread hands their documents
-    // to tantivy's own indexing threads. The channel is bounded, so memory is too.
+    // to tantivy's own indexing threads. Files come in parts and passages in batches
+    // through a bounded channel, so memory is bounded whatever a file's size.
     let workers =
         std::thread::available_parallelism().map_or(2, |n| n.get()).min(plan.to_index.len()).max(1);
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::sync_channel::<(usize, Result<Prepared>)>(2 * workers);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Batch)>(2 * workers);
     let fields = qindex.fields;
     let added: Result<()> = std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -456,28 +468,44 @@ fn refresh_or_rebuild(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
-                    if tx.send((i, prepare(&fields, &detector, f))).is_err() {
+                    let mut send = |docs| tx.send((i, Batch::Docs(docs))).is_ok();
+                    let last = match prepare(&fields, &detector, f, limit, &mut send) {
+                        Ok(Some(done)) => Batch::Done(Box::new(done)),
+                        Ok(None) => break,
+                        Err(e) => Batch::Failed(e),
+                    };
+                    if tx.send((i, last)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        for (i, prepared) in rx {
+        for (i, batch) in rx {
             let f = &plan.to_index[i];
-            let state = match prepared {
-                Ok(p) => {
-                    for l in &p.langs {
-                        *report.langs.entry(l).or_default() += 1;
-                    }
-                    report.passages += p.state.passages;
-                    for d in p.docs {
+            let state = match batch {
+                Batch::Docs(docs) => {
+                    for d in docs {
                         writer.add_document(d).map_err(|e| Error::index(&qindex.dir, e))?;
                     }
-                    p.state
+                    continue;
                 }
-                Err(err) => {
-                    let transient = matches!(err, Error::Io { .. });
+                Batch::Done(done) => {
+                    for (l, n) in done.langs {
+                        *report.langs.entry(l).or_default() += n;
+                    }
+                    report.passages += done.state.passages;
+                    if let Some(mixed) = done.mixed {
+                        report.mixed.push(mixed);
+                    }
+                    done.state
+                }
+                Batch::Failed(err) => {
+                    // Parts read before the failure are taken out again.
+                    writer.delete_term(Term::from_field_text(qindex.fields.doc, &f.rel));
+                    // Read again at every refresh: the file may become readable, or the
+                    // limit be raised.
+                    let transient = matches!(err, Error::Io { .. } | Error::TooLarge { .. });
                     let state = FileState {
                         transient,
                         size: f.size,
@@ -558,59 +586,149 @@ fn merge_groups<Id: Copy>(segments: Vec<(Id, u32)>) -> Vec<Vec<Id>> {
     groups.into_iter().map(|(g, _)| g).filter(|g| g.len() > 1).collect()
 }
 
-/// One file, ready to index: its documents, their languages, its manifest entry.
-struct Prepared {
-    docs: Vec<PassageDoc>,
-    langs: Vec<&'static str>,
-    state: FileState,
+/// What a worker sends for a file: its passages in batches, then how it ended.
+enum Batch {
+    Docs(Vec<PassageDoc>),
+    Done(Box<Prepared>),
+    Failed(Error),
 }
 
-/// Reads, decodes, cleans, segments and detects the language of one file.
-fn prepare(fields: &Fields, detector: &LanguageDetector, f: &FileEntry) -> Result<Prepared> {
-    let bytes = std::fs::read(&f.path).map_err(|e| Error::io(&f.path, e))?;
-    let doc = ingest::decode(&f.rel, &bytes)
-        .map_err(|reason| Error::Decode { path: f.path.clone(), reason })?;
-    let segmented = segment::segment(&doc);
-    if segmented.passages.is_empty() {
-        return Err(Error::Decode { path: f.path.clone(), reason: "no text to index".into() });
-    }
-    let title: Arc<str> =
-        segmented.title.clone().unwrap_or_else(|| file_name(&f.rel).to_string()).into();
+/// A file indexed: its manifest entry, passages per language, lines in another encoding.
+struct Prepared {
+    state: FileState,
+    langs: Vec<(&'static str, u64)>,
+    mixed: Option<MixedEncoding>,
+}
+
+/// Passages analysed and sent at once.
+const BATCH_PASSAGES: usize = 512;
+
+/// Reads, decodes, cleans, segments, detects the language of and analyses one file, part
+/// by part, handing its documents to `send` in batches. `Ok(None)` when `send` refuses
+/// (the indexer stopped).
+fn prepare(
+    fields: &Fields,
+    detector: &LanguageDetector,
+    f: &FileEntry,
+    limit: u64,
+    send: &mut dyn FnMut(Vec<PassageDoc>) -> bool,
+) -> Result<Option<Prepared>> {
+    let mut reader = ingest::Reader::open(f, limit)?;
     let keys: Arc<[String]> = doc_keys(&f.rel).into();
     let analyzer = Analyzer::shared();
-    let n = segmented.passages.len() as u64;
-    let mut docs = Vec::with_capacity(segmented.passages.len());
-    let mut langs = Vec::with_capacity(segmented.passages.len());
-    // Neighbouring passages share their section: its terms are made once per section.
-    let mut section: (String, Arc<str>) = (String::new(), Arc::from(""));
-    for mut p in segmented.passages {
-        p.lang = detector.detect(&p.text);
-        langs.push(p.lang);
-        if p.section != section.0 {
-            let terms = analyzer.joined_terms(&p.section, Mode::Stem);
-            section = (p.section.clone(), terms.into());
+    let mut title: Option<Arc<str>> = None;
+    let mut langs: Vec<(&'static str, u64)> = Vec::new();
+    let mut passages = 0u64;
+    let mut encoding = "";
+    let mut mixed: Option<MixedEncoding> = None;
+    while let Some(doc) = reader.next_part()? {
+        encoding = doc.encoding;
+        if let Some(other) = doc.other_encoding {
+            let m = mixed.get_or_insert_with(|| MixedEncoding {
+                path: f.path.clone(),
+                encoding: doc.encoding,
+                other,
+                lines: Vec::new(),
+            });
+            m.lines.extend(doc.mixed.iter().map(|&l| (doc.first_line + l + 1) as u32));
         }
-        docs.push(PassageDoc {
-            fields: *fields,
-            terms: analyzer.passage_terms(&p.text),
-            section_terms: section.1.clone(),
-            passage: p,
-            title: title.clone(),
-            doc_keys: keys.clone(),
-        });
+        let segmented = segment::segment(&doc);
+        drop(doc);
+        let title = title
+            .get_or_insert_with(|| {
+                segmented.title.clone().unwrap_or_else(|| file_name(&f.rel).to_string()).into()
+            })
+            .clone();
+        // Neighbouring passages share their section: its terms are made once per section.
+        let mut section: (String, Arc<str>) = (String::new(), Arc::from(""));
+        let mut batch = Vec::with_capacity(BATCH_PASSAGES.min(segmented.passages.len()));
+        // A part numbers its passages from 0: after the parts before it, in the file.
+        let before = passages as u32;
+        for mut p in segmented.passages {
+            p.lang = detector.detect(&p.text);
+            p.ordinal += before;
+            passages += 1;
+            match langs.iter_mut().find(|(l, _)| *l == p.lang) {
+                Some((_, n)) => *n += 1,
+                None => langs.push((p.lang, 1)),
+            }
+            if p.section != section.0 {
+                let terms = analyzer.joined_terms(&p.section, Mode::Stem);
+                section = (p.section.clone(), terms.into());
+            }
+            batch.push(PassageDoc {
+                fields: *fields,
+                terms: analyzer.passage_terms(&p.text),
+                section_terms: section.1.clone(),
+                passage: p,
+                title: title.clone(),
+                doc_keys: keys.clone(),
+            });
+            if batch.len() == BATCH_PASSAGES && !send(std::mem::take(&mut batch)) {
+                return Ok(None);
+            }
+        }
+        if !batch.is_empty() && !send(batch) {
+            return Ok(None);
+        }
     }
+    if passages == 0 {
+        return Err(Error::Decode { path: f.path.clone(), reason: "no text to index".into() });
+    }
+    let count = |lang: &str| langs.iter().find(|(l, _)| *l == lang).map_or(0, |(_, n)| *n);
     let state = FileState {
-        size: bytes.len() as u64,
+        size: reader.bytes_read(),
         mtime_ns: f.mtime_ns,
-        hash: ingest::content_hash(&bytes),
-        passages: n,
-        russian: langs.iter().filter(|&&l| l == "ru").count() as u64,
-        english: langs.iter().filter(|&&l| l == "en").count() as u64,
-        encoding: doc.encoding.to_string(),
+        hash: reader.hash(),
+        passages,
+        russian: count("ru"),
+        english: count("en"),
+        encoding: encoding.to_string(),
         skipped: None,
         transient: false,
     };
-    Ok(Prepared { docs, langs, state })
+    Ok(Some(Prepared { state, langs, mixed }))
+}
+
+/// A file whose lines are not all in one encoding (UTF-8 with lines of windows-1251, say):
+/// each line was read in its own, and the user is told which.
+#[derive(Debug, Clone)]
+pub struct MixedEncoding {
+    /// The file.
+    pub path: PathBuf,
+    /// The file's encoding.
+    pub encoding: &'static str,
+    /// The encoding of the other lines.
+    pub other: &'static str,
+    /// The other lines, 1-based.
+    pub lines: Vec<u32>,
+}
+
+impl std::fmt::Display for MixedEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = ingest::name_of(self.path.as_os_str());
+        let mut ranges: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() && ranges.len() < 8 {
+            let start = self.lines[i];
+            let mut end = start;
+            while self.lines.get(i + 1) == Some(&(end + 1)) {
+                end += 1;
+                i += 1;
+            }
+            ranges.push(if end == start { start.to_string() } else { format!("{start}–{end}") });
+            i += 1;
+        }
+        let more = if i < self.lines.len() { ", …" } else { "" };
+        let word = if self.lines.len() == 1 { "line" } else { "lines" };
+        write!(
+            f,
+            "{name}: mixes encodings; {word} {}{more} read as {}, the rest as {}",
+            ranges.join(", "),
+            self.other,
+            self.encoding
+        )
+    }
 }
 
 fn file_name(rel: &str) -> &str {

@@ -63,8 +63,16 @@ pub struct SourceDoc {
     pub encoding: &'static str,
     /// True when some bytes could not be decoded and were replaced by U+FFFD.
     pub lossy: bool,
-    /// The file's lines, in order (line `i` is line number `i + 1`).
+    /// The lines of this part of the file, in order (`lines[i]` is line number
+    /// `first_line + i + 1`).
     pub lines: Vec<Line>,
+    /// Lines of the file before this part (0 for a file read whole, or its first part).
+    pub first_line: usize,
+    /// Lines (indexes into `lines`) written in another encoding than the file's, read in
+    /// `other_encoding`: a file that mixes UTF-8 and windows-1251, say.
+    pub mixed: Vec<usize>,
+    /// The encoding of the `mixed` lines.
+    pub other_encoding: Option<&'static str>,
     width: Width,
 }
 
@@ -88,10 +96,23 @@ impl SourceDoc {
     }
 }
 
+/// What a walk of the corpus found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// The text files, sorted by relative path.
+    pub files: Vec<FileEntry>,
+    /// Entries that could not be listed or read (a dangling link, a loop, a path too long).
+    pub problems: Vec<Error>,
+    /// Links left alone because they lead outside the corpus (followed with `follow`).
+    pub outside: Vec<PathBuf>,
+}
+
 /// Lists the text files below `corpus`, sorted by relative path. Hidden files and folders
-/// are skipped, and so are links to folders (which could loop). Problems with single
-/// entries are returned beside the list, so the walk goes on.
-pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
+/// are skipped. Links are followed only where they lead inside the corpus, and links to
+/// folders not at all (what they hold is listed where it is), unless `follow` says to
+/// follow every link, as `rg -L` and `fd -L` do (each folder then once, so loops end).
+/// Problems with single entries are returned beside the list, so the walk goes on.
+pub fn walk(corpus: &Path, follow: bool) -> Result<Walk> {
     let meta = std::fs::metadata(corpus).map_err(|e| Error::io(corpus, e))?;
     if !meta.is_dir() {
         return Err(Error::io(
@@ -99,8 +120,11 @@ pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
             std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
         ));
     }
+    let root = std::fs::canonicalize(corpus).map_err(|e| Error::io(corpus, e))?;
+    let mut visited = std::collections::HashSet::from([root.clone()]);
     let mut found = Vec::new();
     let mut problems = Vec::new();
+    let mut outside = Vec::new();
     let mut stack = vec![corpus.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
@@ -123,7 +147,41 @@ pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
                 continue;
             }
             let Ok(file_type) = entry.file_type() else { continue };
-            if file_type.is_dir() {
+            if file_type.is_symlink() {
+                // A dangling link or a loop is reported by `stat` below.
+                let Ok(target) = std::fs::canonicalize(entry.path()) else {
+                    if has_text_extension(Path::new(&name)) {
+                        found.push(entry.path());
+                    }
+                    continue;
+                };
+                let is_dir = target.is_dir();
+                if !follow {
+                    if !target.starts_with(&root) {
+                        if is_dir || has_text_extension(Path::new(&name)) {
+                            outside.push(entry.path());
+                        }
+                        continue;
+                    }
+                    if is_dir {
+                        continue;
+                    }
+                } else if is_dir {
+                    if visited.insert(target) {
+                        stack.push(entry.path());
+                    }
+                    continue;
+                }
+                if has_text_extension(Path::new(&name)) {
+                    found.push(entry.path());
+                }
+            } else if file_type.is_dir() {
+                if follow {
+                    // Followed links may lead back here: each folder is listed once.
+                    if std::fs::canonicalize(entry.path()).is_ok_and(|real| !visited.insert(real)) {
+                        continue;
+                    }
+                }
                 stack.push(entry.path());
             } else if has_text_extension(Path::new(&name)) {
                 // Paths, not entries: an entry holds its folder open.
@@ -161,7 +219,8 @@ pub fn walk(corpus: &Path) -> Result<(Vec<FileEntry>, Vec<Error>)> {
         }
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok((files, problems))
+    outside.sort();
+    Ok(Walk { files, problems, outside })
 }
 
 /// Files a walk stats on one thread at least: threads cost more than a few stats.
@@ -229,31 +288,261 @@ pub fn name_of(name: &std::ffi::OsStr) -> String {
     out
 }
 
-/// Reads and decodes one corpus file.
-pub fn read(entry: &FileEntry) -> Result<SourceDoc> {
-    let bytes = std::fs::read(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
-    decode(&entry.rel, &bytes).map_err(|reason| Error::Decode { path: entry.path.clone(), reason })
+/// Largest file read, in MB, unless [`MAX_FILE_VAR`] says otherwise: a long book is a few
+/// MB of text, so this stops only what is not a document (a disk image, a log, a dump).
+pub const DEFAULT_MAX_FILE_MB: u64 = 1024;
+
+/// The environment variable that sets the largest file read, in MB.
+pub const MAX_FILE_VAR: &str = "QUELLE_MAX_FILE_MB";
+
+/// Bytes decoded and segmented at once: a larger file is read in parts, each cut after a
+/// line (after a blank line where the part has one), so memory does not grow with the
+/// file. A part starts its sections afresh.
+pub const PART_BYTES: usize = 16 << 20;
+
+/// Lines in one part at most: each line may become a passage.
+const PART_LINES: usize = 200_000;
+
+/// The largest file read, in bytes: [`MAX_FILE_VAR`] or the default.
+pub fn max_file_bytes() -> Result<u64, String> {
+    match std::env::var(MAX_FILE_VAR) {
+        Err(_) => Ok(DEFAULT_MAX_FILE_MB << 20),
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(mb) if mb > 0 => Ok(mb.saturating_mul(1 << 20)),
+            _ => Err(format!("{MAX_FILE_VAR}={v:?} is not a size in MB (a whole number ≥ 1)")),
+        },
+    }
 }
 
-/// Decodes a file's bytes into lines. Returns the reason when the bytes are not text.
+/// Opens a listed file without ever blocking: a pipe, a device or a socket put where a
+/// file was listed is refused, its type checked on the opened handle (not on the name,
+/// which may change between the two).
+pub fn open(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a pipe without a writer would wait forever; on a file it changes nothing.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::Decode {
+            path: path.to_path_buf(),
+            reason: "not a regular file (a pipe, a device or a socket)".into(),
+        });
+    }
+    Ok((file, meta))
+}
+
+fn too_large(path: &Path, limit: u64) -> Error {
+    Error::TooLarge { path: path.to_path_buf(), limit }
+}
+
+/// The content hash of a file, read in blocks; `None` when it cannot be read as a
+/// regular file of at most `limit` bytes.
+pub fn hash_file(path: &Path, limit: u64) -> Option<u64> {
+    use std::io::Read;
+    let (file, meta) = open(path).ok()?;
+    if meta.len() > limit {
+        return None;
+    }
+    let mut file = file.take(limit + 1);
+    let mut hash = ContentHash::default();
+    let mut buf = vec![0; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hash.update(&buf[..n]);
+                total += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    (total <= limit).then(|| hash.finish())
+}
+
+/// Reads a corpus file part by part (see [`PART_BYTES`]): each part is decoded into a
+/// [`SourceDoc`] whose lines and offsets are those of the whole file.
+pub struct Reader {
+    file: std::io::Take<std::fs::File>,
+    path: PathBuf,
+    rel: String,
+    limit: u64,
+    /// Bytes read and not yet decoded; `offset` is where they start in the file.
+    pending: Vec<u8>,
+    offset: usize,
+    /// Lines of the file before `pending`.
+    lines_before: usize,
+    decision: Option<Decision>,
+    hash: ContentHash,
+    read: u64,
+    eof: bool,
+    parts: usize,
+    part_bytes: usize,
+}
+
+impl Reader {
+    /// Opens `entry` (see [`open`]); a file larger than `limit` bytes is refused here.
+    pub fn open(entry: &FileEntry, limit: u64) -> Result<Reader> {
+        use std::io::Read;
+        let (file, meta) = open(&entry.path)?;
+        if meta.len() > limit {
+            return Err(too_large(&entry.path, limit));
+        }
+        Ok(Reader {
+            file: file.take(limit.saturating_add(1)),
+            path: entry.path.clone(),
+            rel: entry.rel.clone(),
+            limit,
+            pending: Vec::new(),
+            offset: 0,
+            lines_before: 0,
+            decision: None,
+            hash: ContentHash::default(),
+            read: 0,
+            eof: false,
+            parts: 0,
+            part_bytes: PART_BYTES,
+        })
+    }
+
+    /// Reads parts of at most `bytes` (at least 64) instead of [`PART_BYTES`].
+    pub fn part_bytes(mut self, bytes: usize) -> Reader {
+        self.part_bytes = bytes.max(64);
+        self
+    }
+
+    /// The next part of the file, `None` after the last. The first part decides the
+    /// encoding; a part that is not text (or an empty file) is an error.
+    pub fn next_part(&mut self) -> Result<Option<SourceDoc>> {
+        self.fill()?;
+        if self.pending.is_empty() {
+            if self.parts == 0 {
+                return Err(self.undecodable("empty file".into()));
+            }
+            return Ok(None);
+        }
+        let mut decision = match self.decision {
+            Some(d) => d,
+            None => decide(&self.pending, self.eof).map_err(|r| self.undecodable(r))?,
+        };
+        let cut = if self.eof {
+            self.pending.len()
+        } else {
+            cut_point(&self.pending, self.part_bytes, &decision)
+        };
+        let skip = if self.parts == 0 { decision.bom_len.min(cut) } else { 0 };
+        let body = &self.pending[skip..cut];
+        let doc =
+            decode_part(&self.rel, body, self.offset + skip, self.lines_before, &mut decision);
+        if looks_binary(&doc) {
+            let at = if self.offset == 0 {
+                String::new()
+            } else {
+                format!(" from byte {}", self.offset)
+            };
+            return Err(self.undecodable(format!(
+                "not text{at} (binary data; read as {})",
+                decision.encoding.name()
+            )));
+        }
+        let ends_line = matches!(body.last(), Some(b'\n' | b'\r'))
+            || (decision.width_is_utf16()
+                && body.len() >= 2
+                && body[body.len() - 2..].contains(&b'\n'));
+        // A part cut inside a line (no line end near) leaves the rest of that line to the next.
+        self.lines_before += doc.lines.len() - usize::from(!ends_line && !doc.lines.is_empty());
+        self.pending.drain(..cut);
+        self.offset += cut;
+        self.parts += 1;
+        self.decision = Some(decision);
+        Ok(Some(doc))
+    }
+
+    /// The content hash of every byte read so far (the whole file after the last part).
+    pub fn hash(&self) -> u64 {
+        self.hash.finish()
+    }
+
+    /// Bytes read so far (the file's size after the last part).
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    fn undecodable(&self, reason: String) -> Error {
+        Error::Decode { path: self.path.clone(), reason }
+    }
+
+    /// Reads until a part's worth of bytes is pending or the file ends.
+    fn fill(&mut self) -> Result<()> {
+        use std::io::Read;
+        let mut buf = vec![0; 1 << 20];
+        while !self.eof && self.pending.len() < self.part_bytes {
+            let want = buf.len().min(self.part_bytes - self.pending.len()).max(1);
+            match self.file.read(&mut buf[..want]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.hash.update(&buf[..n]);
+                    self.pending.extend_from_slice(&buf[..n]);
+                    self.read += n as u64;
+                    if self.read > self.limit {
+                        return Err(too_large(&self.path, self.limit));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(&self.path, e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a file's bytes are decoded: decided once, from its first part.
+#[derive(Debug, Clone, Copy)]
+struct Decision {
+    encoding: &'static Encoding,
+    bom_len: usize,
+    width: Width,
+    /// The encoding of lines that are not in `encoding` (a file that mixes UTF-8 and a
+    /// legacy encoding), chosen when the first such line is met.
+    other: Option<&'static Encoding>,
+}
+
+impl Decision {
+    fn width_is_utf16(&self) -> bool {
+        matches!(self.width, Width::Utf16)
+    }
+}
+
+/// Decodes a whole file's bytes into lines. Returns the reason when the bytes are not
+/// text. (Files are read with [`Reader`]; this serves tests and tools.)
 pub fn decode(rel: &str, bytes: &[u8]) -> Result<SourceDoc, String> {
     if bytes.is_empty() {
         return Err("empty file".into());
     }
+    let mut decision = decide(bytes, true)?;
+    let skip = decision.bom_len.min(bytes.len());
+    let doc = decode_part(rel, &bytes[skip..], skip, 0, &mut decision);
+    if looks_binary(&doc) {
+        return Err(format!("not text (binary data; read as {})", decision.encoding.name()));
+    }
+    Ok(doc)
+}
+
+/// Decides the encoding from the first bytes of a file (`whole` when they are all of it).
+fn decide(bytes: &[u8], whole: bool) -> Result<Decision, String> {
     let (encoding, bom_len) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (enc, len),
         None => match sniff_utf16(bytes) {
             Some(enc) => (enc, 0),
-            None => (guess_encoding(bytes)?, 0),
+            None => (guess_encoding(bytes, whole)?, 0),
         },
-    };
-    let body = &bytes[bom_len..];
-    let (lines, lossy) = if encoding == UTF_16LE || encoding == UTF_16BE {
-        decode_utf16(body, bom_len, encoding == UTF_16LE)
-    } else if encoding == UTF_8 {
-        decode_utf8(body, bom_len)
-    } else {
-        decode_legacy(body, bom_len, encoding)
     };
     let width = if encoding == UTF_8 {
         Width::Utf8
@@ -264,36 +553,95 @@ pub fn decode(rel: &str, bytes: &[u8]) -> Result<SourceDoc, String> {
     } else {
         Width::Legacy
     };
-    let doc = SourceDoc { rel: rel.to_string(), encoding: encoding.name(), lossy, lines, width };
-    if looks_binary(&doc) {
-        return Err(format!("not text (binary data; read as {})", encoding.name()));
-    }
-    Ok(doc)
+    Ok(Decision { encoding, bom_len, width, other: None })
 }
 
-/// Picks the encoding of a file without a BOM: valid UTF-8 as is, UTF-8 with a few bad
-/// bytes as lossy UTF-8, anything else as chardetng guesses. NUL bytes mean binary.
-fn guess_encoding(bytes: &[u8]) -> Result<&'static Encoding, String> {
-    if bytes.contains(&0) {
+/// Where to end the part of at most `len` bytes that starts `bytes`: after the last blank
+/// line in its second half, else after its last line, else after its last space, else at
+/// a character boundary.
+fn cut_point(bytes: &[u8], len: usize, decision: &Decision) -> usize {
+    let len = len.min(bytes.len());
+    if decision.width_is_utf16() {
+        let newline: [u8; 2] = if decision.encoding == UTF_16LE { [b'\n', 0] } else { [0, b'\n'] };
+        let units = len / 2;
+        return (1..units)
+            .rev()
+            .find(|&u| bytes[2 * u - 2..2 * u] == newline)
+            .map_or(2 * units.max(1), |u| 2 * u);
+    }
+    let mut end = len;
+    if let Some(nl) = memchr::memchr_iter(b'\n', &bytes[..len]).nth(PART_LINES) {
+        end = nl + 1;
+    }
+    let region = &bytes[..end];
+    let half = end / 2;
+    let blank = [&b"\n\n"[..], &b"\n\r\n"[..]]
+        .iter()
+        .filter_map(|pat| memchr::memmem::rfind(&region[half..], pat).map(|i| half + i + pat.len()))
+        .max();
+    if let Some(cut) = blank {
+        return cut;
+    }
+    if let Some(i) = memchr::memrchr(b'\n', region) {
+        return i + 1;
+    }
+    if let Some(i) = memchr::memrchr(b' ', region) {
+        return i + 1;
+    }
+    // One unbroken run of bytes: cut before a character that continues (UTF-8).
+    let mut cut = end;
+    while cut > 1 && cut < bytes.len() && bytes[cut] & 0xC0 == 0x80 {
+        cut -= 1;
+    }
+    cut
+}
+
+/// Decodes one part's `body`, which starts at raw offset `base` and line `first_line`.
+fn decode_part(
+    rel: &str,
+    body: &[u8],
+    base: usize,
+    first_line: usize,
+    decision: &mut Decision,
+) -> SourceDoc {
+    let encoding = decision.encoding;
+    let (lines, lossy, mixed) = if decision.width_is_utf16() {
+        let (lines, lossy) = decode_utf16(body, base, encoding == UTF_16LE);
+        (lines, lossy, Vec::new())
+    } else {
+        decode_lines(body, base, decision)
+    };
+    SourceDoc {
+        rel: rel.to_string(),
+        encoding: encoding.name(),
+        lossy,
+        lines,
+        width: decision.width,
+        first_line,
+        other_encoding: decision.other.filter(|_| !mixed.is_empty()).map(Encoding::name),
+        mixed,
+    }
+}
+
+/// Picks the encoding of a file without a BOM from its first bytes: UTF-8 when its
+/// multi-byte characters outweigh its undecodable bytes (a few damaged bytes, or lines of
+/// a legacy encoding, do not make a UTF-8 file something else), anything else as
+/// chardetng guesses. NUL bytes mean binary.
+fn guess_encoding(bytes: &[u8], whole: bool) -> Result<&'static Encoding, String> {
+    if memchr::memchr(0, bytes).is_some() {
         return Err("not text (contains NUL bytes)".into());
     }
     if std::str::from_utf8(bytes).is_ok() {
         return Ok(UTF_8);
     }
-    // A valid UTF-8 file with a few damaged bytes stays UTF-8: guessing a legacy encoding
-    // would turn every Cyrillic letter into mojibake.
-    let (mut good, mut bad) = (0usize, 0usize);
-    for chunk in bytes.utf8_chunks() {
-        good += chunk.valid().bytes().filter(|b| *b >= 0x80).count();
-        bad += chunk.invalid().len();
-    }
-    if good >= 8 * bad {
+    let (good, bad) = utf8_balance(bytes);
+    if good > 0 && good >= bad {
         return Ok(UTF_8);
     }
     // The first 64 KB decide the encoding as well as the whole file would.
     let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(sample, sample.len() == bytes.len());
+    detector.feed(sample, whole && sample.len() == bytes.len());
     Ok(detector.guess(None, false))
 }
 
@@ -315,6 +663,54 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     } else {
         None
     }
+}
+
+/// Bytes of valid multi-byte UTF-8 characters, and bytes that are not UTF-8.
+fn utf8_balance(bytes: &[u8]) -> (usize, usize) {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().bytes().filter(|b| *b >= 0x80).count();
+        bad += chunk.invalid().len();
+    }
+    (good, bad)
+}
+
+/// True for a line written in another encoding than the file's: in a UTF-8 file, a line
+/// with more undecodable bytes than UTF-8 characters; in a single-byte file, a line that
+/// is valid UTF-8 with at least two multi-byte characters.
+fn is_foreign(raw: &[u8], encoding: &'static Encoding) -> bool {
+    if raw.is_ascii() {
+        return false;
+    }
+    if encoding == UTF_8 {
+        let (good, bad) = utf8_balance(raw);
+        bad > 0 && bad > good
+    } else if encoding.is_single_byte() {
+        std::str::from_utf8(raw)
+            .is_ok_and(|s| s.chars().filter(|c| c.len_utf8() > 1).nth(1).is_some())
+    } else {
+        false
+    }
+}
+
+/// The encoding of a file's foreign lines: UTF-8 in a legacy file; in a UTF-8 file, what
+/// chardetng makes of those lines.
+fn other_encoding(encoding: &'static Encoding, foreign: &[&[u8]]) -> &'static Encoding {
+    if encoding != UTF_8 {
+        return UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    let mut fed = 0;
+    for line in foreign {
+        if fed > SNIFF_BYTES {
+            break;
+        }
+        detector.feed(line, false);
+        detector.feed(b"\n", false);
+        fed += line.len() + 1;
+    }
+    detector.feed(b"", true);
+    detector.guess(None, false)
 }
 
 /// Splits ASCII-compatible bytes into lines at `\n`, `\r\n` or a lone `\r`.
@@ -346,70 +742,101 @@ fn split_lines(body: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-fn decode_utf8(body: &[u8], base: usize) -> (Vec<Line>, bool) {
+/// Decodes the lines of an ASCII-compatible part; returns them, whether any byte was
+/// replaced, and the 0-based lines read in the file's other encoding.
+fn decode_lines(
+    body: &[u8],
+    base: usize,
+    decision: &mut Decision,
+) -> (Vec<Line>, bool, Vec<usize>) {
+    let encoding = decision.encoding;
+    let spans = split_lines(body);
+    let foreign: Vec<usize> =
+        (0..spans.len()).filter(|&i| is_foreign(&body[spans[i].0..spans[i].1], encoding)).collect();
+    if decision.other.is_none() && !foreign.is_empty() {
+        let raws: Vec<&[u8]> = foreign.iter().map(|&i| &body[spans[i].0..spans[i].1]).collect();
+        decision.other = Some(other_encoding(encoding, &raws));
+    }
     let mut lossy = false;
-    let lines = split_lines(body)
-        .into_iter()
-        .map(|(a, b)| {
+    let mut next_foreign = foreign.iter().peekable();
+    let lines = spans
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b))| {
             let raw = &body[a..b];
-            match std::str::from_utf8(raw) {
-                Ok(s) => Line { text: s.to_string(), raw_start: base + a, checkpoints: Vec::new() },
-                Err(_) => {
-                    lossy = true;
-                    let mut text = String::with_capacity(raw.len());
-                    let mut checkpoints = Vec::new();
-                    let mut raw_pos = 0;
-                    for chunk in raw.utf8_chunks() {
-                        text.push_str(chunk.valid());
-                        raw_pos += chunk.valid().len();
-                        if !chunk.invalid().is_empty() {
-                            text.push(char::REPLACEMENT_CHARACTER);
-                            raw_pos += chunk.invalid().len();
-                            checkpoints.push((text.len(), raw_pos));
-                        }
-                    }
-                    Line { text, raw_start: base + a, checkpoints }
+            let raw_start = base + a;
+            let other = match (next_foreign.peek(), decision.other) {
+                (Some(&&f), Some(other)) if f == i => {
+                    next_foreign.next();
+                    Some(other)
                 }
+                _ => None,
+            };
+            if let Some(other) = other {
+                // Checkpoints at every character keep offsets exact whatever the widths.
+                let (text, checkpoints, had_errors) = decode_checkpointed(raw, other);
+                lossy |= had_errors;
+                return Line { text, raw_start, checkpoints };
             }
+            if encoding == UTF_8 {
+                return utf8_line(raw, raw_start, &mut lossy);
+            }
+            if encoding.is_single_byte() {
+                let (text, had_errors) = encoding.decode_without_bom_handling(raw);
+                lossy |= had_errors;
+                return Line { text: text.into_owned(), raw_start, checkpoints: Vec::new() };
+            }
+            let (text, checkpoints, had_errors) = decode_checkpointed(raw, encoding);
+            lossy |= had_errors;
+            Line { text, raw_start, checkpoints }
         })
         .collect();
-    (lines, lossy)
+    let mixed = if decision.other.is_some() { foreign } else { Vec::new() };
+    (lines, lossy, mixed)
 }
 
-fn decode_legacy(body: &[u8], base: usize, encoding: &'static Encoding) -> (Vec<Line>, bool) {
+/// A UTF-8 line; undecodable bytes become U+FFFD with a checkpoint after each.
+fn utf8_line(raw: &[u8], raw_start: usize, lossy: &mut bool) -> Line {
+    if let Ok(s) = std::str::from_utf8(raw) {
+        return Line { text: s.to_string(), raw_start, checkpoints: Vec::new() };
+    }
+    *lossy = true;
+    let mut text = String::with_capacity(raw.len());
+    let mut checkpoints = Vec::new();
+    let mut raw_pos = 0;
+    for chunk in raw.utf8_chunks() {
+        text.push_str(chunk.valid());
+        raw_pos += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            raw_pos += chunk.invalid().len();
+            checkpoints.push((text.len(), raw_pos));
+        }
+    }
+    Line { text, raw_start, checkpoints }
+}
+
+/// Decodes byte by byte, noting where each character ends in both texts, so locators are
+/// exact in any encoding, even around undecodable bytes.
+fn decode_checkpointed(
+    raw: &[u8],
+    encoding: &'static Encoding,
+) -> (String, Vec<(usize, usize)>, bool) {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(raw.len() * 2);
+    let mut checkpoints = Vec::new();
     let mut lossy = false;
-    let lines = split_lines(body)
-        .into_iter()
-        .map(|(a, b)| {
-            if encoding.is_single_byte() {
-                let (text, had_errors) = encoding.decode_without_bom_handling(&body[a..b]);
-                lossy |= had_errors;
-                return Line {
-                    text: text.into_owned(),
-                    raw_start: base + a,
-                    checkpoints: Vec::new(),
-                };
-            }
-            // Multi-byte encodings: decode byte by byte and note where each character
-            // ends in both texts, so locators are exact even around undecodable bytes.
-            let raw = &body[a..b];
-            let mut decoder = encoding.new_decoder_without_bom_handling();
-            let mut text = String::with_capacity(raw.len() * 2);
-            let mut checkpoints = Vec::new();
-            for i in 0..raw.len() {
-                let last = i + 1 == raw.len();
-                text.reserve(decoder.max_utf8_buffer_length(1).unwrap_or(16));
-                let before = text.len();
-                let (_, _, had_errors) = decoder.decode_to_string(&raw[i..=i], &mut text, last);
-                lossy |= had_errors;
-                if text.len() > before {
-                    checkpoints.push((text.len(), i + 1));
-                }
-            }
-            Line { text, raw_start: base + a, checkpoints }
-        })
-        .collect();
-    (lines, lossy)
+    for i in 0..raw.len() {
+        let last = i + 1 == raw.len();
+        text.reserve(decoder.max_utf8_buffer_length(1).unwrap_or(16));
+        let before = text.len();
+        let (_, _, had_errors) = decoder.decode_to_string(&raw[i..=i], &mut text, last);
+        lossy |= had_errors;
+        if text.len() > before {
+            checkpoints.push((text.len(), i + 1));
+        }
+    }
+    (text, checkpoints, lossy)
 }
 
 fn decode_utf16(body: &[u8], base: usize, little_endian: bool) -> (Vec<Line>, bool) {
@@ -483,12 +910,34 @@ fn looks_binary(doc: &SourceDoc) -> bool {
 
 /// A short, stable content hash (FNV-1a, 64 bits) for the index manifest.
 pub fn content_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut hash = ContentHash::default();
+    hash.update(bytes);
+    hash.finish()
+}
+
+/// [`content_hash`] fed block by block.
+#[derive(Debug, Clone, Copy)]
+pub struct ContentHash(u64);
+
+impl Default for ContentHash {
+    fn default() -> ContentHash {
+        ContentHash(0xcbf2_9ce4_8422_2325)
     }
-    h
+}
+
+impl ContentHash {
+    /// Adds the next bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash of every byte added.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[cfg(test)]
@@ -585,14 +1034,134 @@ mod tests {
     }
 
     fn decode_with(bytes: &[u8], encoding: &'static Encoding) -> SourceDoc {
-        let (lines, lossy) = decode_legacy(bytes, 0, encoding);
-        SourceDoc {
-            rel: "a.txt".into(),
-            encoding: encoding.name(),
-            lossy,
-            lines,
-            width: Width::Legacy,
+        let mut decision = Decision { encoding, bom_len: 0, width: Width::Legacy, other: None };
+        decode_part("a.txt", bytes, 0, 0, &mut decision)
+    }
+
+    fn entry(path: &Path) -> FileEntry {
+        FileEntry { rel: "f.txt".into(), path: path.to_path_buf(), size: 0, mtime_ns: 0 }
+    }
+
+    fn parts_of(path: &Path, part_bytes: usize) -> Vec<SourceDoc> {
+        let mut reader = Reader::open(&entry(path), u64::MAX).unwrap().part_bytes(part_bytes);
+        std::iter::from_fn(|| reader.next_part().unwrap()).collect()
+    }
+
+    #[test]
+    fn a_file_read_in_parts_keeps_the_lines_and_offsets_of_the_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        let mut text = String::new();
+        for i in 0..200 {
+            let line = format!("Строка {i}: the quibbling marmot and the вертлявый сурок.\r\n");
+            text.push_str(&line);
+            if i % 7 == 0 {
+                text.push('\n');
+            }
         }
+        std::fs::write(&path, &text).unwrap();
+        let whole = decode("f.txt", text.as_bytes()).unwrap();
+        let parts = parts_of(&path, 1000);
+        assert!(parts.len() > 10, "{} parts", parts.len());
+        let mut n = 0;
+        for part in &parts {
+            assert_eq!(part.first_line, n);
+            for (i, line) in part.lines.iter().enumerate() {
+                assert_eq!(line.text, whole.lines[n + i].text);
+                let end = line.text.len();
+                assert_eq!(part.raw_offset(i, 0), whole.raw_offset(n + i, 0));
+                assert_eq!(part.raw_offset(i, end), whole.raw_offset(n + i, end));
+            }
+            n += part.lines.len();
+        }
+        assert_eq!(n, whole.lines.len());
+        // Parts end at blank lines where they can: paragraphs and their locators stay whole.
+        let whole_passages = crate::segment::segment(&whole).passages;
+        let part_passages: Vec<_> =
+            parts.iter().flat_map(|p| crate::segment::segment(p).passages).collect();
+        let key = |p: &crate::segment::Passage| (p.text.clone(), p.line_start, p.byte_start);
+        assert_eq!(
+            part_passages.iter().map(key).collect::<Vec<_>>(),
+            whole_passages.iter().map(key).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_a_part_is_cut_at_spaces_into_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        let text = "слово word ".repeat(500) + "\nlast";
+        std::fs::write(&path, &text).unwrap();
+        let parts = parts_of(&path, 256);
+        assert!(parts.len() > 10);
+        let mut lines: Vec<String> = Vec::new();
+        for part in &parts {
+            assert!(part.first_line + 1 >= lines.len());
+            for (i, line) in part.lines.iter().enumerate() {
+                match lines.get_mut(part.first_line + i) {
+                    Some(l) => l.push_str(&line.text),
+                    None => lines.push(line.text.clone()),
+                }
+            }
+        }
+        assert!(lines == ["слово word ".repeat(500), "last".to_string()]);
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused_before_they_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        std::fs::write(&path, "x".repeat(100)).unwrap();
+        let err = Reader::open(&entry(&path), 99).err().unwrap();
+        assert!(err.to_string().contains(MAX_FILE_VAR), "{err}");
+        assert!(Reader::open(&entry(&path), 100).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_devices_are_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        // Opened for reading with no writer: a blocking open would never return.
+        let err = Reader::open(&entry(&fifo), u64::MAX).err().unwrap();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let zero = dir.path().join("zero.txt");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let err = Reader::open(&entry(&zero), u64::MAX).err().unwrap();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        assert_eq!(hash_file(&zero, u64::MAX), None);
+    }
+
+    #[test]
+    fn lines_in_another_encoding_are_read_in_theirs_with_exact_offsets() {
+        let utf8 = "Кочевник шёл по степи.\n".as_bytes().to_vec();
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("Пастух гнал отару овец.\n");
+        // Mostly UTF-8, two lines of windows-1251.
+        let mut bytes = [utf8.repeat(3), cp1251.to_vec(), utf8.clone(), cp1251.to_vec()].concat();
+        let doc = decode("a.txt", &bytes).unwrap();
+        assert_eq!(doc.encoding, "UTF-8");
+        assert_eq!(doc.other_encoding, Some("windows-1251"));
+        assert_eq!(doc.mixed, [3, 5]);
+        assert_eq!(doc.lines[3].text, "Пастух гнал отару овец.", "{:?}", doc.lines);
+        let at = doc.lines[3].text.find("отару").unwrap();
+        let raw = doc.raw_offset(3, at);
+        assert_eq!(&bytes[raw..raw + 5], &encoding_rs::WINDOWS_1251.encode("отару").0[..]);
+        assert_eq!(doc.raw_offset(4, 0), 3 * utf8.len() + cp1251.len());
+        // Mostly windows-1251, one line of UTF-8.
+        bytes = [cp1251.repeat(4), utf8.clone()].concat();
+        let doc = decode("a.txt", &bytes).unwrap();
+        assert_eq!((doc.encoding, doc.other_encoding), ("windows-1251", Some("UTF-8")));
+        assert_eq!(doc.lines[4].text, "Кочевник шёл по степи.");
+        let at = doc.lines[4].text.find("степи").unwrap();
+        let raw = doc.raw_offset(4, at);
+        assert_eq!(&bytes[raw..raw + "степи".len()], "степи".as_bytes());
+        // A few damaged bytes in UTF-8 text are damage, not another encoding.
+        let mut damaged = utf8.repeat(4);
+        damaged.insert(4, 0xFF);
+        let doc = decode("a.txt", &damaged).unwrap();
+        assert!(doc.lossy && doc.mixed.is_empty() && doc.other_encoding.is_none());
     }
 
     #[test]
@@ -629,7 +1198,7 @@ mod tests {
         std::fs::write(dir.path().join("d0/picture.png"), "x").unwrap();
         std::fs::write(dir.path().join("d1/.hidden.txt"), "x").unwrap();
         expected.sort();
-        let (files, problems) = walk(dir.path()).unwrap();
+        let Walk { files, problems, .. } = walk(dir.path(), false).unwrap();
         assert!(problems.is_empty());
         let got: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(got, expected);

@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 13;
+pub const SEGMENT_VERSION: u32 = 14;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -240,7 +240,11 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
                     section,
                     heading.clone(),
                 ));
-                if i == 0 && passages.len() == 1 && heading.split_whitespace().count() >= 2 {
+                if i == 0
+                    && doc.first_line == 0
+                    && passages.len() == 1
+                    && heading.split_whitespace().count() >= 2
+                {
                     title = Some(heading);
                 } else {
                     bibliography = clean::is_bibliography_heading(&heading);
@@ -288,7 +292,7 @@ fn make_passage(
 ) -> Passage {
     let first = pieces[0];
     let last = *pieces.last().expect("non-empty");
-    let line_start = first.line as u32 + 1;
+    let line_start = (doc.first_line + first.line) as u32 + 1;
     let same_line = before.iter().rev().take_while(|p| p.line_start == line_start).count();
     let id = if same_line == 0 {
         format!("{id_stem}:{line_start}")
@@ -304,7 +308,7 @@ fn make_passage(
         text,
         lang: crate::lang::UNDETERMINED,
         line_start,
-        line_end: last.line as u32 + 1,
+        line_end: (doc.first_line + last.line) as u32 + 1,
         byte_start: doc.raw_offset(first.line, first.start) as u64,
         byte_end: doc.raw_offset(last.line, last.end) as u64,
     }

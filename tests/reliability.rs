@@ -487,3 +487,83 @@ fn a_problem_found_while_listing_files_counts_in_the_exit_code_every_time() {
         );
     }
 }
+
+#[test]
+fn a_file_mixing_two_encodings_is_read_line_by_line_and_named() {
+    let s = Sandbox::new();
+    let utf8 = "Кочевник пересёк солончак на рассвете.\n".as_bytes().to_vec();
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("Пастух отогнал отару к колодцу.\n");
+    s.write("mixed.txt", [utf8.repeat(6), cp1251.repeat(2), utf8.clone()].concat());
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("mixed.txt: mixes encodings; lines 7–8 read as windows-1251"),
+        "{stderr}"
+    );
+    // Both halves are searchable, quoted as written.
+    let hits = s.search_json("отару", &["--no-refresh"]);
+    assert_eq!(texts(&hits), ["Пастух отогнал отару к колодцу."]);
+    let hit = &hits["hits"][0];
+    assert_eq!(hit["line_start"], 7);
+    let raw = std::fs::read(s.corpus().join("mixed.txt")).unwrap();
+    let (a, b) = (hit["byte_start"].as_u64().unwrap(), hit["byte_end"].as_u64().unwrap());
+    let span = encoding_rs::WINDOWS_1251.decode(&raw[a as usize..b as usize]).0;
+    assert_eq!(span, "Пастух отогнал отару к колодцу.");
+    assert_eq!(texts(&s.search_json("солончак", &["--no-refresh"])).len(), 1);
+}
+
+#[test]
+fn files_over_the_size_limit_are_named_and_the_limit_is_a_setting() {
+    let s = Sandbox::new();
+    s.write("small.txt", "A heron waded through the reeds.\n");
+    s.write("large.txt", "The reeds bent under the wind. ".repeat(40_000));
+    let out = quelle_cmd(&s).arg("index").env("QUELLE_MAX_FILE_MB", "1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("large.txt: larger than 1 MB") && l.contains("QUELLE_MAX_FILE_MB")),
+        "{stderr}"
+    );
+    assert_eq!(texts(&s.search_json("heron", &["--no-refresh"])).len(), 1);
+    // A value that is no size is an error of usage, not a silent default.
+    let out = quelle_cmd(&s).arg("index").env("QUELLE_MAX_FILE_MB", "lots").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("QUELLE_MAX_FILE_MB=\"lots\""));
+    // With room enough, the file is read.
+    let out = quelle_cmd(&s).arg("index").env("QUELLE_MAX_FILE_MB", "2").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_leading_outside_the_corpus_are_followed_only_when_asked() {
+    let s = Sandbox::new();
+    s.write("notes.txt", "The otter slid down the muddy bank.\n");
+    let secret = s.corpus().parent().unwrap().join("secret.txt");
+    std::fs::write(&secret, "The badger keeps its sett under the old oak.\n").unwrap();
+    let outside = s.corpus().parent().unwrap().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("far.txt"), "The badger sleeps by day.\n").unwrap();
+    std::os::unix::fs::symlink(&secret, s.corpus().join("link.txt")).unwrap();
+    std::os::unix::fs::symlink(&outside, s.corpus().join("linked-folder")).unwrap();
+    // A link inside the corpus is followed; a folder linking back to the corpus ends.
+    std::os::unix::fs::symlink(s.corpus().join("notes.txt"), s.corpus().join("same.txt")).unwrap();
+    std::os::unix::fs::symlink(s.corpus(), s.corpus().join("loop")).unwrap();
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("not following") && stderr.contains("link.txt"), "{stderr}");
+    assert!(stderr.contains("linked-folder"), "{stderr}");
+    assert!(texts(&s.search_json("badger", &["--no-refresh"])).is_empty());
+    assert_eq!(s.search_json("otter", &["--no-refresh"])["total_hits"], 2);
+    let out = quelle_cmd(&s).args(["--follow", "index"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let hits = s.search_json("badger", &["--no-refresh"]);
+    let mut docs: Vec<&str> =
+        hits["hits"].as_array().unwrap().iter().map(|h| h["doc"].as_str().unwrap()).collect();
+    docs.sort();
+    assert_eq!(docs, ["link.txt", "linked-folder/far.txt"]);
+}

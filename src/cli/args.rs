@@ -15,6 +15,10 @@ pub struct Args {
     /// Folder where the index is kept.
     #[arg(long, global = true, default_value = "index", value_name = "DIR")]
     pub index: PathBuf,
+    /// Follow every symbolic link, also those leading outside the corpus folder and to
+    /// folders (by default only links to files inside it are followed).
+    #[arg(long, short = 'L', global = true)]
+    pub follow: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

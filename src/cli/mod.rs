@@ -29,6 +29,8 @@ pub struct Config {
     pub corpus: PathBuf,
     /// Index folder.
     pub index: PathBuf,
+    /// Follow links that lead outside the corpus.
+    pub follow: bool,
 }
 
 /// Entry point of the binary.
@@ -62,7 +64,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Runs parsed arguments.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config { corpus: args.corpus, index: args.index };
+    let config = Config { corpus: args.corpus, index: args.index, follow: args.follow };
     match args.command {
         Command::Index { rebuild } => run_index(&config, rebuild),
         Command::Search(s) => run_search(&config, s),
@@ -133,11 +135,15 @@ fn load_catalog(config: &Config) -> crate::catalog::Catalog {
 fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     let mut progress = output::Bar::new();
     let (qindex, report) = if rebuild {
-        index::rebuild(&config.corpus, &config.index, &mut progress)?
+        index::rebuild(&config.corpus, &config.index, config.follow, &mut progress)?
     } else {
-        index::refresh(&config.corpus, &config.index, &mut progress)?
+        index::refresh(&config.corpus, &config.index, config.follow, &mut progress)?
     };
     report_problems(&report);
+    for link in &report.outside {
+        let link = crate::ingest::name_of(link.as_os_str());
+        eprintln!("note: not following {link}: it leads outside the corpus (--follow follows it)");
+    }
     // Files skipped by an earlier run and unchanged since are named every time.
     for why in &report.earlier_skips {
         eprintln!("warning: skipped {why}");
@@ -149,8 +155,10 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     }
     // Every skip counts, those found while listing files (a dangling link, a path too
     // long) as well as those of reading them.
+    // A file read in two encodings is indexed, but the user should look at it.
     let skipped = qindex.manifest.files.values().any(|f| f.skipped.is_some())
-        || !report.walk_problems.is_empty();
+        || !report.walk_problems.is_empty()
+        || !report.mixed.is_empty();
     Ok(if skipped { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
 }
 
@@ -163,6 +171,9 @@ fn report_problems(report: &RefreshReport) {
     }
     for e in report.walk_problems.iter().chain(&report.skipped) {
         eprintln!("warning: skipped {e}");
+    }
+    for m in &report.mixed {
+        eprintln!("warning: {m}");
     }
     if let Some(e) = &report.learn_problem {
         eprintln!("warning: translations not learnt from the corpus: {e}");
@@ -178,7 +189,7 @@ fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
         });
     }
     let mut progress = output::Bar::new();
-    match index::refresh(&config.corpus, &config.index, &mut progress) {
+    match index::refresh(&config.corpus, &config.index, config.follow, &mut progress) {
         Ok((qindex, report)) => {
             report_problems(&report);
             if !report.is_noop() {
