@@ -567,3 +567,22 @@ fn links_leading_outside_the_corpus_are_followed_only_when_asked() {
     docs.sort();
     assert_eq!(docs, ["link.txt", "linked-folder/far.txt"]);
 }
+
+#[test]
+fn prefix_expansions_count_only_live_passages_after_updates() {
+    let s = Sandbox::new();
+    // 64 words of the prefix in three passages each fill the expansion; `quorblzz`, in
+    // two, is left out. Filler makes the first segment too big for tantivy to merge.
+    let mut common: String = (0..64).map(|i| format!("quorbl{i:02}\n\n").repeat(3)).collect();
+    common.push_str(&"A grebe dived under the water.\n\n".repeat(12_000));
+    s.write("common.txt", common);
+    s.write("rare.txt", "quorblzz\n\nquorblzz\n");
+    let total = |s: &Sandbox| s.search_json("quorbl*", &["--limit", "1"])["total_hits"].clone();
+    let clean = total(&s);
+    assert_eq!(clean, 192);
+    // The change leaves the first passages of `rare.txt` deleted in the first segment.
+    s.write("rare.txt", "A coot paddled by.\n");
+    assert_eq!(total(&s), 192);
+    s.write("rare.txt", "quorblzz\n\nquorblzz\n");
+    assert_eq!(total(&s), clean);
+}

@@ -1094,8 +1094,9 @@ impl<'a> Planner<'a> {
             };
             while stream.advance() {
                 if let Ok(t) = std::str::from_utf8(stream.key()) {
-                    if t != fold {
-                        *found.entry(t.to_string()).or_default() += stream.value().doc_freq;
+                    let df = live_doc_freq(reader, &inverted, stream.value());
+                    if t != fold && df > 0 {
+                        *found.entry(t.to_string()).or_default() += df;
                     }
                 }
             }
@@ -1123,11 +1124,28 @@ impl<'a> Planner<'a> {
                 if !term.starts_with(prefix) {
                     break;
                 }
-                *found.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+                let df = live_doc_freq(reader, &inverted, stream.value());
+                if df > 0 {
+                    *found.entry(term.to_string()).or_default() += u64::from(df);
+                }
             }
         }
         let mut terms: Vec<(String, u64)> = found.into_iter().collect();
         terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         terms.into_iter().take(max).map(|(t, _)| t).collect()
     }
+}
+
+/// Passages of a segment that hold a term and are not deleted: a term's frequency in the
+/// term dictionary counts passages deleted since the segment was written (an updated
+/// file's old passages) until a merge, so choosing expansions by it would let them drift.
+fn live_doc_freq(
+    reader: &tantivy::SegmentReader,
+    inverted: &tantivy::InvertedIndexReader,
+    info: &tantivy::postings::TermInfo,
+) -> u32 {
+    let Some(alive) = reader.alive_bitset() else { return info.doc_freq };
+    inverted
+        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+        .map_or(info.doc_freq, |postings| postings.doc_freq_given_deletes(alive))
 }
