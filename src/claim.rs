@@ -115,7 +115,9 @@ pub fn claim(root: &Path, corpus: &Path, rebuild: bool) -> Result<()> {
                 || name
                     .to_str()
                     .is_some_and(|n| n.starts_with(MARKER) || n.starts_with(CORPUS_FILE));
-            if !ours {
+            // Another quelle may have claimed the folder since it was looked at (two
+            // searches starting a first build at once): then it is quelle's after all.
+            if !ours && !is_marked(root)? {
                 return Err(Error::index(
                     root,
                     format!(
@@ -126,7 +128,9 @@ pub fn claim(root: &Path, corpus: &Path, rebuild: bool) -> Result<()> {
                 ));
             }
         }
-        write_marker(root)?;
+        if !is_marked(root)? {
+            write_marker(root)?;
+        }
     }
     match recorded_corpus(root) {
         Some(owner) if owner == id => Ok(()),

@@ -217,11 +217,14 @@ impl QIndex {
         let (schema, _) = build_schema();
         let index = match Index::open_in_dir(&dir) {
             Ok(index) => index,
-            Err(_) => Index::builder()
-                .schema(schema)
-                .settings(index_settings())
-                .create_in_dir(&dir)
-                .map_err(|e| Error::index(&dir, e))?,
+            Err(_) => {
+                match Index::builder().schema(schema).settings(index_settings()).create_in_dir(&dir)
+                {
+                    Ok(index) => index,
+                    // Another process created it a moment ago.
+                    Err(e) => Index::open_in_dir(&dir).map_err(|_| Error::index(&dir, e))?,
+                }
+            }
         };
         QIndex::wrap(dir, index)
     }
@@ -247,6 +250,11 @@ impl QIndex {
     /// A searcher over the last commit.
     pub fn searcher(&self) -> tantivy::Searcher {
         self.reader.searcher()
+    }
+
+    /// True once a refresh has committed (a first build in progress has not).
+    pub fn is_committed(&self) -> bool {
+        self.manifest_file.is_some()
     }
 
     /// Total passages in the index.

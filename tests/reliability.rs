@@ -586,3 +586,28 @@ fn prefix_expansions_count_only_live_passages_after_updates() {
     s.write("rare.txt", "quorblzz\n\nquorblzz\n");
     assert_eq!(total(&s), clean);
 }
+
+#[test]
+fn searches_started_during_the_first_build_wait_for_it() {
+    let s = Sandbox::new();
+    fill(&s, "first", 200);
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            quelle_cmd(&s)
+                .args(["search", "--json", "--limit", "1", "--", "paragraph"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut totals = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        totals.push(v["total_hits"].as_u64().unwrap());
+    }
+    // Every search answers from the finished index, none from an empty one.
+    assert!(totals.iter().all(|&t| t == 200 * 60), "{totals:?}");
+}

@@ -189,21 +189,35 @@ fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
         });
     }
     let mut progress = output::Bar::new();
-    match index::refresh(&config.corpus, &config.index, config.follow, &mut progress) {
-        Ok((qindex, report)) => {
-            report_problems(&report);
-            if !report.is_noop() {
-                let what = if report.rebuilt { "built" } else { "updated" };
-                eprintln!("note: index {what}: {}", output::summary(&qindex, &report));
+    let mut waiting = false;
+    loop {
+        match index::refresh(&config.corpus, &config.index, config.follow, &mut progress) {
+            Ok((qindex, report)) => {
+                report_problems(&report);
+                if !report.is_noop() {
+                    let what = if report.rebuilt { "built" } else { "updated" };
+                    eprintln!("note: index {what}: {}", output::summary(&qindex, &report));
+                }
+                return Ok(qindex);
             }
-            Ok(qindex)
+            Err(Error::IndexBusy { .. }) => {
+                // An index being built for the first time has nothing to answer from:
+                // wait for it rather than answer "no passage matches".
+                match QIndex::open(&config.index)? {
+                    Some(qindex) if qindex.is_committed() => {
+                        eprintln!("note: the index is being updated by another process; answering from its last commit");
+                        return Ok(qindex);
+                    }
+                    _ => {
+                        if !std::mem::replace(&mut waiting, true) {
+                            eprintln!("note: the index is being built by another process; waiting for it to finish…");
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                }
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(Error::IndexBusy { .. }) => {
-            eprintln!("note: the index is being updated by another process; answering from its last commit");
-            QIndex::open(&config.index)?
-                .with_context(|| format!("no index in {} yet", config.index.display()))
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
