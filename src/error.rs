@@ -67,6 +67,18 @@ pub enum Error {
         /// What failed.
         msg: String,
     },
+    /// The disk holding the index is full.
+    #[error(
+        "no space left on {device} ({}): free some space and run `quelle index` again; \
+         the index answers from its last commit meanwhile",
+        shown(path)
+    )]
+    NoSpace {
+        /// The index folder.
+        path: PathBuf,
+        /// The device (file system) it is on, as the system names it.
+        device: String,
+    },
     /// A setting (an environment variable) has a value quelle cannot use.
     #[error("{0}")]
     Setting(String),
@@ -86,6 +98,21 @@ impl Error {
         Error::Index { path: path.into(), msg: err.to_string() }
     }
 
+    /// This error, or [`Error::NoSpace`] for `root` when its cause is a full disk (however
+    /// deep in tantivy's errors the system's `ENOSPC` is).
+    pub fn or_no_space(self, root: &Path) -> Error {
+        let full = match &self {
+            Error::Io { cause, .. } => cause.kind() == std::io::ErrorKind::StorageFull,
+            Error::Index { msg, .. } => msg.contains("os error 28"),
+            _ => false,
+        };
+        if full {
+            Error::NoSpace { path: root.to_path_buf(), device: device_of(root) }
+        } else {
+            self
+        }
+    }
+
     /// True for errors that are the user's input (exit code 2), not a failure (exit code 1).
     pub fn is_usage(&self) -> bool {
         matches!(self, Error::Query { .. } | Error::NoSuchPassage(_) | Error::Setting(_))
@@ -94,3 +121,23 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The device (file system source) holding `path`, from the system's mount table; "the
+/// device" where that cannot be read.
+fn device_of(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let Ok(mounts) = std::fs::read_to_string("/proc/self/mounts") else {
+        return "the device".into();
+    };
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split(' ');
+            let device = fields.next()?;
+            // Spaces in mount points are written `\040`.
+            let point = fields.next()?.replace("\\040", " ");
+            path.starts_with(&point).then(|| (point.len(), device.to_string()))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map_or_else(|| "the device".into(), |(_, device)| device)
+}

@@ -388,6 +388,16 @@ fn refresh_or_rebuild(
     progress: &mut dyn Progress,
     rebuild: bool,
 ) -> Result<(QIndex, RefreshReport)> {
+    write_index(corpus, root, follow, progress, rebuild).map_err(|e| e.or_no_space(root))
+}
+
+fn write_index(
+    corpus: &Path,
+    root: &Path,
+    follow: bool,
+    progress: &mut dyn Progress,
+    rebuild: bool,
+) -> Result<(QIndex, RefreshReport)> {
     let started = Instant::now();
     let limit = ingest::max_file_bytes().map_err(Error::Setting)?;
     let ingest::Walk { files, problems: walk_problems, outside } = ingest::walk(corpus, follow)?;
@@ -534,11 +544,17 @@ fn refresh_or_rebuild(
         }
         Ok(())
     });
-    added?;
-    let manifest_file = manifest.write(&qindex.dir).map_err(|e| Error::io(&qindex.dir, e))?;
-    let mut prepared = writer.prepare_commit().map_err(|e| Error::index(&qindex.dir, e))?;
-    prepared.set_payload(&manifest_file);
-    prepared.commit().map_err(|e| Error::index(&qindex.dir, e))?;
+    let committed = added.and_then(|()| {
+        let manifest_file = manifest.write(&qindex.dir).map_err(|e| Error::io(&qindex.dir, e))?;
+        let mut prepared = writer.prepare_commit().map_err(|e| Error::index(&qindex.dir, e))?;
+        prepared.set_payload(&manifest_file);
+        prepared.commit().map_err(|e| Error::index(&qindex.dir, e))?;
+        Ok(manifest_file)
+    });
+    let manifest_file = match committed {
+        Ok(name) => name,
+        Err(err) => return Err(abandon(writer, &qindex.dir, err)),
+    };
     let previous = qindex.manifest_file.replace(manifest_file);
     let keep: Vec<&str> =
         qindex.manifest_file.iter().chain(&previous).map(String::as_str).collect();
@@ -553,7 +569,10 @@ fn refresh_or_rebuild(
             .map(|m| (m.id(), m.num_docs()))
             .collect();
         for group in merge_groups(segments) {
-            writer.merge(&group).wait().map_err(|e| Error::index(&qindex.dir, e))?;
+            if let Err(e) = writer.merge(&group).wait() {
+                // The commit stands; the half-written merge goes.
+                return Err(abandon(writer, &qindex.dir, Error::index(&qindex.dir, e)));
+            }
         }
         // The merged segments' files go now, not at the next refresh.
         writer.garbage_collect_files().wait().map_err(|e| Error::index(&qindex.dir, e))?;
@@ -572,6 +591,26 @@ fn refresh_or_rebuild(
     report.removed = plan.to_remove.len() - plan.changed;
     report.elapsed = started.elapsed();
     Ok((qindex, report))
+}
+
+/// Gives up a refresh that failed before or during its commit: the index goes back to its
+/// last commit and the files written since are removed, so a failure (a full disk, most
+/// often) leaves nothing behind that would make the next refresh fail too.
+fn abandon(mut writer: IndexWriter<PassageDoc>, dir: &Path, err: Error) -> Error {
+    // A worker that failed leaves the writer "killed"; joining the workers names the cause.
+    let err = if err.to_string().contains("writer was killed") {
+        match writer.prepare_commit() {
+            Err(cause) => Error::index(dir, cause),
+            Ok(_) => err,
+        }
+    } else {
+        err
+    };
+    let _ = writer.rollback();
+    let _ = writer.garbage_collect_files().wait();
+    drop(writer);
+    Manifest::remove_temporary(dir);
+    err
 }
 
 /// Passages of a segment merged at the end of a build, at most: the merge maps every

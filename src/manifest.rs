@@ -50,6 +50,8 @@ pub struct Manifest {
 const MAGIC: &[u8; 4] = b"QMF2";
 const PREFIX: &str = "manifest-";
 const SUFFIX: &str = ".bin";
+/// Ending of a manifest file being written.
+const TEMPORARY: &str = ".tmp";
 
 impl Manifest {
     /// The binary form: magic, versions, count, then each file's fields, integers little
@@ -119,12 +121,29 @@ impl Manifest {
     pub fn write(&self, dir: &Path) -> std::io::Result<String> {
         let bytes = self.encode();
         let name = format!("{PREFIX}{:016x}{SUFFIX}", content_hash(&bytes));
-        let tmp = dir.join(format!("{name}.tmp"));
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, dir.join(&name))?;
-        Ok(name)
+        let tmp = dir.join(format!("{name}{TEMPORARY}"));
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut file| {
+                file.write_all(&bytes)?;
+                file.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&tmp, dir.join(&name)));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written.map(|()| name)
+    }
+
+    /// Removes manifest files left half-written in `dir` (by a full disk, say).
+    pub fn remove_temporary(dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.starts_with(PREFIX) && name.ends_with(TEMPORARY) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Reads the manifest a commit payload names; `None` when the payload names none or the

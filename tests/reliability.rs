@@ -611,3 +611,65 @@ fn searches_started_during_the_first_build_wait_for_it() {
     // Every search answers from the finished index, none from an empty one.
     assert!(totals.iter().all(|&t| t == 200 * 60), "{totals:?}");
 }
+
+/// A small file system of its own (tmpfs), unmounted when dropped; `None` where this
+/// process may not mount one (not root, or a container without the right).
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &std::path::Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(dir.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_named_and_leaves_nothing_behind() {
+    let s = Sandbox::new();
+    let Some(disk) = SmallDisk::mount(&s.dir.path().join("disk"), "2m") else {
+        eprintln!("skipped: cannot mount a small file system here");
+        return;
+    };
+    let index = disk.0.join("index");
+    let run = |args: &[&str]| common::quelle(&s.corpus(), &index, args);
+    s.write("first.txt", "The kestrel hovered over the verge.\n");
+    assert!(run(&["index"]).status.success());
+    let used = || {
+        let out = Command::new("df").arg("-k").arg(&disk.0).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.lines().nth(1).unwrap().split_whitespace().nth(2).unwrap().parse::<u64>().unwrap()
+    };
+    let before = used();
+    // Far more text than the disk holds, words all different.
+    for f in 0..40 {
+        let text: String = (0..10_000)
+            .map(|i| format!("w{f}x{i}{}", if i % 40 == 39 { "\n" } else { " " }))
+            .collect();
+        s.write(&format!("more/m{f:02}.txt"), text);
+    }
+    let out = run(&["index"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no space left on tmpfs"), "{stderr}");
+    // What the failed refresh wrote is gone; the last commit still answers.
+    assert!(used() <= before + 8, "{} KB left behind", used() - before);
+    let hits = run(&["search", "--no-refresh", "--json", "kestrel"]);
+    assert!(String::from_utf8_lossy(&hits.stdout).contains("kestrel"));
+    // Once the large files go, a small change is indexed as usual.
+    std::fs::remove_dir_all(s.corpus().join("more")).unwrap();
+    s.write("second.txt", "A wren sang in the hedge.\n");
+    let out = run(&["index"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
