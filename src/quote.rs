@@ -18,6 +18,8 @@ use crate::normalize;
 
 /// Candidate passages aligned with a quote.
 const CANDIDATES: usize = 20;
+/// Words of a quote, the rarest, that find its candidate passages.
+const CANDIDATE_WORDS: usize = 24;
 /// Longest quote checked, in words.
 pub const MAX_QUOTE_WORDS: usize = 400;
 /// Below this share of its words found in order, a quote is not from the corpus.
@@ -160,13 +162,27 @@ pub fn check(qindex: &QIndex, quote: &str) -> Result<QuoteCheck> {
     }
     let searcher = qindex.searcher();
     let f = &qindex.fields;
-    let clauses: Vec<(Occur, Box<dyn Query>)> = items
+    // Candidates are found by the quote's rarest words: they single out its passage as
+    // well as all of them would, and a long quote of common words stays cheap.
+    let mut words: Vec<(u64, &str)> = items
         .iter()
         .filter_map(|i| match i {
-            Item::Word { fold, .. } => Some(fold),
+            Item::Word { fold, .. } => Some(fold.as_str()),
             Item::Gap => None,
         })
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
         .map(|fold| {
+            let df = searcher.doc_freq(&Term::from_field_text(f.exact, fold)).unwrap_or(0);
+            (df, fold)
+        })
+        .filter(|&(df, _)| df > 0)
+        .collect();
+    words.sort_unstable();
+    let clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .take(CANDIDATE_WORDS)
+        .map(|&(_, fold)| {
             let t = Term::from_field_text(f.exact, fold);
             (
                 Occur::Should,

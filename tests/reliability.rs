@@ -673,3 +673,23 @@ fn a_full_disk_is_named_and_leaves_nothing_behind() {
     let out = run(&["index"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn many_wildcards_and_long_quotes_cost_bounded_work() {
+    let s = Sandbox::new();
+    let words: Vec<String> = (0..30_000).map(|i| format!("zy{i:05}")).collect();
+    s.write("words.txt", words.chunks(20).map(|c| c.join(" ")).collect::<Vec<_>>().join("\n"));
+    // The same prefix 250 times is looked up once and answers as once.
+    let one = s.search_json("zy*", &["--limit", "3"]);
+    let many = s.search_json(&vec!["zy*"; 250].join(" OR "), &["--limit", "3"]);
+    assert_eq!(one["total_hits"], many["total_hits"]);
+    assert_eq!(texts(&one), texts(&many));
+    // A quote is found by its rarest words, also when most of its words are common.
+    let prose = "The ferryman counted the coins twice before he untied the rope, and the \
+                 river was high, and the boat was old, and he was not in a hurry at all.";
+    s.write("river.txt", format!("{prose}\n"));
+    let quote = prose;
+    let out = s.run(&["quote-check", "--json", quote.trim_end()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "exact", "{v}");
+}

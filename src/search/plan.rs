@@ -232,7 +232,16 @@ pub struct Planner<'a> {
     inline_filters: Vec<Box<dyn Query>>,
     /// Content words behind the required clauses (a glossary term counts its words).
     content_words: usize,
+    /// Term dictionary entries the expansions of this query may still visit.
+    scan_left: std::cell::Cell<usize>,
+    /// Prefix expansions made for this query: a prefix typed twice is looked up once.
+    prefixes: std::cell::RefCell<HashMap<(Field, String, usize), Vec<String>>>,
 }
+
+/// Term dictionary entries one query's expansions (prefixes, typos, word families) may
+/// visit in all: 256 prefixes of one letter on a large index would otherwise visit tens
+/// of millions. Past it, expansions use what they found so far, and the query says so.
+const MAX_SCANNED_TERMS: usize = 2_000_000;
 
 /// Content words a query needs before passages missing one of its parts are shown.
 const MIN_WORDS_TO_RELAX: usize = 2;
@@ -310,6 +319,8 @@ impl<'a> Planner<'a> {
             excluded: Vec::new(),
             inline_filters: Vec::new(),
             content_words: 0,
+            scan_left: std::cell::Cell::new(MAX_SCANNED_TERMS),
+            prefixes: Default::default(),
         }
     }
 
@@ -369,6 +380,13 @@ impl<'a> Planner<'a> {
             clauses.extend(self.excluded.drain(..).map(|q| (Occur::MustNot, q)));
             Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>
         });
+        if self.scan_left.get() == 0 {
+            self.notices.push(
+                "the query's wildcards and expansions match too many words: only those found \
+                 first were searched; make the prefixes longer"
+                    .into(),
+            );
+        }
         Plan {
             query,
             relaxed,
@@ -632,7 +650,7 @@ impl<'a> Planner<'a> {
         let folded = self.analyzer.term(text, Mode::Fold);
         let terms = self.terms_with_prefix(self.fields.exact, &folded, MAX_PREFIX_TERMS);
         self.explain.push(format!("«{text}*»: prefix, {} words: {}", terms.len(), terms.join(" ")));
-        if terms.is_empty() {
+        if terms.is_empty() && self.scan_left.get() > 0 {
             self.notices.push(format!("no word starts with «{text}»"));
             return Some(Box::new(EmptyQuery));
         }
@@ -1092,7 +1110,7 @@ impl<'a> Planner<'a> {
             let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
                 continue;
             };
-            while stream.advance() {
+            while self.spend() && stream.advance() {
                 if let Ok(t) = std::str::from_utf8(stream.key()) {
                     let df = live_doc_freq(reader, &inverted, stream.value());
                     if t != fold && df > 0 {
@@ -1110,8 +1128,25 @@ impl<'a> Planner<'a> {
         terms.into_iter().take(MAX_GUESSES).map(|(t, _)| t).collect()
     }
 
+    /// Takes one term dictionary visit from the query's budget; false when none is left.
+    fn spend(&self) -> bool {
+        let left = self.scan_left.get();
+        self.scan_left.set(left.saturating_sub(1));
+        left > 0
+    }
+
     /// Index terms of `field` starting with `prefix`, the most frequent first, at most `max`.
     fn terms_with_prefix(&self, field: Field, prefix: &str, max: usize) -> Vec<String> {
+        let key = (field, prefix.to_string(), max);
+        if let Some(terms) = self.prefixes.borrow().get(&key) {
+            return terms.clone();
+        }
+        let terms = self.scan_prefix(field, prefix, max);
+        self.prefixes.borrow_mut().insert(key, terms.clone());
+        terms
+    }
+
+    fn scan_prefix(&self, field: Field, prefix: &str, max: usize) -> Vec<String> {
         let mut found: HashMap<String, u64> = HashMap::new();
         for reader in self.searcher.segment_readers() {
             let Ok(inverted) = reader.inverted_index(field) else { continue };
@@ -1119,7 +1154,7 @@ impl<'a> Planner<'a> {
             else {
                 continue;
             };
-            while stream.advance() {
+            while self.spend() && stream.advance() {
                 let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
                 if !term.starts_with(prefix) {
                     break;
