@@ -33,7 +33,7 @@ fn query(c: &mut Criterion) {
     let temp = tempfile::tempdir().unwrap();
     let index =
         std::env::var_os("QUELLE_BENCH_INDEX").map_or(temp.path().to_path_buf(), PathBuf::from);
-    let (qindex, _) = refresh(&corpus, &index, false, &mut Silent).unwrap();
+    let (qindex, _) = refresh(&corpus, &index, Default::default(), &mut Silent).unwrap();
     let (lexicon, _) = Lexicon::load(&corpus, &qindex.dir, &Setting::Default);
     let mut group = c.benchmark_group("query");
     for q in QUERIES {

@@ -67,6 +67,14 @@ pub enum Error {
         /// What failed.
         msg: String,
     },
+    /// The index is damaged (a file missing, changed or unreadable).
+    #[error("index {} is damaged ({detail}); run `quelle index` to rebuild it", shown(path))]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What was found wrong.
+        detail: String,
+    },
     /// The disk holding the index is full.
     #[error(
         "no space left on {device} ({}): free some space and run `quelle index` again; \

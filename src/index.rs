@@ -33,7 +33,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -79,6 +79,9 @@ pub struct Fields {
     pub byte_start: Field,
     /// End byte in the raw file (exclusive).
     pub byte_end: Field,
+    /// A checksum of what a passage stores ([`stored_check`]): a stored passage that does
+    /// not match it is damaged, and is never shown or quoted.
+    pub check: Field,
 }
 
 fn build_schema() -> (Schema, Fields) {
@@ -117,6 +120,7 @@ fn build_schema() -> (Schema, Fields) {
         line_end: b.add_u64_field("line_end", STORED),
         byte_start: b.add_u64_field("byte_start", STORED),
         byte_end: b.add_u64_field("byte_end", STORED),
+        check: b.add_u64_field("check", STORED),
     };
     (b.build(), fields)
 }
@@ -153,6 +157,8 @@ pub struct RefreshReport {
     pub skipped: Vec<Error>,
     /// Problems met while walking the corpus.
     pub walk_problems: Vec<Error>,
+    /// What was wrong with a damaged index this refresh rebuilt, if so.
+    pub damage: Option<String>,
     /// Links not followed because they lead outside the corpus.
     pub outside: Vec<PathBuf>,
     /// Files indexed whose lines were not all in one encoding.
@@ -207,8 +213,13 @@ impl QIndex {
         if !dir.join("meta.json").is_file() {
             return Ok(None);
         }
-        let index = Index::open_in_dir(&dir).map_err(|e| Error::index(&dir, e))?;
-        QIndex::wrap(dir, index).map(Some)
+        // An index folder quelle made that cannot be opened is damaged.
+        let damaged = |e: Error| match e {
+            Error::Index { path, msg } => Error::Damaged { path, detail: msg },
+            e => e,
+        };
+        let index = Index::open_in_dir(&dir).map_err(|e| damaged(Error::index(&dir, e)))?;
+        QIndex::wrap(dir, index).map(Some).map_err(damaged)
     }
 
     fn create(root: &Path) -> Result<QIndex> {
@@ -365,36 +376,46 @@ impl Progress for Silent {
 pub fn refresh(
     corpus: &Path,
     root: &Path,
-    follow: bool,
+    options: Options,
     progress: &mut dyn Progress,
 ) -> Result<(QIndex, RefreshReport)> {
-    refresh_or_rebuild(corpus, root, follow, progress, false)
+    refresh_or_rebuild(corpus, root, options, progress, false)
+}
+
+/// How a refresh reads the corpus and checks the index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Follow every link, also those leading outside the corpus (`--follow`).
+    pub follow: bool,
+    /// Check every index file against its checksum first, and rebuild a damaged index
+    /// (`quelle index`; a search trusts the files and checks each passage it shows).
+    pub verify: bool,
 }
 
 /// Builds the index under `root` from nothing for `corpus`, whichever corpus it was of.
 pub fn rebuild(
     corpus: &Path,
     root: &Path,
-    follow: bool,
+    options: Options,
     progress: &mut dyn Progress,
 ) -> Result<(QIndex, RefreshReport)> {
-    refresh_or_rebuild(corpus, root, follow, progress, true)
+    refresh_or_rebuild(corpus, root, options, progress, true)
 }
 
 fn refresh_or_rebuild(
     corpus: &Path,
     root: &Path,
-    follow: bool,
+    options: Options,
     progress: &mut dyn Progress,
     rebuild: bool,
 ) -> Result<(QIndex, RefreshReport)> {
-    write_index(corpus, root, follow, progress, rebuild).map_err(|e| e.or_no_space(root))
+    write_index(corpus, root, options, progress, rebuild).map_err(|e| e.or_no_space(root))
 }
 
 fn write_index(
     corpus: &Path,
     root: &Path,
-    follow: bool,
+    Options { follow, verify }: Options,
     progress: &mut dyn Progress,
     rebuild: bool,
 ) -> Result<(QIndex, RefreshReport)> {
@@ -403,7 +424,35 @@ fn write_index(
     let ingest::Walk { files, problems: walk_problems, outside } = ingest::walk(corpus, follow)?;
     // Nothing is written under `root` before it is known to be quelle's, for this corpus.
     crate::claim::claim(root, corpus, rebuild)?;
-    let existing = QIndex::open(root).ok().flatten();
+    // A damaged index is rebuilt from the corpus, the source of truth: its folder is a
+    // version folder of a claimed index folder, so quelle made it.
+    let mut damage = None;
+    let existing = match QIndex::open(root) {
+        Ok(Some(q)) if verify => match q.index.validate_checksum() {
+            Ok(bad) if bad.is_empty() => Some(q),
+            Ok(bad) => {
+                let mut names: Vec<String> =
+                    bad.iter().map(|p| ingest::name_of(p.as_os_str())).collect();
+                names.sort();
+                damage = Some(format!("{} changed since written", names.join(", ")));
+                None
+            }
+            Err(e) => {
+                damage = Some(e.to_string());
+                None
+            }
+        },
+        Ok(q) => q,
+        Err(Error::Damaged { detail, .. }) => {
+            damage = Some(detail);
+            None
+        }
+        Err(_) => None,
+    };
+    if damage.is_some() {
+        let dir = version_dir(root);
+        std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    }
     let rebuilt = existing.is_none();
     let replaced =
         if rebuilt { other_versions(root, &version_dir(root)).into_iter().next() } else { None };
@@ -418,6 +467,7 @@ fn write_index(
         rebuilt,
         replaced,
         earlier_skips: std::mem::take(&mut plan.still_skipped),
+        damage,
         ..RefreshReport::default()
     };
     // A file that still cannot be read is named again; one that can is indexed now.
@@ -851,9 +901,59 @@ impl Document for PassageDoc {
             (f.line_end, U64(u64::from(p.line_end))),
             (f.byte_start, U64(p.byte_start)),
             (f.byte_end, U64(p.byte_end)),
+            (f.check, U64(passage_check(p, &self.title))),
         ];
         values.extend(self.doc_keys.iter().map(|k| (f.doc_key, Str(k.as_str()))));
         values.into_iter()
+    }
+}
+
+/// The checksum of what a passage stores and a reader relies on: its id, document, title,
+/// section, text and locators.
+fn passage_check(p: &Passage, title: &str) -> u64 {
+    stored_check(
+        [p.id.as_str(), p.doc.as_str(), title, p.section.as_str(), p.text.as_str()],
+        [u64::from(p.line_start), u64::from(p.line_end), p.byte_start, p.byte_end],
+    )
+}
+
+fn stored_check(texts: [&str; 5], numbers: [u64; 4]) -> u64 {
+    let mut hash = ingest::ContentHash::default();
+    for t in texts {
+        hash.update(t.as_bytes());
+        hash.update(&[0xFF]);
+    }
+    for n in numbers {
+        hash.update(&n.to_le_bytes());
+    }
+    hash.finish()
+}
+
+impl QIndex {
+    /// The stored passage at `address`, checked against its checksum: a damaged index
+    /// gives an error, never a quote that differs from what was indexed.
+    pub fn stored(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<tantivy::TantivyDocument> {
+        let doc: tantivy::TantivyDocument = searcher.doc(address).map_err(|e| self.damaged(e))?;
+        let f = &self.fields;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+        let num = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let expected = stored_check(
+            [text(f.id), text(f.doc), text(f.title), text(f.section_text), text(f.text)],
+            [num(f.line_start), num(f.line_end), num(f.byte_start), num(f.byte_end)],
+        );
+        if doc.get_first(f.check).and_then(|v| v.as_u64()) != Some(expected) {
+            return Err(self.damaged("a stored passage does not match its checksum"));
+        }
+        Ok(doc)
+    }
+
+    /// The error for a damaged index.
+    pub fn damaged(&self, detail: impl std::fmt::Display) -> Error {
+        Error::Damaged { path: self.dir.clone(), detail: detail.to_string() }
     }
 }
 

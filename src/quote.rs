@@ -192,11 +192,10 @@ pub fn check(qindex: &QIndex, quote: &str) -> Result<QuoteCheck> {
         .collect();
     let candidates = searcher
         .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(CANDIDATES).order_by_score())
-        .map_err(|e| Error::index(&qindex.dir, e))?;
+        .map_err(|e| qindex.damaged(e))?;
     let mut best: Option<(usize, QuoteCheck)> = None;
     for (_, address) in candidates {
-        let doc: TantivyDocument =
-            searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+        let doc: TantivyDocument = qindex.stored(&searcher, address)?;
         let passage = source_of(qindex, &doc);
         let ordinal = doc.get_first(f.ordinal).and_then(|v| v.as_u64()).unwrap_or(0);
         let before = ordinal
@@ -279,11 +278,10 @@ fn neighbour(qindex: &QIndex, doc: &str, ordinal: u64) -> Result<Option<Source>>
     ]);
     let found = searcher
         .search(&query, &TopDocs::with_limit(1).order_by_score())
-        .map_err(|e| Error::index(&qindex.dir, e))?;
+        .map_err(|e| qindex.damaged(e))?;
     match found.first() {
         Some(&(_, address)) => {
-            let d: TantivyDocument =
-                searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+            let d: TantivyDocument = qindex.stored(&searcher, address)?;
             Ok(Some(source_of(qindex, &d)))
         }
         None => Ok(None),

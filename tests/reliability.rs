@@ -693,3 +693,104 @@ fn many_wildcards_and_long_quotes_cost_bounded_work() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["verdict"], "exact", "{v}");
 }
+
+/// The one version folder of an index.
+fn version_folder(s: &Sandbox) -> std::path::PathBuf {
+    std::fs::read_dir(s.index()).unwrap().flatten().map(|e| e.path()).find(|p| p.is_dir()).unwrap()
+}
+
+fn files_ending(dir: &std::path::Path, ext: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect()
+}
+
+#[test]
+fn a_damaged_index_gives_one_clear_error_and_is_rebuilt_never_a_wrong_quote() {
+    let s = Sandbox::new();
+    fill(&s, "damage", 6);
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let good = s.search_json("paragraph", &["--no-refresh", "--limit", "50"]);
+    let backup = s.dir.path().join("backup");
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        let _ = std::fs::remove_dir_all(to);
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    };
+    let dir = version_folder(&s);
+    copy(&dir, &backup);
+    type Damage = Box<dyn Fn(&std::path::Path)>;
+    let flip = |ext: &'static str, at: f64| -> Damage {
+        Box::new(move |dir| {
+            for path in files_ending(dir, ext) {
+                let mut bytes = std::fs::read(&path).unwrap();
+                let i = ((bytes.len() as f64 * at) as usize).min(bytes.len() - 1);
+                bytes[i] ^= 0x08;
+                std::fs::write(&path, bytes).unwrap();
+            }
+        })
+    };
+    let damages: Vec<(&str, Damage)> = vec![
+        (
+            "positions deleted",
+            Box::new(|d| {
+                files_ending(d, "pos").iter().for_each(|p| std::fs::remove_file(p).unwrap())
+            }),
+        ),
+        ("meta.json emptied", Box::new(|d| std::fs::write(d.join("meta.json"), "").unwrap())),
+        (
+            "terms deleted",
+            Box::new(|d| {
+                files_ending(d, "term").iter().for_each(|p| std::fs::remove_file(p).unwrap())
+            }),
+        ),
+        ("stored text flipped", flip("store", 0.5)),
+        ("stored text flipped early", flip("store", 0.1)),
+        ("terms flipped", flip("term", 0.5)),
+        ("fast fields flipped", flip("fast", 0.5)),
+    ];
+    for (what, damage) in damages {
+        copy(&backup, &dir);
+        damage(&dir);
+        let out = quelle_cmd(&s)
+            .args(["search", "--no-refresh", "--json", "--limit", "50", "--", "paragraph"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            // What is shown is what was indexed, or nothing.
+            Some(0) => {
+                let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                for hit in v["hits"].as_array().unwrap() {
+                    let same =
+                        good["hits"].as_array().unwrap().iter().find(|h| h["id"] == hit["id"]);
+                    assert!(
+                        same.is_none_or(|h| h["text"] == hit["text"]),
+                        "{what}: a quote changed"
+                    );
+                }
+            }
+            Some(1) => {
+                assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+                assert!(
+                    stderr.contains("is damaged") && stderr.contains("quelle index"),
+                    "{what}: {stderr}"
+                );
+            }
+            code => panic!("{what}: exit {code:?}: {stderr}"),
+        }
+        // `quelle index` finds the damage and rebuilds from the corpus.
+        let out = quelle_cmd(&s).arg("index").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{what}: {stderr}");
+        assert!(stderr.contains("the index was damaged"), "{what}: {stderr}");
+        let again = s.search_json("paragraph", &["--no-refresh", "--limit", "50"]);
+        assert_eq!(again["total_hits"], good["total_hits"], "{what}");
+    }
+}

@@ -42,7 +42,25 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match run(args) {
+    // A panic (a bug, or an index damaged in a way no check caught) ends with one line
+    // that says what to do, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at =
+            info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "error: quelle stopped on an internal error ({what}{at}); if the index is damaged, \
+             `quelle index` rebuilds it; otherwise please report this"
+        );
+    }));
+    let outcome = std::panic::catch_unwind(|| run(args));
+    let Ok(outcome) = outcome else { return ExitCode::from(1) };
+    match outcome {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {
@@ -134,10 +152,11 @@ fn load_catalog(config: &Config) -> crate::catalog::Catalog {
 
 fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     let mut progress = output::Bar::new();
+    let options = index::Options { follow: config.follow, verify: true };
     let (qindex, report) = if rebuild {
-        index::rebuild(&config.corpus, &config.index, config.follow, &mut progress)?
+        index::rebuild(&config.corpus, &config.index, options, &mut progress)?
     } else {
-        index::refresh(&config.corpus, &config.index, config.follow, &mut progress)?
+        index::refresh(&config.corpus, &config.index, options, &mut progress)?
     };
     report_problems(&report);
     for link in &report.outside {
@@ -163,6 +182,9 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn report_problems(report: &RefreshReport) {
+    if let Some(damage) = &report.damage {
+        eprintln!("note: the index was damaged ({damage}); rebuilt it from the corpus");
+    }
     if let Some(old) = &report.replaced {
         eprintln!(
             "note: {} was written by another version of quelle; rebuilt the index",
@@ -191,7 +213,8 @@ fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
     let mut progress = output::Bar::new();
     let mut waiting = false;
     loop {
-        match index::refresh(&config.corpus, &config.index, config.follow, &mut progress) {
+        let options = index::Options { follow: config.follow, verify: false };
+        match index::refresh(&config.corpus, &config.index, options, &mut progress) {
             Ok((qindex, report)) => {
                 report_problems(&report);
                 if !report.is_noop() {

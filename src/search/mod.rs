@@ -187,8 +187,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         top_by_kind(qindex, &searcher, plan.query.as_ref(), limit.max(MIN_CANDIDATES))?;
     let mut hits = Vec::with_capacity(candidates.len());
     for &(score, address) in &candidates {
-        let doc: TantivyDocument =
-            searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+        let doc: TantivyDocument = qindex.stored(&searcher, address)?;
         let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks);
         if let Some(window) = highlight::tightest_window(&hit.positions, plan.groups) {
             let closeness = (plan.groups - 1) as f32 / (window - 1).max(1) as f32;
@@ -225,8 +224,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             top_by_kind(qindex, &searcher, relaxed.as_ref(), want + seen.len())?;
         let mut added = 0;
         for (score, address) in more.into_iter().filter(|(_, a)| !seen.contains(a)).take(want) {
-            let doc: TantivyDocument =
-                searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+            let doc: TantivyDocument = qindex.stored(&searcher, address)?;
             let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks).hit;
             hit.partial = true;
             hits.push(hit);
@@ -309,7 +307,7 @@ fn add_related(
         .map(|t| t.text)
         .collect();
     let found = feedback::related(searcher, qindex.fields, &best, other, &skip, req.limit.max(10))
-        .map_err(|e| Error::index(&qindex.dir, e))?;
+        .map_err(|e| qindex.damaged(e))?;
     let Some(top_related) = found.first().map(|f| f.0) else { return Ok(()) };
     let in_other = |h: &Hit| h.lang == other;
     let top_translated = hits.iter().filter(|h| in_other(h)).map(|h| h.score).fold(0.0, f32::max);
@@ -322,8 +320,7 @@ fn add_related(
     };
     let mut related: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
     for &(score, address) in &found {
-        let doc: TantivyDocument =
-            searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+        let doc: TantivyDocument = qindex.stored(searcher, address)?;
         let share = score / top_related;
         let id = doc.get_first(qindex.fields.id).and_then(|v| v.as_str()).unwrap_or("");
         if hits.iter().any(|h| h.id == id) {
@@ -450,7 +447,7 @@ fn top_by_kind(
             score * Kind::ALL.get(code as usize).map_or(1.0, |k| k.weight())
         }
     });
-    searcher.search(query, &(by_kind, Count)).map_err(|e| Error::index(&qindex.dir, e))
+    searcher.search(query, &(by_kind, Count)).map_err(|e| qindex.damaged(e))
 }
 
 /// Every passage of the documents a `doc:` filter names, in document order.
@@ -476,11 +473,11 @@ pub fn passage_with_context(qindex: &QIndex, id: &str, context: usize) -> Result
     let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
     let found = searcher
         .search(&query, &TopDocs::with_limit(1).order_by_score())
-        .map_err(|e| Error::index(&qindex.dir, e))?;
+        .map_err(|e| qindex.damaged(e))?;
     let Some(&(_, address)) = found.first() else {
         return Err(Error::NoSuchPassage(id.to_string()));
     };
-    let doc: TantivyDocument = searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+    let doc: TantivyDocument = qindex.stored(&searcher, address)?;
     let hit = to_hit(qindex, &doc, 1, 0.0, &Marks::default()).hit;
     let all = passages_of_file(qindex, &hit.doc)?;
     let at = all.iter().position(|h| h.id == hit.id).unwrap_or(0);
@@ -497,11 +494,10 @@ fn collect_in_order(
 ) -> Result<Vec<Hit>> {
     let addresses = searcher
         .search(query, &tantivy::collector::DocSetCollector)
-        .map_err(|e| Error::index(&qindex.dir, e))?;
+        .map_err(|e| qindex.damaged(e))?;
     let mut hits = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let doc: TantivyDocument =
-            searcher.doc(address).map_err(|e| Error::index(&qindex.dir, e))?;
+        let doc: TantivyDocument = qindex.stored(searcher, address)?;
         let ordinal = doc.get_first(qindex.fields.ordinal).and_then(|v| v.as_u64()).unwrap_or(0);
         hits.push((ordinal, to_hit(qindex, &doc, 0, 0.0, &Marks::default()).hit));
     }
