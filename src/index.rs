@@ -718,6 +718,7 @@ fn prepare(
     let mut passages = 0u64;
     let mut encoding = "";
     let mut mixed: Option<MixedEncoding> = None;
+    let mut ids = segment::Ids::default();
     while let Some(doc) = reader.next_part()? {
         encoding = doc.encoding;
         if let Some(other) = doc.other_encoding {
@@ -729,7 +730,8 @@ fn prepare(
             });
             m.lines.extend(doc.mixed.iter().map(|&l| (doc.first_line + l + 1) as u32));
         }
-        let segmented = segment::segment(&doc);
+        let segmented = segment::segment_counting(&doc, &mut ids);
+        ids.keep_last_line();
         drop(doc);
         let title = title
             .get_or_insert_with(|| {

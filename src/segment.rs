@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 14;
+pub const SEGMENT_VERSION: u32 = 15;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -147,8 +147,8 @@ impl Block {
 /// A passage as indexed: display text, kind, section and true locators.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Passage {
-    /// Stable id: the document's path without extension, `:`, the first line (and `.N`
-    /// for the N-th passage starting on that line).
+    /// Stable id, unique in an index: the document's path, `:`, the first line (and `.N`
+    /// for the N-th passage of the file starting on that line).
     pub id: String,
     /// Path of the document relative to the corpus folder.
     pub doc: String,
@@ -183,11 +183,38 @@ pub struct Segmented {
 
 /// Splits a decoded document into passages.
 pub fn segment(doc: &SourceDoc) -> Segmented {
+    segment_counting(doc, &mut Ids::default())
+}
+
+/// Passages per first line so far: a passage's id is its file and first line, and `.N` for
+/// the N-th passage starting on that line, wherever it comes in the file (a reference
+/// split from the body on the same line, say), so ids are unique in an index.
+#[derive(Debug, Default)]
+pub struct Ids(rustc_hash::FxHashMap<u32, u32>);
+
+impl Ids {
+    /// Keeps only what a next part of the file can continue: its last line's count.
+    pub fn keep_last_line(&mut self) {
+        if let Some(&last) = self.0.keys().max() {
+            self.0.retain(|&line, _| line == last);
+        }
+    }
+
+    fn next(&mut self, line: u32) -> u32 {
+        let n = self.0.entry(line).or_insert(0);
+        *n += 1;
+        *n
+    }
+}
+
+/// [`segment`] for a part of a file, numbering ids after those of the parts before it.
+pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
     let blocks = clean::clean(doc, paragraphs(doc));
     let mut title = None;
     let mut sections = SectionPath::default();
     let mut passages: Vec<Passage> = Vec::new();
-    let id_stem = doc.rel.rsplit_once('.').map_or(doc.rel.as_str(), |(stem, _)| stem);
+    // The whole path names the file: `notes.txt` and `notes.md` are two documents.
+    let id_stem = doc.rel.as_str();
     let mut bibliography = false;
     let mut skip_next = false;
     // Underline characters in the order the document first uses them: its heading levels.
@@ -234,6 +261,7 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
                 passages.push(make_passage(
                     doc,
                     id_stem,
+                    ids,
                     &passages,
                     &pieces,
                     Kind::Heading,
@@ -268,6 +296,7 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
             let passage = make_passage(
                 doc,
                 id_stem,
+                ids,
                 &passages,
                 &part.pieces,
                 kind_here,
@@ -281,9 +310,11 @@ pub fn segment(doc: &SourceDoc) -> Segmented {
 }
 
 /// A passage of `pieces` (never empty), numbered after `before`.
+#[allow(clippy::too_many_arguments)]
 fn make_passage(
     doc: &SourceDoc,
     id_stem: &str,
+    ids: &mut Ids,
     before: &[Passage],
     pieces: &[Piece],
     kind: Kind,
@@ -293,11 +324,9 @@ fn make_passage(
     let first = pieces[0];
     let last = *pieces.last().expect("non-empty");
     let line_start = (doc.first_line + first.line) as u32 + 1;
-    let same_line = before.iter().rev().take_while(|p| p.line_start == line_start).count();
-    let id = if same_line == 0 {
-        format!("{id_stem}:{line_start}")
-    } else {
-        format!("{id_stem}:{line_start}.{}", same_line + 1)
+    let id = match ids.next(line_start) {
+        1 => format!("{id_stem}:{line_start}"),
+        n => format!("{id_stem}:{line_start}.{n}"),
     };
     Passage {
         id,
@@ -781,7 +810,7 @@ mod tests {
         assert_eq!(p.text, "Второй абзац текста.");
         assert_eq!((p.line_start, p.line_end), (4, 4));
         assert_eq!(&text[p.byte_start as usize..p.byte_end as usize], "Второй абзац текста.");
-        assert_eq!(p.id, "doc:4");
+        assert_eq!(p.id, "doc.txt:4");
     }
 
     #[test]
@@ -908,7 +937,7 @@ mod tests {
             assert_eq!(&text[p.byte_start as usize..p.byte_end as usize], p.text);
         }
         let ids: Vec<&str> = seg.passages.iter().map(|p| p.id.as_str()).collect();
-        assert_eq!(&ids[..2], ["doc:1", "doc:1.2"]);
+        assert_eq!(&ids[..2], ["doc.txt:1", "doc.txt:1.2"]);
     }
 
     #[test]

@@ -183,7 +183,7 @@ fn the_index_follows_the_corpus() {
     let v = s.search_json("Litvinov", &[]);
     assert_eq!(v["hits"].as_array().unwrap().len(), 1);
     assert_eq!(v["hits"][0]["doc"], "new-name.txt");
-    assert_eq!(v["hits"][0]["id"], "new-name:1");
+    assert_eq!(v["hits"][0]["id"], "new-name.txt:1");
     // --no-refresh answers from the index as it is.
     s.write("late.txt", "Chicherin arrived late.\n");
     assert_eq!(texts(&s.search_json("Chicherin", &["--no-refresh"])).len(), 0);
@@ -225,7 +225,7 @@ fn human_output_cites_title_section_and_lines() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("— Германо-советские отношения, Военные школы, line 5 (ru.txt) · ru:5"),
+        stdout.contains("— Германо-советские отношения, Военные школы, line 5 (ru.txt) · ru.txt:5"),
         "{stdout}"
     );
 }
