@@ -371,6 +371,8 @@ pub fn hash_file(path: &Path, limit: u64) -> Option<u64> {
 /// [`SourceDoc`] whose lines and offsets are those of the whole file.
 pub struct Reader {
     file: std::io::Take<std::fs::File>,
+    /// The file's size when opened (it may change while read).
+    size: u64,
     path: PathBuf,
     rel: String,
     limit: u64,
@@ -397,6 +399,7 @@ impl Reader {
         }
         Ok(Reader {
             file: file.take(limit.saturating_add(1)),
+            size: meta.len(),
             path: entry.path.clone(),
             rel: entry.rel.clone(),
             limit,
@@ -452,10 +455,7 @@ impl Reader {
                 decision.encoding.name()
             )));
         }
-        let ends_line = matches!(body.last(), Some(b'\n' | b'\r'))
-            || (decision.width_is_utf16()
-                && body.len() >= 2
-                && body[body.len() - 2..].contains(&b'\n'));
+        let ends_line = ends_with_line_break(body, &decision);
         // A part cut inside a line (no line end near) leaves the rest of that line to the next.
         self.lines_before += doc.lines.len() - usize::from(!ends_line && !doc.lines.is_empty());
         self.pending.drain(..cut);
@@ -482,25 +482,40 @@ impl Reader {
     /// Reads until a part's worth of bytes is pending or the file ends.
     fn fill(&mut self) -> Result<()> {
         use std::io::Read;
-        let mut buf = vec![0; 1 << 20];
-        while !self.eof && self.pending.len() < self.part_bytes {
-            let want = buf.len().min(self.part_bytes - self.pending.len()).max(1);
-            match self.file.read(&mut buf[..want]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => {
-                    self.hash.update(&buf[..n]);
-                    self.pending.extend_from_slice(&buf[..n]);
-                    self.read += n as u64;
-                    if self.read > self.limit {
-                        return Err(too_large(&self.path, self.limit));
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::io(&self.path, e)),
-            }
+        if self.eof || self.pending.len() >= self.part_bytes {
+            return Ok(());
+        }
+        // Straight into `pending`, sized by the file: a small file costs one read.
+        let want = self.part_bytes - self.pending.len();
+        let start = self.pending.len();
+        self.pending.reserve(want.min(usize::try_from(self.size).unwrap_or(want) + 1));
+        let n = (&mut self.file)
+            .take(want as u64)
+            .read_to_end(&mut self.pending)
+            .map_err(|e| Error::io(&self.path, e))?;
+        self.eof = n < want;
+        self.hash.update(&self.pending[start..]);
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(too_large(&self.path, self.limit));
         }
         Ok(())
     }
+}
+
+/// True when `body` ends with a line break in the decided encoding.
+fn ends_with_line_break(body: &[u8], decision: &Decision) -> bool {
+    if !decision.width_is_utf16() {
+        return matches!(body.last(), Some(b'\n' | b'\r'));
+    }
+    let Some(at) = body.len().checked_sub(2) else { return false };
+    let pair = [body[at], body[at + 1]];
+    let unit = if decision.encoding == UTF_16LE {
+        u16::from_le_bytes(pair)
+    } else {
+        u16::from_be_bytes(pair)
+    };
+    matches!(unit, 0x0A | 0x0D)
 }
 
 /// How a file's bytes are decoded: decided once, from its first part.
@@ -751,8 +766,12 @@ fn decode_lines(
 ) -> (Vec<Line>, bool, Vec<usize>) {
     let encoding = decision.encoding;
     let spans = split_lines(body);
-    let foreign: Vec<usize> =
-        (0..spans.len()).filter(|&i| is_foreign(&body[spans[i].0..spans[i].1], encoding)).collect();
+    // A part that is all UTF-8 (most are) has no line of another encoding in it.
+    let foreign: Vec<usize> = if encoding == UTF_8 && std::str::from_utf8(body).is_ok() {
+        Vec::new()
+    } else {
+        (0..spans.len()).filter(|&i| is_foreign(&body[spans[i].0..spans[i].1], encoding)).collect()
+    };
     if decision.other.is_none() && !foreign.is_empty() {
         let raws: Vec<&[u8]> = foreign.iter().map(|&i| &body[spans[i].0..spans[i].1]).collect();
         decision.other = Some(other_encoding(encoding, &raws));
@@ -1105,6 +1124,26 @@ mod tests {
             }
         }
         assert!(lines == ["слово word ".repeat(500), "last".to_string()]);
+    }
+
+    #[test]
+    fn a_utf16_line_longer_than_a_part_stays_one_line() {
+        // `Њ` is 0A 04 in UTF-16LE: a byte that looks like a line feed ends each part.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        let text = format!("{}\nlast", "Њ".repeat(300));
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        std::fs::write(&path, bytes).unwrap();
+        let parts = parts_of(&path, 64);
+        assert!(parts.len() > 5);
+        let last = parts.last().unwrap();
+        assert_eq!(
+            (last.first_line + last.lines.len(), last.lines.last().unwrap().text.as_str()),
+            (2, "last")
+        );
     }
 
     #[test]
