@@ -1147,27 +1147,67 @@ impl<'a> Planner<'a> {
     }
 
     fn scan_prefix(&self, field: Field, prefix: &str, max: usize) -> Vec<String> {
-        let mut found: HashMap<String, u64> = HashMap::new();
-        for reader in self.searcher.segment_readers() {
-            let Ok(inverted) = reader.inverted_index(field) else { continue };
-            let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream()
-            else {
+        use std::cmp::Reverse;
+        // Per word: its count in the term dictionaries, an upper bound of its live count
+        // (it includes deleted passages), and its entries in segments with deletions.
+        type Deleted = Vec<(usize, tantivy::postings::TermInfo)>;
+        let mut found: HashMap<String, (u64, Deleted)> = HashMap::new();
+        let readers = self.searcher.segment_readers();
+        let mut inverted = Vec::with_capacity(readers.len());
+        for (s, reader) in readers.iter().enumerate() {
+            let Ok(index) = reader.inverted_index(field) else {
+                inverted.push(None);
                 continue;
             };
-            while self.spend() && stream.advance() {
-                let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
-                if !term.starts_with(prefix) {
-                    break;
+            if let Ok(mut stream) = index.terms().range().ge(prefix.as_bytes()).into_stream() {
+                while self.spend() && stream.advance() {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
+                    if !term.starts_with(prefix) {
+                        break;
+                    }
+                    let info = stream.value();
+                    let entry = found.entry(term.to_string()).or_default();
+                    entry.0 += u64::from(info.doc_freq);
+                    if reader.has_deletes() {
+                        entry.1.push((s, info.clone()));
+                    }
                 }
-                let df = live_doc_freq(reader, &inverted, stream.value());
-                if df > 0 {
-                    *found.entry(term.to_string()).or_default() += u64::from(df);
+            }
+            inverted.push(Some(index));
+        }
+        let mut candidates: Vec<(String, u64, Deleted)> =
+            found.into_iter().map(|(t, (n, d))| (t, n, d)).collect();
+        candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        // The most frequent by live count; a live count (postings read) is taken only
+        // while a word's upper bound can still place it among them.
+        let mut best: std::collections::BinaryHeap<Reverse<(u64, Reverse<String>)>> =
+            std::collections::BinaryHeap::new();
+        for (term, upper, deleted) in candidates {
+            if best.len() >= max
+                && best.peek().is_some_and(|Reverse(worst)| *worst > (upper, Reverse(term.clone())))
+            {
+                break;
+            }
+            let gone: u64 = deleted
+                .iter()
+                .filter_map(|(s, info)| {
+                    let index = inverted[*s].as_ref()?;
+                    let live = live_doc_freq(&readers[*s], index, info);
+                    Some(u64::from(info.doc_freq - live))
+                })
+                .sum();
+            let live = upper - gone;
+            if live > 0 {
+                best.push(Reverse((live, Reverse(term))));
+                if best.len() > max {
+                    best.pop();
                 }
             }
         }
-        let mut terms: Vec<(String, u64)> = found.into_iter().collect();
-        terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        terms.into_iter().take(max).map(|(t, _)| t).collect()
+        let mut terms: Vec<(u64, String)> =
+            best.into_iter().map(|Reverse((n, Reverse(t)))| (n, t)).collect();
+        terms.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        terms.into_iter().map(|(_, t)| t).collect()
     }
 }
 
