@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::{Analyzer, Mode, ANALYZER_VERSION};
 use crate::error::{Error, Result};
 use crate::lang::{script_of, Script};
+use crate::table::LineTable;
 
 /// File name of the bundled dictionary.
 pub const DATA_FILE: &str = "dictionary.en-ru.tsv";
@@ -95,67 +96,9 @@ impl Side {
     }
 }
 
-/// The compiled table: its file, with the header and index read into memory and each
-/// block read when a lookup needs it (one read, where a memory map would fault in pages
-/// of the index and the block, each costing more than the read); or all in memory.
-enum Table {
-    File { file: std::fs::File, head: Vec<u8> },
-    Owned(Vec<u8>),
-}
-
-impl Table {
-    /// The header and the index.
-    fn head(&self) -> &[u8] {
-        match self {
-            Table::File { head, .. } => head,
-            Table::Owned(v) => v,
-        }
-    }
-
-    /// Bytes `start..start + len` of the table.
-    fn read(&self, start: usize, len: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
-        match self {
-            Table::Owned(v) => {
-                v.get(start..start.checked_add(len)?).map(std::borrow::Cow::Borrowed)
-            }
-            Table::File { file, .. } => {
-                use std::io::{Read, Seek, SeekFrom};
-                let mut buf = vec![0; len];
-                let mut f = file;
-                f.seek(SeekFrom::Start(start as u64)).ok()?;
-                f.read_exact(&mut buf).ok()?;
-                Some(std::borrow::Cow::Owned(buf))
-            }
-        }
-    }
-}
-
-/// The header and index of a compiled table file.
-fn read_head(file: &std::fs::File) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut start = vec![0; 64];
-    let n = (&*file).read(&mut start).ok()?;
-    start.truncate(n);
-    let first = memchr::memchr(b'\n', &start)?;
-    let second = first + 1 + memchr::memchr(b'\n', &start[first + 1..])?;
-    let index_len: usize = std::str::from_utf8(&start[first + 1..second]).ok()?.parse().ok()?;
-    let head_len = (second + 1).checked_add(index_len)?;
-    let mut head = start;
-    if head.len() < head_len {
-        let mut rest = vec![0; head_len - head.len()];
-        (&*file).read_exact(&mut rest).ok()?;
-        head.extend_from_slice(&rest);
-    }
-    head.truncate(head_len);
-    Some(head)
-}
-
 /// A compiled dictionary, ready for lookups.
 pub struct Dictionary {
-    table: Table,
-    /// Byte range of the block index, and where the blocks start.
-    index: std::ops::Range<usize>,
-    data: usize,
+    table: LineTable,
 }
 
 /// Where the dictionary comes from, as the user set it.
@@ -256,22 +199,22 @@ impl Dictionary {
     }
 
     fn from_file(file: std::fs::File, path: &Path) -> Result<Dictionary> {
-        let Some((head, (index, data))) = read_head(&file).and_then(|h| {
-            let s = sections(&h)?;
-            Some((h, s))
-        }) else {
-            // Damaged or of another format: compiled again when next needed.
-            let _ = std::fs::remove_file(path);
-            return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::InvalidData)));
-        };
-        Ok(Dictionary { table: Table::File { file, head }, index, data })
+        match LineTable::from_file(file, &format!("{MAGIC} {COMPILED_FORMAT}")) {
+            Some(table) => Ok(Dictionary { table }),
+            None => {
+                // Damaged or of another format: compiled again when next needed.
+                let _ = std::fs::remove_file(path);
+                Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::InvalidData)))
+            }
+        }
     }
 
     /// A dictionary compiled in memory from the given texts (tests and tools).
     pub fn from_texts(texts: &[&str]) -> Dictionary {
         let table = compile(texts).into_bytes();
-        let (index, data) = sections(&table).expect("a table just laid out");
-        Dictionary { table: Table::Owned(table), index, data }
+        let table = LineTable::from_bytes(table, &format!("{MAGIC} {COMPILED_FORMAT}"))
+            .expect("a table just laid out");
+        Dictionary { table }
     }
 
     /// What the dictionary says of words in language `side`: of the words as written
@@ -301,16 +244,9 @@ impl Dictionary {
         Some(Entry::Translations(translations))
     }
 
-    /// The line of `key`: its block from the index, then the line in the block.
+    /// The line of `key`.
     fn line(&self, key: &str) -> Option<Vec<u8>> {
-        let head = self.table.head();
-        let entry = floor_line(head.get(self.index.clone())?, key.as_bytes())?;
-        let entry = std::str::from_utf8(entry).ok()?;
-        let mut fields = entry.rsplitn(3, '\t');
-        let len: usize = fields.next()?.parse().ok()?;
-        let offset: usize = fields.next()?.parse().ok()?;
-        let block = self.table.read(self.data.checked_add(offset)?, len)?;
-        find_line(&block, key.as_bytes()).map(<[u8]>::to_vec)
+        self.table.line(key)
     }
 
     /// The entry of an exact key (no references to follow).
@@ -561,98 +497,16 @@ fn compile(texts: &[&str]) -> String {
         lines.push(line);
     }
     lines.sort_unstable();
-    layout(&lines)
+    LineTable::layout(&lines, &format!("{MAGIC} {COMPILED_FORMAT}"))
 }
 
-/// Bytes of lines in one block of the compiled table: a lookup reads one block.
-const BLOCK_BYTES: usize = 4096;
-/// First line of a compiled table.
+/// First line of a compiled table, before its format.
 const MAGIC: &str = "quelle-dictionary";
-
-/// Lays sorted lines out as a compiled table: a header (`quelle-dictionary FORMAT`, the
-/// index's length), an index with the first key, offset and length of each block of
-/// lines, then the blocks. A lookup searches the small index, then one block, so it
-/// touches a page or two of the file, not one per step of a binary search.
-fn layout(lines: &[String]) -> String {
-    let mut data = String::new();
-    let mut index = String::new();
-    let mut block_start = 0;
-    let mut first_key: Option<&str> = None;
-    for line in lines {
-        if first_key.is_some() && data.len() - block_start + line.len() + 1 > BLOCK_BYTES {
-            let key = first_key.take().unwrap_or_default();
-            index.push_str(&format!("{key}\t{block_start}\t{}\n", data.len() - block_start));
-            block_start = data.len();
-        }
-        if first_key.is_none() {
-            first_key = Some(line.split('\t').next().unwrap_or(line));
-        }
-        data.push_str(line);
-        data.push('\n');
-    }
-    if let Some(key) = first_key {
-        index.push_str(&format!("{key}\t{block_start}\t{}\n", data.len() - block_start));
-    }
-    format!("{MAGIC} {COMPILED_FORMAT}\n{}\n{index}{data}", index.len())
-}
-
-/// Where the index and the data of a compiled table are, from its header.
-fn sections(table: &[u8]) -> Option<(std::ops::Range<usize>, usize)> {
-    let first = memchr::memchr(b'\n', table)?;
-    let magic = std::str::from_utf8(&table[..first]).ok()?;
-    if magic != format!("{MAGIC} {COMPILED_FORMAT}") {
-        return None;
-    }
-    let second = first + 1 + memchr::memchr(b'\n', &table[first + 1..])?;
-    let index_len: usize = std::str::from_utf8(&table[first + 1..second]).ok()?.parse().ok()?;
-    let index = second + 1..(second + 1).checked_add(index_len)?;
-    (index.end <= table.len()).then_some((index.clone(), index.end))
-}
-
-/// The last line of the sorted `lines` whose key is at most `key`.
-fn floor_line<'t>(lines: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
-    let (mut lo, mut hi) = (0usize, lines.len());
-    let mut best = None;
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let start = memchr::memrchr(b'\n', &lines[..mid]).map_or(0, |p| p + 1);
-        let end = memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |p| start + p);
-        let line = &lines[start..end];
-        let line_key = line.split(|&b| b == b'\t').next().unwrap_or(line);
-        if line_key <= key {
-            best = Some(line);
-            lo = end + 1;
-        } else {
-            hi = start;
-        }
-    }
-    best
-}
 
 /// `translation\x1fweight`.
 fn parse_translation(field: &str) -> Option<Translation> {
     let (text, weight) = field.split_once(SEP)?;
     Some(Translation { text: text.to_string(), weight: weight.parse().ok()? })
-}
-
-/// The line of the sorted `table` whose key (up to the first tab) is `key`.
-fn find_line<'t>(table: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
-    let (mut lo, mut hi) = (0usize, table.len());
-    // Invariant: every line starting before `lo` has a smaller key; every line starting at
-    // or after `hi` a larger one.
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let start = memchr::memrchr(b'\n', &table[..mid]).map_or(0, |p| p + 1);
-        let end = memchr::memchr(b'\n', &table[start..]).map_or(table.len(), |p| start + p);
-        let line = &table[start..end];
-        let line_key = line.split(|&b| b == b'\t').next().unwrap_or(line);
-        match line_key.cmp(key) {
-            std::cmp::Ordering::Equal => return Some(line),
-            std::cmp::Ordering::Less => lo = end + 1,
-            std::cmp::Ordering::Greater => hi = start,
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -746,32 +600,5 @@ mod tests {
                 "notes.bin"
             ]
         );
-    }
-
-    #[test]
-    fn every_key_of_a_table_of_many_blocks_is_found() {
-        let lines: Vec<String> = (0..5000).map(|i| format!("e{i:05}\tt{i}\u{1f}1.000")).collect();
-        let table = layout(&lines).into_bytes();
-        let (index, data) = sections(&table).unwrap();
-        let d = Dictionary { table: Table::Owned(table), index, data };
-        for i in (0..5000).step_by(7) {
-            let line = d.line(&format!("e{i:05}")).unwrap();
-            assert!(line.ends_with(format!("t{i}\u{1f}1.000").as_bytes()));
-        }
-        assert_eq!(d.line("e99999"), None);
-        assert_eq!(d.line("a"), None);
-        assert!(sections(b"quelle-dictionary 1\n0\n").is_none(), "another format");
-        assert!(sections(b"garbage").is_none());
-    }
-
-    #[test]
-    fn finds_every_line_of_a_sorted_table() {
-        let table = b"ea\t1\neb\t2\nec\t3\nrz\t4\n";
-        for key in ["ea", "eb", "ec", "rz"] {
-            assert!(find_line(table, key.as_bytes()).unwrap().starts_with(key.as_bytes()));
-        }
-        assert_eq!(find_line(table, b"e"), None);
-        assert_eq!(find_line(table, b"ed"), None);
-        assert_eq!(find_line(b"", b"e"), None);
     }
 }

@@ -28,6 +28,7 @@ pub mod parallel;
 pub mod quote;
 pub mod search;
 pub mod segment;
+pub mod table;
 
 pub use error::{Error, Result};
 pub use index::QIndex;
