@@ -67,6 +67,8 @@ pub struct Passage {
     pub text: String,
     /// Its language code (`ru`, `en`, …).
     pub lang: String,
+    /// Its kind (`body`, `heading`, …): a heading translates a heading.
+    pub kind: String,
 }
 
 /// The pairs `(english passage, russian passage)` of an ordered alignment of an English
@@ -108,15 +110,165 @@ pub fn align(english: &[Passage], russian: &[Passage]) -> Option<Vec<(usize, usi
         best_sum += best;
     }
     let chain = heaviest_chain(&mut links);
-    let bilingual: Vec<(usize, usize, f32)> = chain
-        .into_iter()
-        .filter(|&(i, j, _)| docs.russian[j].russian && docs.english[i].english)
-        .collect();
-    let kept: f32 = bilingual.iter().map(|p| p.2).sum();
+    let bilingual = |&(i, j): &(usize, usize)| docs.russian[j].russian && docs.english[i].english;
+    let kept: f32 = chain.iter().filter(|&&(i, j, _)| bilingual(&(i, j))).map(|p| p.2).sum();
+    let anchored: Vec<(usize, usize)> =
+        chain.iter().map(|&(i, j, _)| (i, j)).filter(bilingual).collect();
     let russian_passages = docs.russian.iter().filter(|p| p.russian).count();
     let enough = (MIN_ALIGNED_SHARE * russian_passages as f32).max(MIN_ALIGNED as f32);
-    (bilingual.len() as f32 >= enough && kept >= MIN_ORDERED_SHARE * best_sum)
-        .then(|| bilingual.into_iter().map(|(i, j, _)| (i, j)).collect())
+    if (anchored.len() as f32) < enough || kept < MIN_ORDERED_SHARE * best_sum {
+        return None;
+    }
+    let bounds: Vec<(usize, usize)> = chain.iter().map(|&(i, j, _)| (i, j)).collect();
+    let mut pairs = anchored;
+    pairs.extend(fill_gaps(&docs, english, russian, &bounds, &pairs));
+    pairs.sort_unstable();
+    Some(pairs)
+}
+
+/// A gap between two aligned passages longer than this (on either side) is left as it is.
+const MAX_GAP: usize = 32;
+/// Cost of leaving a passage of a gap unaligned, against the length cost of a pairing.
+const SKIP_COST: f32 = 6.0;
+/// Extra cost of pairing two passages with one (a paragraph split or joined).
+const JOIN_COST: f32 = 2.0;
+/// A pairing in a gap is kept only below this cost (lengths within about 1.7 deviations).
+const MAX_PAIR_COST: f32 = 1.5;
+
+/// The passages between two aligned ones, aligned by their lengths (Gale and Church
+/// 1993): between two anchors a translation keeps its paragraphs in order, and the
+/// lengths of a paragraph and its translation keep a ratio whose mean and spread the
+/// anchored pairs (`known`) give. A passage may pair with one or two; a pairing is kept only
+/// when its lengths agree well and its kinds are the same (a heading with a heading).
+fn fill_gaps(
+    docs: &Anchored,
+    english: &[Passage],
+    russian: &[Passage],
+    bounds: &[(usize, usize)],
+    known: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let model = LengthModel::of(docs, known);
+    let mut out = Vec::new();
+    let ends = std::iter::once((None, None))
+        .chain(bounds.iter().map(|&(i, j)| (Some(i), Some(j))))
+        .chain(std::iter::once((None, None)));
+    let ends: Vec<(Option<usize>, Option<usize>)> = ends.collect();
+    for w in ends.windows(2) {
+        let (e0, r0) = (w[0].0.map_or(0, |i| i + 1), w[0].1.map_or(0, |j| j + 1));
+        let (e1, r1) = (w[1].0.unwrap_or(english.len()), w[1].1.unwrap_or(russian.len()));
+        if w[1].0.is_none() && w[0].0.is_none() {
+            continue; // nothing anchored at all
+        }
+        let ge: Vec<usize> = (e0..e1.max(e0)).filter(|&i| docs.english[i].english).collect();
+        let gr: Vec<usize> = (r0..r1.max(r0)).filter(|&j| docs.russian[j].russian).collect();
+        if ge.is_empty() || gr.is_empty() || ge.len() > MAX_GAP || gr.len() > MAX_GAP {
+            continue;
+        }
+        out.extend(align_gap(&model, docs, english, russian, &ge, &gr));
+    }
+    out
+}
+
+/// How long a translation runs against its original, from aligned pairs.
+struct LengthModel {
+    /// Russian characters per English character.
+    ratio: f32,
+    /// Variance of the difference per character.
+    variance: f32,
+}
+
+impl LengthModel {
+    fn of(docs: &Anchored, pairs: &[(usize, usize)]) -> LengthModel {
+        let lengths: Vec<(f32, f32)> = pairs
+            .iter()
+            .map(|&(i, j)| (docs.english[i].chars as f32, docs.russian[j].chars as f32))
+            .filter(|&(e, _)| e > 0.0)
+            .collect();
+        if lengths.len() < MIN_ALIGNED {
+            // Gale and Church's own figures.
+            return LengthModel { ratio: 1.0, variance: 6.8 };
+        }
+        let mut ratios: Vec<f32> = lengths.iter().map(|&(e, r)| r / e).collect();
+        ratios.sort_by(f32::total_cmp);
+        let ratio = ratios[ratios.len() / 2];
+        let variance = lengths.iter().map(|&(e, r)| (r - ratio * e).powi(2) / e).sum::<f32>()
+            / lengths.len() as f32;
+        LengthModel { ratio, variance: variance.clamp(1.0, 100.0) }
+    }
+
+    /// Minus the log-likelihood (up to a constant) that `english` characters translate
+    /// into `russian` ones.
+    fn cost(&self, english: f32, russian: f32) -> f32 {
+        let mean = ((english + russian / self.ratio) / 2.0).max(1.0);
+        let z = (russian - self.ratio * english) / (mean * self.variance).sqrt();
+        z * z / 2.0
+    }
+}
+
+/// The cheapest monotone pairing of the English passages `ge` with the Russian ones `gr`
+/// (one with one, two with one, one with two, or none), by dynamic programming; the
+/// pairings kept.
+fn align_gap(
+    model: &LengthModel,
+    docs: &Anchored,
+    english: &[Passage],
+    russian: &[Passage],
+    ge: &[usize],
+    gr: &[usize],
+) -> Vec<(usize, usize)> {
+    const STEPS: [(usize, usize); 5] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)];
+    let (n, m) = (ge.len(), gr.len());
+    let mut cost = vec![f32::INFINITY; (n + 1) * (m + 1)];
+    let mut back: Vec<(usize, usize, f32)> = vec![(0, 0, 0.0); (n + 1) * (m + 1)];
+    let at = |a: usize, b: usize| a * (m + 1) + b;
+    cost[0] = 0.0;
+    for a in 0..=n {
+        for b in 0..=m {
+            let here = cost[at(a, b)];
+            if !here.is_finite() {
+                continue;
+            }
+            for (da, db) in STEPS {
+                if a + da > n || b + db > m {
+                    continue;
+                }
+                let step = if da == 0 || db == 0 {
+                    SKIP_COST
+                } else {
+                    let (es, rs) = (&ge[a..a + da], &gr[b..b + db]);
+                    let kind = &english[es[0]].kind;
+                    if es.iter().any(|&i| english[i].kind != *kind)
+                        || rs.iter().any(|&j| russian[j].kind != *kind)
+                    {
+                        continue;
+                    }
+                    let le: usize = es.iter().map(|&i| docs.english[i].chars).sum();
+                    let lr: usize = rs.iter().map(|&j| docs.russian[j].chars).sum();
+                    let join = if da + db > 2 { JOIN_COST } else { 0.0 };
+                    model.cost(le as f32, lr as f32) + join
+                };
+                let next = at(a + da, b + db);
+                if here + step < cost[next] {
+                    cost[next] = here + step;
+                    back[next] = (a, b, step);
+                }
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    let (mut a, mut b) = (n, m);
+    while (a, b) != (0, 0) {
+        let (pa, pb, step) = back[at(a, b)];
+        if pa < a && pb < b && step < MAX_PAIR_COST {
+            for &i in &ge[pa..a] {
+                for &j in &gr[pb..b] {
+                    pairs.push((i, j));
+                }
+            }
+        }
+        (a, b) = (pa, pb);
+    }
+    pairs
 }
 
 /// A passage's tokens as interned ids: all of them, its anchors, the digit-bearing ones.
@@ -408,9 +560,10 @@ pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(Strin
     {
         return Ok(None);
     }
-    let mut read: FxHashMap<&str, Vec<Passage>> = FxHashMap::default();
+    let mut read: FxHashMap<&str, Vec<(String, Passage)>> = FxHashMap::default();
     let mut found = Vec::new();
     let mut aligned: Vec<(String, String)> = Vec::new();
+    let mut ids: Vec<(String, String)> = Vec::new();
     let mut paired: FxHashSet<&str> = FxHashSet::default();
     let mut attempts = 0;
     for (english, russian) in candidates {
@@ -426,21 +579,25 @@ pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(Strin
             if !read.contains_key(rel) {
                 let passages = crate::search::passages_of_file(qindex, rel)?
                     .into_iter()
-                    .map(|h| Passage { text: h.text, lang: h.lang })
+                    .map(|h| (h.id, Passage { text: h.text, lang: h.lang, kind: h.kind }))
                     .collect();
                 read.insert(rel, passages);
             }
         }
         let (e, r) = (&read[english], &read[russian]);
-        if let Some(pairs) = align(e, r) {
+        let passages = |d: &[(String, Passage)]| d.iter().map(|p| p.1.clone()).collect::<Vec<_>>();
+        if let Some(pairs) = align(&passages(e), &passages(r)) {
             paired.extend([english, russian]);
             found.push((english.to_string(), russian.to_string()));
-            aligned.extend(pairs.into_iter().map(|(i, j)| (e[i].text.clone(), r[j].text.clone())));
+            for (i, j) in pairs {
+                aligned.push((e[i].1.text.clone(), r[j].1.text.clone()));
+                ids.push((e[i].0.clone(), r[j].0.clone()));
+            }
         }
     }
     let path = qindex.dir.join(FILE_NAME);
     if aligned.is_empty() {
-        for name in [COMPILED_NAME, FILE_NAME] {
+        for name in [COMPILED_NAME, FILE_NAME, ALIGNED_NAME] {
             let path = qindex.dir.join(name);
             match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -460,7 +617,55 @@ pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(Strin
         crate::dictionary::Dictionary::write_compiled(&table, &qindex.dir, COMPILED_NAME)?;
         crate::atomic::write(&qindex.dir, FILE_NAME, table.as_bytes())?;
     }
+    crate::atomic::write(&qindex.dir, ALIGNED_NAME, Alignment::layout(&ids).as_bytes())?;
     Ok(Some(found))
+}
+
+/// The table of aligned passages beside the index.
+pub const ALIGNED_NAME: &str = "aligned.bin";
+/// First line of that table.
+const ALIGNED_MAGIC: &str = "quelle-aligned 1";
+
+/// The passages of documents that translate each other, each with its counterparts in the
+/// other document (one or two: a paragraph may be split in translation), by passage id.
+pub struct Alignment {
+    table: crate::table::LineTable,
+}
+
+impl Alignment {
+    /// The table of `pairs` (English id, Russian id), both ways.
+    fn layout(pairs: &[(String, String)]) -> String {
+        let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (e, r) in pairs {
+            by_id.entry(e).or_default().push(r);
+            by_id.entry(r).or_default().push(e);
+        }
+        let lines: Vec<String> =
+            by_id.into_iter().map(|(id, others)| format!("{id}\t{}", others.join("\t"))).collect();
+        crate::table::LineTable::layout(&lines, ALIGNED_MAGIC)
+    }
+
+    /// The alignment beside the index in `dir`; `Ok(None)` when no documents pair.
+    pub fn open(dir: &std::path::Path) -> Result<Option<Alignment>> {
+        let path = dir.join(ALIGNED_NAME);
+        match std::fs::File::open(&path) {
+            Ok(file) => match crate::table::LineTable::from_file(file, ALIGNED_MAGIC) {
+                Some(table) => Ok(Some(Alignment { table })),
+                None => {
+                    Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::InvalidData)))
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// The ids of the passages aligned with passage `id`, in document order.
+    pub fn counterparts(&self, id: &str) -> Vec<String> {
+        let Some(line) = self.table.line(id) else { return Vec::new() };
+        let line = String::from_utf8_lossy(&line);
+        line.split('\t').skip(1).map(str::to_string).collect()
+    }
 }
 
 /// Pairs `(english, russian)` of indexed documents that might translate each other: long
@@ -508,7 +713,10 @@ mod tests {
     use super::*;
 
     fn passages(texts: &[String], lang: &str) -> Vec<Passage> {
-        texts.iter().map(|t| Passage { text: t.clone(), lang: lang.into() }).collect()
+        texts
+            .iter()
+            .map(|t| Passage { text: t.clone(), lang: lang.into(), kind: "body".into() })
+            .collect()
     }
 
     #[test]
@@ -539,10 +747,53 @@ mod tests {
         // Nor does a document with nothing kept as written.
         let plain: Vec<Passage> = (0..40)
             .map(|_| Passage {
-                text: "Текст без чисел и кодов.".into(), lang: "ru".into()
+                text: "Текст без чисел и кодов.".into(),
+                lang: "ru".into(),
+                kind: "body".into(),
             })
             .collect();
         assert_eq!(align(&en, &plain), None);
+    }
+
+    #[test]
+    fn passages_between_anchors_align_by_their_lengths() {
+        // Every fifth paragraph keeps nothing as written (no number, no code): it is
+        // aligned by its length between its anchored neighbours; a gap whose lengths do
+        // not match is left alone.
+        let plain = |n: usize| {
+            (
+                format!("The quiet marmot sleeps under hill {} all winter.", "far ".repeat(n % 3)),
+                format!("Тихий сурок спит под холмом {}всю зиму.", "далёким ".repeat(n % 3)),
+            )
+        };
+        let (mut en, mut ru): (Vec<String>, Vec<String>) =
+            (0..40).map(|n| if n % 5 == 2 { plain(n) } else { manual(n) }).unzip();
+        ru[37] = "Совсем другой и очень длинный абзац, ".repeat(8);
+        en[37] = "Short.".into();
+        let (en, ru) = (passages(&en, "en"), passages(&ru, "ru"));
+        let pairs = align(&en, &ru).expect("a translation aligns");
+        for n in (2..40).step_by(5) {
+            let expected = n != 37;
+            assert_eq!(pairs.contains(&(n, n)), expected, "{n}: {pairs:?}");
+        }
+        assert!(pairs.iter().all(|&(i, j)| i == j), "{pairs:?}");
+    }
+
+    #[test]
+    fn an_alignment_table_gives_each_passage_its_counterparts() {
+        let dir = tempfile::tempdir().unwrap();
+        let pairs: Vec<(String, String)> = vec![
+            ("en.txt:1".into(), "ru.txt:1".into()),
+            ("en.txt:3".into(), "ru.txt:4".into()),
+            ("en.txt:5".into(), "ru.txt:4".into()),
+        ];
+        crate::atomic::write(dir.path(), ALIGNED_NAME, Alignment::layout(&pairs).as_bytes())
+            .unwrap();
+        let a = Alignment::open(dir.path()).unwrap().unwrap();
+        assert_eq!(a.counterparts("en.txt:1"), ["ru.txt:1"]);
+        assert_eq!(a.counterparts("ru.txt:4"), ["en.txt:3", "en.txt:5"]);
+        assert!(a.counterparts("en.txt:2").is_empty());
+        assert!(Alignment::open(&dir.path().join("none")).unwrap().is_none());
     }
 
     #[test]

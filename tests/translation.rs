@@ -240,3 +240,24 @@ fn documents_that_do_not_translate_each_other_teach_nothing() {
     let t = texts(&s.search_json("бурдыша", &["--lang", "en"]));
     assert!(t.is_empty(), "{t:?}");
 }
+
+#[test]
+fn each_hit_in_a_translated_document_comes_with_its_translation() {
+    // The paragraph on the marmot keeps nothing as written, so no dictionary word or code
+    // leads to its translation: the alignment of the two documents does.
+    let s = Sandbox::new();
+    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    en[12] = "The quiet marmot sleeps under the northern hill all winter.".into();
+    ru[12] = "Тихий сурок спит под северным холмом всю зиму.".into();
+    s.write("manual.en.txt", en.join("\n\n") + "\n");
+    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
+    let v = s.search_json("marmot", &["--no-translate"]);
+    let t = texts(&v);
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert!(t[0].contains("marmot") && t[1].contains("сурок"), "{t:?}");
+    assert_eq!(matched(&v["hits"][1]), ["aligned translation"]);
+    // The other way round, and only on request: `--lang` keeps to one language.
+    let t = texts(&s.search_json("сурок", &["--no-translate"]));
+    assert!(t.len() == 2 && t[1].contains("marmot"), "{t:?}");
+    assert_eq!(texts(&s.search_json("сурок", &["--lang", "ru"])).len(), 1);
+}

@@ -137,6 +137,8 @@ pub struct Lexicon {
     /// Translations learnt from the corpus's own translated documents (`parallel`), if
     /// any and the dictionary is on.
     pub learnt: Option<crate::dictionary::Dictionary>,
+    /// The passages of the corpus's translated documents, aligned (`parallel`), if any.
+    pub aligned: Option<crate::parallel::Alignment>,
 }
 
 impl Lexicon {
@@ -165,7 +167,11 @@ impl Lexicon {
                 None
             })
         };
-        (Lexicon { glossary, dictionary, learnt }, problems)
+        let aligned = crate::parallel::Alignment::open(index_dir).unwrap_or_else(|e| {
+            problems.push(format!("aligned translations not used: {e}"));
+            None
+        });
+        (Lexicon { glossary, dictionary, learnt, aligned }, problems)
     }
 }
 
@@ -211,6 +217,11 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         }
     }
     let mut hits = mix_languages(hits, language, req.limit);
+    if let Some(aligned) = lexicon.aligned.as_ref() {
+        if req.expand && req.lang.is_none() && req.doc.is_none() {
+            with_counterparts(qindex, &searcher, aligned, &plan.marks, &mut hits, req.limit)?;
+        }
+    }
     hits.truncate(req.limit);
     let mut notices = plan.notices;
     let mut total_hits = total;
@@ -344,6 +355,68 @@ fn add_related(
     Ok(())
 }
 
+/// Puts after each of the first `limit` hits the passages aligned with it in a document
+/// that translates its own (moved up when already found, fetched when not): where the
+/// corpus holds a text in both languages, each answer comes with its translation, the
+/// surest way across the languages there is.
+fn with_counterparts(
+    qindex: &QIndex,
+    searcher: &tantivy::Searcher,
+    aligned: &crate::parallel::Alignment,
+    marks: &Marks,
+    hits: &mut Vec<Hit>,
+    limit: usize,
+) -> Result<()> {
+    let mut out: Vec<Hit> = Vec::with_capacity(limit + 2);
+    let mut placed: HashSet<String> = HashSet::new();
+    let mut rest = std::collections::VecDeque::from(std::mem::take(hits));
+    while out.len() < limit {
+        let Some(hit) = rest.pop_front() else { break };
+        if !placed.insert(hit.id.clone()) {
+            continue;
+        }
+        let counterparts = aligned.counterparts(&hit.id);
+        let partial = hit.partial;
+        out.push(hit);
+        for id in counterparts {
+            if out.len() >= limit || placed.contains(&id) {
+                continue;
+            }
+            let mut found = match rest.iter().position(|h| h.id == id) {
+                Some(at) => rest.remove(at).expect("a position found"),
+                None => match passage_by_id(qindex, searcher, &id, marks)? {
+                    Some(h) => h,
+                    None => continue,
+                },
+            };
+            found.matched.push(Via::Aligned);
+            found.partial = partial;
+            placed.insert(id);
+            out.push(found);
+        }
+    }
+    out.extend(rest.into_iter().filter(|h| !placed.contains(&h.id)));
+    *hits = out;
+    Ok(())
+}
+
+/// The passage with `id`, marked for `marks`, if the index holds it.
+fn passage_by_id(
+    qindex: &QIndex,
+    searcher: &tantivy::Searcher,
+    id: &str,
+    marks: &Marks,
+) -> Result<Option<Hit>> {
+    let term = tantivy::Term::from_field_text(qindex.fields.id, id);
+    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+    let found = searcher
+        .search(&query, &TopDocs::with_limit(1).order_by_score())
+        .map_err(|e| qindex.damaged(e))?;
+    let Some(&(_, address)) = found.first() else { return Ok(None) };
+    let doc: TantivyDocument = qindex.stored(searcher, address)?;
+    Ok(Some(to_hit(qindex, &doc, 0, 0.0, marks).hit))
+}
+
 /// A passage shorter than `SHORT_PASSAGE_WORDS` words (a command line, a list item, a
 /// cross-reference) scores `(words / SHORT_PASSAGE_WORDS)^0.5` of its BM25: such passages
 /// hold the query's words by chance more often than they are about them, and BM25's
@@ -469,16 +542,9 @@ pub fn passages_of_file(qindex: &QIndex, rel: &str) -> Result<Vec<Hit>> {
 /// The passage with `id`, with up to `context` passages before and after it in its document.
 pub fn passage_with_context(qindex: &QIndex, id: &str, context: usize) -> Result<Vec<Hit>> {
     let searcher = qindex.searcher();
-    let term = tantivy::Term::from_field_text(qindex.fields.id, id);
-    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-    let found = searcher
-        .search(&query, &TopDocs::with_limit(1).order_by_score())
-        .map_err(|e| qindex.damaged(e))?;
-    let Some(&(_, address)) = found.first() else {
+    let Some(hit) = passage_by_id(qindex, &searcher, id, &Marks::default())? else {
         return Err(Error::NoSuchPassage(id.to_string()));
     };
-    let doc: TantivyDocument = qindex.stored(&searcher, address)?;
-    let hit = to_hit(qindex, &doc, 1, 0.0, &Marks::default()).hit;
     let all = passages_of_file(qindex, &hit.doc)?;
     let at = all.iter().position(|h| h.id == hit.id).unwrap_or(0);
     let (from, to) =

@@ -112,6 +112,9 @@ pub enum Via {
     /// A passage of the other language sharing rare words with the best hits (likely
     /// their translation).
     Related,
+    /// The passage that translates a hit (or that a hit translates), in a document the
+    /// corpus holds in both languages: shown right after that hit.
+    Aligned,
     /// Only the passage's section heading has the words.
     Section,
 }
@@ -134,6 +137,7 @@ impl Via {
             Via::Translation => "translation",
             Via::Typo => "typo",
             Via::Related => "related passage",
+            Via::Aligned => "aligned translation",
             Via::Section => "section",
         }
     }
