@@ -33,7 +33,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -79,6 +79,8 @@ pub struct Fields {
     pub byte_start: Field,
     /// End byte in the raw file (exclusive).
     pub byte_end: Field,
+    /// Where the passage's later lines begin in its text ([`segment::marks_to_string`]).
+    pub line_marks: Field,
     /// A checksum of what a passage stores ([`stored_check`]): a stored passage that does
     /// not match it is damaged, and is never shown or quoted.
     pub check: Field,
@@ -120,6 +122,7 @@ fn build_schema() -> (Schema, Fields) {
         line_end: b.add_u64_field("line_end", STORED),
         byte_start: b.add_u64_field("byte_start", STORED),
         byte_end: b.add_u64_field("byte_end", STORED),
+        line_marks: b.add_text_field("line_marks", STORED),
         check: b.add_u64_field("check", STORED),
     };
     (b.build(), fields)
@@ -759,6 +762,7 @@ fn prepare(
                 fields: *fields,
                 terms: analyzer.passage_terms(&p.text),
                 section_terms: section.1.clone(),
+                line_marks: segment::marks_to_string(&p.line_marks),
                 passage: p,
                 title: title.clone(),
                 doc_keys: keys.clone(),
@@ -853,6 +857,8 @@ pub struct PassageDoc {
     terms: PassageTerms,
     /// The stemmed terms of the passage's section path.
     section_terms: Arc<str>,
+    /// The passage's line marks as stored.
+    line_marks: String,
 }
 
 /// A field value of a [`PassageDoc`].
@@ -903,7 +909,8 @@ impl Document for PassageDoc {
             (f.line_end, U64(u64::from(p.line_end))),
             (f.byte_start, U64(p.byte_start)),
             (f.byte_end, U64(p.byte_end)),
-            (f.check, U64(passage_check(p, &self.title))),
+            (f.line_marks, Str(&self.line_marks)),
+            (f.check, U64(passage_check(p, &self.title, &self.line_marks))),
         ];
         values.extend(self.doc_keys.iter().map(|k| (f.doc_key, Str(k.as_str()))));
         values.into_iter()
@@ -912,14 +919,14 @@ impl Document for PassageDoc {
 
 /// The checksum of what a passage stores and a reader relies on: its id, document, title,
 /// section, text and locators.
-fn passage_check(p: &Passage, title: &str) -> u64 {
+fn passage_check(p: &Passage, title: &str, marks: &str) -> u64 {
     stored_check(
-        [p.id.as_str(), p.doc.as_str(), title, p.section.as_str(), p.text.as_str()],
+        [p.id.as_str(), p.doc.as_str(), title, p.section.as_str(), p.text.as_str(), marks],
         [u64::from(p.line_start), u64::from(p.line_end), p.byte_start, p.byte_end],
     )
 }
 
-fn stored_check(texts: [&str; 5], numbers: [u64; 4]) -> u64 {
+fn stored_check(texts: [&str; 6], numbers: [u64; 4]) -> u64 {
     let mut hash = ingest::ContentHash::default();
     for t in texts {
         hash.update(t.as_bytes());
@@ -944,7 +951,14 @@ impl QIndex {
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
         let num = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
         let expected = stored_check(
-            [text(f.id), text(f.doc), text(f.title), text(f.section_text), text(f.text)],
+            [
+                text(f.id),
+                text(f.doc),
+                text(f.title),
+                text(f.section_text),
+                text(f.text),
+                text(f.line_marks),
+            ],
             [num(f.line_start), num(f.line_end), num(f.byte_start), num(f.byte_end)],
         );
         if doc.get_first(f.check).and_then(|v| v.as_u64()) != Some(expected) {

@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 15;
+pub const SEGMENT_VERSION: u32 = 16;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -170,6 +170,45 @@ pub struct Passage {
     pub byte_start: u64,
     /// End byte in the raw file, exclusive.
     pub byte_end: u64,
+    /// Where each line after the first begins in `text`: `(byte offset, line)`, ascending,
+    /// so any words of the passage can be cited by their own lines.
+    pub line_marks: Vec<(u32, u32)>,
+}
+
+impl Passage {
+    /// The lines holding bytes `start..end` of the text.
+    pub fn lines_of(&self, start: usize, end: usize) -> (u32, u32) {
+        lines_of(self.line_start, &self.line_marks, start, end)
+    }
+}
+
+/// The lines holding bytes `start..end` of a passage's text that begins on `line_start`
+/// and whose later lines begin at `marks`.
+pub fn lines_of(line_start: u32, marks: &[(u32, u32)], start: usize, end: usize) -> (u32, u32) {
+    let line_at = |offset: usize| {
+        marks
+            .iter()
+            .take_while(|&&(at, _)| at as usize <= offset)
+            .last()
+            .map_or(line_start, |m| m.1)
+    };
+    let last = end.saturating_sub(1).max(start);
+    (line_at(start), line_at(last))
+}
+
+/// Line marks as stored: `offset:line` pairs separated by spaces.
+pub fn marks_to_string(marks: &[(u32, u32)]) -> String {
+    marks.iter().map(|(a, l)| format!("{a}:{l}")).collect::<Vec<_>>().join(" ")
+}
+
+/// Line marks read back; what does not parse is left out.
+pub fn marks_from_str(s: &str) -> Vec<(u32, u32)> {
+    s.split(' ')
+        .filter_map(|m| {
+            let (a, l) = m.split_once(':')?;
+            Some((a.parse().ok()?, l.parse().ok()?))
+        })
+        .collect()
 }
 
 /// A segmented document: its title (when the file shows one) and its passages.
@@ -258,7 +297,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                 }
                 // The heading is a passage too: the name of what follows is findable.
                 let section = sections.parent_of(depth);
-                passages.push(make_passage(
+                let mut passage = make_passage(
                     doc,
                     id_stem,
                     ids,
@@ -267,7 +306,13 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                     Kind::Heading,
                     section,
                     heading.clone(),
-                ));
+                );
+                if skip_next {
+                    let cut = raw.trim().len() + 1;
+                    let at = normalize::display_offsets(&heading_text, &[cut])[0];
+                    passage.line_marks = vec![(at as u32, passage.line_end)];
+                }
+                passages.push(passage);
                 if i == 0
                     && doc.first_line == 0
                     && passages.len() == 1
@@ -293,7 +338,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             if part.pieces.is_empty() || !text.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let passage = make_passage(
+            let mut passage = make_passage(
                 doc,
                 id_stem,
                 ids,
@@ -303,6 +348,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                 sections.joined(),
                 text,
             );
+            passage.line_marks = line_marks(doc, block, &starts, a, b, &raw);
             passages.push(passage);
         }
     }
@@ -340,7 +386,36 @@ fn make_passage(
         line_end: (doc.first_line + last.line) as u32 + 1,
         byte_start: doc.raw_offset(first.line, first.start) as u64,
         byte_end: doc.raw_offset(last.line, last.end) as u64,
+        line_marks: Vec::new(),
     }
+}
+
+/// The line marks of the passage cut from bytes `a..b` of `block`'s text `raw` (whose
+/// pieces start at `starts`): where each piece on a new line begins in the shown text.
+fn line_marks(
+    doc: &SourceDoc,
+    block: &Block,
+    starts: &[usize],
+    a: usize,
+    b: usize,
+    raw: &str,
+) -> Vec<(u32, u32)> {
+    let mut cuts = Vec::new();
+    let mut lines = Vec::new();
+    let mut previous = None;
+    for (p, &s) in block.pieces.iter().zip(starts) {
+        let (from, to) = (a.max(s), b.min(s + (p.end - p.start)));
+        if from >= to {
+            continue;
+        }
+        if previous.is_some_and(|l| l != p.line) {
+            cuts.push(from - a);
+            lines.push((doc.first_line + p.line) as u32 + 1);
+        }
+        previous = Some(p.line);
+    }
+    let offsets = normalize::display_offsets(&raw[a..b], &cuts);
+    offsets.into_iter().zip(lines).map(|(at, line)| (at as u32, line)).collect()
 }
 
 /// A numbered heading wrapped over two lines (`3. Отношения после прихода к` /

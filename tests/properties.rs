@@ -165,6 +165,26 @@ proptest! {
     }
 
     #[test]
+    fn every_word_stands_on_the_lines_its_passage_gives_it(text in prop_oneof![manual_text(), messy_text()]) {
+        let Ok(doc) = decode("p.txt", text.as_bytes()) else { return Ok(()) };
+        let lines: Vec<&str> = text.split('\n').collect();
+        for p in &segment(&doc).passages {
+            let mut last = p.line_start;
+            for (a, b) in quelle::analysis::words(&p.text) {
+                let (first, end) = p.lines_of(a, b);
+                prop_assert!(p.line_start <= first && first <= end && end <= p.line_end);
+                prop_assert!(first >= last, "lines go forward: {:?}", p.line_marks);
+                last = first;
+                let w = p.text[a..b].to_lowercase();
+                let source = words(&lines[first as usize - 1..end as usize].join(" "));
+                let known = source.iter().any(|s| s.starts_with(&w))
+                    || source.windows(2).any(|pair| format!("{}{}", pair[0], pair[1]).starts_with(&w));
+                prop_assert!(known, "{w:?} of {:?} is not on lines {first}–{end}", p.text);
+            }
+        }
+    }
+
+    #[test]
     fn any_bytes_decode_or_are_refused_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
         if let Ok(doc) = decode("b.txt", &bytes) {
             for p in segment(&doc).passages {

@@ -110,6 +110,17 @@ pub struct Hit {
     /// The excerpt shown, with its own marks.
     #[serde(skip)]
     pub snippet: Snippet,
+    /// Where the passage's later lines begin in `text` (`(byte offset, line)`).
+    #[serde(skip)]
+    pub line_marks: Vec<(u32, u32)>,
+}
+
+impl Hit {
+    /// The lines holding bytes `start..end` of the text.
+    pub fn lines_of(&self, start: usize, end: usize) -> (u64, u64) {
+        let (a, b) = crate::segment::lines_of(self.line_start as u32, &self.line_marks, start, end);
+        (u64::from(a), u64::from(b))
+    }
 }
 
 /// The answer to a search.
@@ -615,6 +626,7 @@ fn to_hit(
         partial: false,
         also_in: Vec::new(),
         snippet: Snippet::default(),
+        line_marks: crate::segment::marks_from_str(&text_of(f.line_marks)),
     };
     Scored { hit, positions: found.positions }
 }
