@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod atomic;
+pub mod bibliography;
 pub mod catalog;
 pub mod cite;
 pub mod claim;
@@ -18,6 +19,7 @@ pub mod clean;
 pub mod cli;
 pub mod dictionary;
 pub mod error;
+pub mod essay;
 pub mod glossary;
 pub mod index;
 pub mod ingest;

@@ -85,6 +85,17 @@ pub struct Source {
     pub line_end: u64,
     /// The passage's text.
     pub text: String,
+    /// Where its later lines begin in `text`.
+    #[serde(skip)]
+    pub line_marks: Vec<(u32, u32)>,
+}
+
+impl Source {
+    /// The lines holding bytes `start..end` of the text.
+    fn lines_of(&self, start: usize, end: usize) -> (u64, u64) {
+        let (a, b) = crate::segment::lines_of(self.line_start as u32, &self.line_marks, start, end);
+        (u64::from(a), u64::from(b))
+    }
 }
 
 /// The result of checking a quote.
@@ -100,9 +111,13 @@ pub struct QuoteCheck {
     pub sources: Vec<Source>,
     /// The source's text from the first to the last word matched.
     pub source_text: String,
-    /// First line of the matched text.
+    /// The runs of source words the quote's words stand for (ellipses between them):
+    /// `(source, start, end)`, bytes of that source's text.
+    #[serde(skip)]
+    pub spans: Vec<(usize, usize, usize)>,
+    /// First line of the words matched.
     pub line_start: u64,
-    /// Last line of the matched text.
+    /// Last line of the words matched.
     pub line_end: u64,
     /// How the quote differs from the source.
     pub differences: Vec<Difference>,
@@ -234,6 +249,7 @@ pub fn check(qindex: &QIndex, quote: &str) -> Result<QuoteCheck> {
             score: 0.0,
             sources: Vec::new(),
             source_text: String::new(),
+            spans: Vec::new(),
             line_start: 0,
             line_end: 0,
             differences: Vec::new(),
@@ -255,6 +271,7 @@ fn source_of(qindex: &QIndex, doc: &TantivyDocument) -> Source {
         line_start: num_of(f.line_start),
         line_end: num_of(f.line_end),
         text: text_of(f.text),
+        line_marks: crate::segment::marks_from_str(&text_of(f.line_marks)),
     }
 }
 
@@ -356,8 +373,40 @@ fn align(quote: &str, items: &[Item], n_words: usize, window: Vec<Source>) -> (u
     let (mut first_src, mut last_src) = (None::<usize>, None::<usize>);
     let mut exact_surface = true;
     let mut found = 0usize;
+    // Source words paired with the quote's, last first.
+    let mut paired_rev: Vec<usize> = Vec::new();
+    // The steps from the end back to the start.
+    let mut trace: Vec<(Step, usize, usize)> = Vec::new();
     while i > 0 {
-        match step[i][j] {
+        let st = step[i][j];
+        trace.push((st, i, j));
+        match st {
+            Step::Pair => (i, j) = (i - 1, j - 1),
+            Step::Missing | Step::GapSkip => j -= 1,
+            Step::Extra | Step::GapEnd => i -= 1,
+            Step::Start => break,
+        }
+    }
+    // Words invented after (or before) a real quote pair with whatever the source has
+    // there, one changed word after another; two or more such at an end are the quote's
+    // own words, extra.
+    let changed = |&(st, i, j): &(Step, usize, usize)| {
+        st == Step::Pair
+            && matches!(&items[i - 1], Item::Word { fold, .. } if *fold != src[j - 1].fold)
+    };
+    let tail = trace.iter().take_while(|t| changed(t)).count();
+    let head = trace.iter().rev().take_while(|t| changed(t)).count();
+    if tail < trace.len() {
+        let n = trace.len();
+        if tail >= 2 {
+            trace[..tail].iter_mut().for_each(|t| t.0 = Step::Extra);
+        }
+        if head >= 2 {
+            trace[n - head..].iter_mut().for_each(|t| t.0 = Step::Extra);
+        }
+    }
+    for &(st, i, j) in &trace {
+        match st {
             Step::Pair => {
                 let (quote_surface, quote_fold) = match &items[i - 1] {
                     Item::Word { surface, fold } => (surface.as_str(), fold.as_str()),
@@ -380,8 +429,7 @@ fn align(quote: &str, items: &[Item], n_words: usize, window: Vec<Source>) -> (u
                 }
                 last_src.get_or_insert(j - 1);
                 first_src = Some(j - 1);
-                i -= 1;
-                j -= 1;
+                paired_rev.push(j - 1);
             }
             Step::Missing => {
                 push_run(
@@ -390,21 +438,17 @@ fn align(quote: &str, items: &[Item], n_words: usize, window: Vec<Source>) -> (u
                 );
                 last_src.get_or_insert(j - 1);
                 first_src = Some(j - 1);
-                j -= 1;
             }
             Step::Extra => {
                 if let Item::Word { surface, .. } = &items[i - 1] {
                     push_run(&mut diffs_rev, Difference::Extra { quote: surface.clone() });
                 }
-                i -= 1;
             }
             Step::GapSkip => {
                 last_src.get_or_insert(j - 1);
                 first_src = Some(j - 1);
-                j -= 1;
             }
-            Step::GapEnd => i -= 1,
-            Step::Start => break,
+            Step::GapEnd | Step::Start => {}
         }
     }
     diffs_rev.reverse();
@@ -418,11 +462,25 @@ fn align(quote: &str, items: &[Item], n_words: usize, window: Vec<Source>) -> (u
                 format!("{} {}", &window[pa].text[src[a].start..], &window[pb].text[..src[b].end])
             };
             let used: Vec<Source> = window[pa..=pb].to_vec();
-            let (ls, le) = (used[0].line_start, used[used.len() - 1].line_end);
+            let ls = window[pa].lines_of(src[a].start, src[a].end).0;
+            let le = window[pb].lines_of(src[b].start, src[b].end).1;
             (used, text, ls, le)
         }
         _ => (Vec::new(), String::new(), 0, 0),
     };
+    // Runs of consecutive source words paired, in order, as spans of their passages.
+    paired_rev.reverse();
+    let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+    let first_passage = first_src.map_or(0, |a| src[a].passage);
+    for (k, &w) in paired_rev.iter().enumerate() {
+        let run_goes_on =
+            k > 0 && paired_rev[k - 1] + 1 == w && src[w].passage == src[w - 1].passage;
+        let (p, start, end) = (src[w].passage - first_passage, src[w].start, src[w].end);
+        match spans.last_mut() {
+            Some(last) if run_goes_on => last.2 = end,
+            _ => spans.push((p, start, end)),
+        }
+    }
     let verdict = if total == 0 { Verdict::Exact } else { Verdict::Close };
     let result = QuoteCheck {
         quote: quote.to_string(),
@@ -430,12 +488,78 @@ fn align(quote: &str, items: &[Item], n_words: usize, window: Vec<Source>) -> (u
         score,
         sources,
         source_text,
+        spans,
         line_start,
         line_end,
         differences: diffs_rev,
         case_or_yo_only: total == 0 && !exact_surface,
     };
     (total, result)
+}
+
+/// Words chosen from a passage to quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    /// The words, verbatim from the passage, `…` where words are left out between them.
+    pub text: String,
+    /// Byte range in the passage's text of the first and the last word chosen.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The words of `text` that `quote` gives (its words as the passage has them, `…` or
+/// `...` for words left out), if the passage holds them exactly (case of the first
+/// letter, `ё`/`е` and accents aside); else an error saying how they differ.
+pub fn choose(text: &str, quote: &str) -> std::result::Result<Chosen, String> {
+    let quote = normalize::display(quote);
+    let items = quote_items(&quote);
+    let n = items.iter().filter(|i| matches!(i, Item::Word { .. })).count();
+    if n == 0 {
+        return Err("the quote has no words".into());
+    }
+    let source = Source {
+        id: String::new(),
+        doc: String::new(),
+        title: String::new(),
+        section: String::new(),
+        lang: String::new(),
+        line_start: 1,
+        line_end: 1,
+        text: text.to_string(),
+        line_marks: Vec::new(),
+    };
+    let (cost, r) = align(&quote, &items, n, vec![source]);
+    if cost > 0 || r.spans.is_empty() {
+        let what: Vec<String> = r
+            .differences
+            .iter()
+            .map(|d| match d {
+                Difference::Changed { quote, source } => {
+                    format!("{quote:?} where it has {source:?}")
+                }
+                Difference::Missing { source } => {
+                    format!("{source:?} left out without an ellipsis")
+                }
+                Difference::Extra { quote } => format!("{quote:?} not in it"),
+            })
+            .collect();
+        return Err(format!("the passage does not have these words: {}", what.join("; ")));
+    }
+    let parts: Vec<&str> = r.spans.iter().map(|&(_, a, b)| &text[a..b]).collect();
+    Ok(Chosen { text: parts.join(" … "), start: r.spans[0].1, end: r.spans[r.spans.len() - 1].2 })
+}
+
+/// Words `first..=last` (1-based) of `text`.
+pub fn words_range(text: &str, first: usize, last: usize) -> std::result::Result<Chosen, String> {
+    let all: Vec<(usize, usize)> = words(text).collect();
+    if first == 0 || first > last || last > all.len() {
+        return Err(format!(
+            "the passage has words 1 to {}; {first}-{last} is not among them",
+            all.len()
+        ));
+    }
+    let (start, end) = (all[first - 1].0, all[last - 1].1);
+    Ok(Chosen { text: text[start..end].to_string(), start, end })
 }
 
 /// Adds a difference, merging it with the previous one of the same kind (the list is built
@@ -476,6 +600,7 @@ mod tests {
             line_start: 1,
             line_end: 1,
             text: text.into(),
+            line_marks: Vec::new(),
         }
     }
 
@@ -520,6 +645,32 @@ mod tests {
         assert!(r.case_or_yo_only);
         let (_, r) = check_against("naturally the outlaws", &[TEXT]);
         assert!(!r.case_or_yo_only, "the first letter's case may change");
+    }
+
+    #[test]
+    fn invented_words_after_a_real_quote_are_extra() {
+        let (_, r) =
+            check_against("the outlaws lost little time plotting grand silver schemes", &[TEXT]);
+        assert_eq!(
+            r.differences,
+            [Difference::Extra { quote: "plotting grand silver schemes".into() }]
+        );
+    }
+
+    #[test]
+    fn chosen_words_are_verbatim_with_ellipses_between() {
+        let c = choose(TEXT, "the outlaws lost … on 16 April").unwrap();
+        assert_eq!(c.text, "the outlaws lost … on 16 April");
+        assert_eq!(
+            &TEXT[c.start..c.end],
+            "the outlaws lost little time in getting together, and on 16 April"
+        );
+        let c = choose(TEXT, "Outlaws lost little").unwrap();
+        assert_eq!(c.text, "outlaws lost little", "the passage's own letters");
+        assert!(choose(TEXT, "the outlaws lost much time").unwrap_err().contains("\"much\""));
+        let w = words_range(TEXT, 2, 4).unwrap();
+        assert_eq!(w.text, "the outlaws lost");
+        assert!(words_range(TEXT, 3, 99).is_err());
     }
 
     #[test]

@@ -54,31 +54,45 @@ fn plain_and_markdown() {
 #[test]
 fn gost_for_russian_readers_and_chicago_for_english_ones() {
     let s = sandbox();
-    let gost = stdout(&s, &["cite", "ru.txt:4", "--style", "gost"]);
-    assert!(gost.starts_with("«Торговый договор"), "{gost}");
-    assert!(gost.contains("\nПетров П. П.. Австрия и СССР [Электронный ресурс] : студенческая работа. — 2021. — Разд. «Введение», строка 4 (файл ru.txt).\n"), "{gost}");
-    let chicago = stdout(&s, &["cite", "en.txt:4", "--style", "chicago"]);
     assert_eq!(
-        chicago,
+        stdout(&s, &["cite", "ru.txt:4", "--style", "gost"]),
+        "«Торговый договор между Австрией и СССР был подписан в Вене 7 декабря 1927 года и действовал десять лет.»\n\
+         — [1, строка 4]\n\n\
+         1. Петров П. П. Австрия и СССР. 2021.\n"
+    );
+    assert_eq!(
+        stdout(&s, &["cite", "en.txt:4", "--style", "chicago"]),
         "“A commercial treaty between Austria and the Soviet Union was signed in Vienna on December 7, 1927.”\n\
-         “Austria and the Soviet Union,” Example History, March 5, 2019, “Trade”, line 4, https://history.example/austria (file en.txt).\n"
+         — “Austria and the Soviet Union,” Example History, March 5, 2019, line 4, https://history.example/austria.\n\n\
+         Example History. “Austria and the Soviet Union.” March 5, 2019. https://history.example/austria.\n"
     );
 }
 
 #[test]
 fn bibtex_and_csl_json() {
     let s = sandbox();
-    let bib = stdout(&s, &["cite", "en.txt:4", "--style", "bibtex"]);
-    assert!(bib.starts_with("@misc{quelle_en_txt_4,\n  title = {Austria and the Soviet Union},\n  howpublished = {Example History},\n  year = {2019},"), "{bib}");
+    // One entry per document, the title in double braces so that no tool changes its case.
+    assert_eq!(
+        stdout(&s, &["cite", "en.txt:4", "--style", "bibtex"]),
+        "@online{en,\n  title = {{Austria and the Soviet Union}},\n  organization = {{Example History}},\n  \
+         date = {2019-03-05},\n  url = {https://history.example/austria},\n  langid = {english}\n}\n"
+    );
+    // CSL-JSON is an array of items, as pandoc and Zotero read it.
     let csl: Value =
         serde_json::from_str(&stdout(&s, &["cite", "ru.txt:4", "--style", "csl-json"])).unwrap();
-    assert_eq!(csl["type"], "thesis");
-    assert_eq!(csl["author"][0]["literal"], "Петров П. П.");
-    assert_eq!(csl["locator"], "4-4");
+    assert_eq!(csl.as_array().map(Vec::len), Some(1));
+    assert_eq!((csl[0]["type"].as_str(), csl[0]["id"].as_str()), (Some("manuscript"), Some("ru")));
+    assert_eq!(csl[0]["author"][0], serde_json::json!({"family": "Петров", "given": "П. П."}));
     let j = json(&s, &["cite", "en.txt:4", "--json"]);
     assert_eq!(j["quote"], "“A commercial treaty between Austria and the Soviet Union was signed in Vienna on December 7, 1927.”");
     assert_eq!(j["reference"]["plain"], "Austria and the Soviet Union, Trade, line 4 (en.txt)");
+    assert_eq!(j["reference"]["gost"]["citation"], "[1, строка 4]");
+    assert_eq!((j["locator"].as_str(), j["label"].as_str()), (Some("4"), Some("line")));
+    assert_eq!(j["pandoc"], "[@en, line 4]");
     assert_eq!(j["csl"]["URL"], "https://history.example/austria");
+    // Several hits of one document: one entry.
+    let bib = stdout(&s, &["search", "--cite", "bibtex", "treaty"]);
+    assert_eq!(bib.matches("@online{en,").count(), 1, "{bib}");
 }
 
 #[test]
@@ -86,7 +100,178 @@ fn search_prints_citations_on_request() {
     let s = sandbox();
     let out = stdout(&s, &["search", "--cite", "gost", "--lang", "ru", "Вене"]);
     assert!(out.starts_with("«Торговый договор"), "{out}");
-    assert!(out.contains("строка 4"), "{out}");
+    assert!(out.contains("— [1, строка 4]") && out.contains("\n1. Петров П. П."), "{out}");
+    let bad = s.run(&["search", "--cite", "nonesuch", "Вене"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown style \"nonesuch\""));
+}
+
+/// A book in Russian and a web page in English, in words of neither development corpus.
+fn atlas() -> Sandbox {
+    let s = Sandbox::new();
+    s.write(
+        "atlas.ru.txt",
+        "Атлас лишайников Торнвика\n\nВведение\nЛишайник растёт на граните медленно, по миллиметру в год.\nМох растёт быстрее всех.\n",
+    );
+    s.write(
+        "atlas.en.txt",
+        "The Lichen Atlas of Thornwick\n\nGranite\nThe lichen grows slowly on granite, a millimetre a year.\n",
+    );
+    s.write(
+        "catalog.toml",
+        "[documents.\"atlas.ru.txt\"]\ntitle = \"Атлас лишайников Торнвика\"\nauthors = [\"Ёлкин П. С.\", \"Рыжик, Анна\"]\n\
+         kind = \"book\"\npublisher = \"Мох и Камень\"\nplace = \"Вологда\"\ndate = \"2021\"\nlanguage = \"ru\"\n\n\
+         [documents.\"atlas.en.txt\"]\ntitle = \"The Lichen Atlas of Thornwick\"\nauthors = [\"Ottoline Q. Brackenbury\"]\n\
+         kind = \"web page\"\nsite = \"Thornwick Field Society\"\nurl = \"https://lichens.example/atlas\"\n\
+         date = \"2019-03-05\"\naccessed = \"2026-11-30\"\nlanguage = \"en\"\n",
+    );
+    s
+}
+
+#[test]
+fn golden_references_of_each_bundled_style_in_russian_and_english() {
+    let s = atlas();
+    let golden: [(&str, &str, &str, &str); 10] = [
+        ("gost", "ru", "[1, строка 4]", "1. Brackenbury O. Q. The Lichen Atlas of Thornwick [Электронный ресурс] // Thornwick Field Society. 2019. URL: https://lichens.example/atlas (дата обращения: 30.11.2026)."),
+        ("gost", "en", "[1, l. 4]", "1. Brackenbury O. Q. The Lichen Atlas of Thornwick [Electronic resource] // Thornwick Field Society. 2019. URL: https://lichens.example/atlas (accessed: 30.11.2026)."),
+        ("chicago", "ru", "Ottoline Q. Brackenbury, «The Lichen Atlas of Thornwick», Thornwick Field Society, 5 март 2019 г., строка 4, https://lichens.example/atlas.", "Brackenbury, Ottoline Q. «The Lichen Atlas of Thornwick». Thornwick Field Society, 5 март 2019 г. https://lichens.example/atlas."),
+        ("chicago", "en", "Ottoline Q. Brackenbury, “The Lichen Atlas of Thornwick,” Thornwick Field Society, March 5, 2019, line 4, https://lichens.example/atlas.", "Brackenbury, Ottoline Q. “The Lichen Atlas of Thornwick.” Thornwick Field Society, March 5, 2019. https://lichens.example/atlas."),
+        ("chicago-author-date", "ru", "(Brackenbury 2019, строка 4)", "Brackenbury, Ottoline Q. (Thornwick Field Society). 2019. «The Lichen Atlas of Thornwick». март 5. https://lichens.example/atlas."),
+        ("chicago-author-date", "en", "(Brackenbury 2019, line 4)", "Brackenbury, Ottoline Q. (Thornwick Field Society). 2019. “The Lichen Atlas of Thornwick.” March 5. https://lichens.example/atlas."),
+        ("apa", "ru", "(Brackenbury, 2019, Строка 4)", "Brackenbury, O. Q. (2019, март 5). The Lichen Atlas of Thornwick. Thornwick Field Society. https://lichens.example/atlas"),
+        ("apa", "en", "(Brackenbury, 2019, Line 4)", "Brackenbury, O. Q. (2019, March 5). The Lichen Atlas of Thornwick. Thornwick Field Society. https://lichens.example/atlas"),
+        ("mla", "ru", "(Brackenbury 4)", "Brackenbury, Ottoline Q. «The Lichen Atlas of Thornwick». Thornwick Field Society, 5 март 2019 г., https://lichens.example/atlas."),
+        ("mla", "en", "(Brackenbury 4)", "Brackenbury, Ottoline Q. “The Lichen Atlas of Thornwick.” Thornwick Field Society, 5 Mar. 2019, https://lichens.example/atlas."),
+    ];
+    for (style, locale, citation, reference) in golden {
+        let out = stdout(&s, &["cite", "atlas.en.txt:4", "--style", style, "--locale", locale]);
+        let expected = format!(
+            "“The lichen grows slowly on granite, a millimetre a year.”\n— {citation}\n\n{reference}\n"
+        );
+        assert_eq!(out, expected, "{style} {locale}");
+    }
+    // The Russian book: two authors, the publisher and its town; lines in the plural.
+    let book = stdout(&s, &["cite", "atlas.ru.txt:4", "--style", "gost"]);
+    assert!(
+        book.ends_with(
+            "1. Ёлкин П. С., Рыжик А. Атлас лишайников Торнвика. Вологда: Мох и Камень, 2021.\n"
+        ),
+        "{book}"
+    );
+    let two =
+        stdout(&s, &["search", "--cite", "chicago", "--locale", "ru", "--lang", "ru", "растёт"]);
+    assert!(
+        two.contains(
+            "П. С. Ёлкин и Анна Рыжик, Атлас лишайников Торнвика (Мох и Камень, 2021), строка 4."
+        ),
+        "{two}"
+    );
+}
+
+#[test]
+fn a_csl_file_is_a_style() {
+    let s = atlas();
+    let csl =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/title-and-line.csl");
+    let out = stdout(&s, &["cite", "atlas.en.txt:4", "--style", csl.to_str().unwrap()]);
+    assert_eq!(
+        out,
+        "“The lichen grows slowly on granite, a millimetre a year.”\n— The Lichen Atlas of Thornwick, l. 4\n\nThe Lichen Atlas of Thornwick (2019)\n"
+    );
+}
+
+#[test]
+fn chosen_words_are_cited_by_their_own_lines() {
+    let s = Sandbox::new();
+    // A hard-wrapped paragraph of four lines.
+    s.write(
+        "survey.txt",
+        "Survey of the northern slopes\n\n\
+         The lichen survey of the northern slopes of the moor counted\n\
+         forty kinds on the bare granite, and twelve on the birch bark;\n\
+         the damp hollows below the alder wood held the rarest of them,\n\
+         a grey crust found nowhere else in the whole of the county.\n",
+    );
+    let j = json(
+        &s,
+        &[
+            "cite",
+            "survey.txt:3",
+            "--json",
+            "--quote",
+            "twelve on the birch bark … held the rarest",
+        ],
+    );
+    assert_eq!(j["text"], "twelve on the birch bark … held the rarest");
+    assert_eq!((j["line_start"].as_u64(), j["line_end"].as_u64()), (Some(4), Some(5)));
+    let j = json(&s, &["cite", "survey.txt:3", "--json", "--words", "1-4"]);
+    assert_eq!(
+        (j["text"].as_str(), j["line_end"].as_u64()),
+        (Some("The lichen survey of"), Some(3))
+    );
+    let plain = stdout(&s, &["cite", "survey.txt:3", "--quote", "a grey crust found nowhere else"]);
+    assert!(plain.ends_with("line 6 (survey.txt)\n"), "{plain}");
+    // Words the passage does not have are refused, with how they differ.
+    let bad = s.run(&["cite", "survey.txt:3", "--quote", "counted fifty kinds"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"fifty\" where it has \"forty\""));
+    // And quote-check gives the lines of the words it matched, not the whole passage's.
+    let r = check(&s, "the damp hollows below the alder wood");
+    assert_eq!((r["line_start"].as_u64(), r["line_end"].as_u64()), (Some(5), Some(5)));
+    let r = check(&s, "the birch bark; the damp hollows");
+    assert_eq!((r["line_start"].as_u64(), r["line_end"].as_u64()), (Some(4), Some(5)));
+}
+
+#[test]
+fn metadata_comes_from_the_users_bibliography() {
+    let s = Sandbox::new();
+    s.write(
+        "Brackenbury - 1974 - Lichen Atlas.txt",
+        "Lichens of the moor\n\nThe grey crust grows on granite only.\n",
+    );
+    s.write("ryzhik2020.txt", "Споры лишайников\n\nСпоры разносит ветер на десятки вёрст.\n");
+    s.write(
+        "library.bib",
+        "@book{brackenbury1974,\n  title = {The Lichen Atlas of {Thornwick}},\n  author = {Brackenbury, Ottoline},\n  \
+         publisher = {Moss Press},\n  location = {Leeds},\n  date = {1974},\n  \
+         file = {/home/u/Zotero/storage/AB12/Brackenbury - 1974 - Lichen Atlas.txt}\n}\n",
+    );
+    s.write(
+        "library.json",
+        r#"[{"id":"ryzhik2020","type":"article-journal","title":"Споры лишайников","author":[{"family":"Рыжик","given":"Анна"}],"container-title":"Ботанический журнал","issued":{"date-parts":[[2020]]},"volume":"12","page":"34-56","language":"ru"}]"#,
+    );
+    let j = json(&s, &["cite", "Brackenbury - 1974 - Lichen Atlas.txt:3", "--json"]);
+    assert_eq!(j["key"], "brackenbury1974", "the user's own key");
+    assert_eq!(j["pandoc"], "[@brackenbury1974, line 3]");
+    assert_eq!(
+        j["reference"]["chicago"]["bibliography"],
+        "Brackenbury, Ottoline. The Lichen Atlas of Thornwick. Moss Press, 1974."
+    );
+    // Matched by the key as the file's stem.
+    let gost = stdout(&s, &["cite", "ryzhik2020.txt:3", "--style", "gost"]);
+    assert!(
+        gost.ends_with(
+            "1. Рыжик А. Споры лишайников // Ботанический журнал. 2020. Т. 12. С. 34–56.\n"
+        ),
+        "{gost}"
+    );
+    // The catalogue wins field by field.
+    s.write("catalog.toml", "[documents.\"ryzhik2020.txt\"]\ntitle = \"Споры и ветер\"\n");
+    let gost = stdout(&s, &["cite", "ryzhik2020.txt:3", "--style", "gost"]);
+    assert!(gost.contains("Рыжик А. Споры и ветер // Ботанический журнал"), "{gost}");
+}
+
+#[test]
+fn catalog_fields_are_warned_about_one_by_one() {
+    let s = sandbox();
+    s.write("catalog.toml", format!("{CATALOG}visited = \"2026\"\n"));
+    let out = s.run(&["cite", "en.txt:4"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown field `visited` ignored"), "{err}");
+    // The rest of the entry and the other entries stand.
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("Austria and the Soviet Union, Trade, line 4"));
 }
 
 #[test]
@@ -139,8 +324,13 @@ fn ids_find_their_passage_in_nested_and_case_twin_files() {
     }
 }
 
+/// `quote-check --json`, which exits 1 when the quote is not found.
 fn check(s: &Sandbox, quote: &str) -> Value {
-    json(s, &["quote-check", "--json", quote])
+    let out = s.run(&["quote-check", "--json", quote]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = v["verdict"] != "not_found";
+    assert_eq!(out.status.code(), Some(if found { 0 } else { 1 }), "{quote}");
+    v
 }
 
 #[test]
@@ -250,4 +440,50 @@ fn every_id_names_one_passage_and_cite_quotes_exactly_it() {
             assert_eq!(cited["line_start"], p["line_start"], "{id}");
         }
     }
+}
+
+#[test]
+fn check_reports_every_quote_of_an_essay() {
+    let s = atlas();
+    let essay =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/essay-lichens.md");
+    let out = s.run(&["check", essay.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "some quotes differ or are not found");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |n: usize| {
+        lines[n].split_once(": ").map_or("", |(a, _)| a).rsplit('/').next().unwrap_or("")
+    };
+    assert_eq!(lines.len(), 8, "{text}");
+    assert_eq!(at(0), "essay-lichens.md:3:18");
+    assert!(
+        lines[0]
+            .ends_with("exact — Атлас лишайников Торнвика, line 4 (atlas.ru.txt) · atlas.ru.txt:4"),
+        "{text}"
+    );
+    assert!(lines[1].contains(": exact — Атлас лишайников Торнвика, line 5"), "{text}");
+    assert!(lines[2].contains(": differs (\"быстро\" where the source has \"медленно\"; \"сантиметру\" where the source has \"миллиметру\")"), "{text}");
+    assert!(lines[3].contains(": exact — The Lichen Atlas of Thornwick, line 4"), "{text}");
+    assert!(lines[4].contains(": exact — The Lichen Atlas of Thornwick"), "an ellipsis: {text}");
+    assert!(
+        lines[5]
+            .contains("essay-lichens.md:10:1: differs (\"and sings at dawn\" not in the source)"),
+        "invented words at the end are extra: {text}"
+    );
+    assert!(
+        lines[6].contains("essay-lichens.md:12:1: not found: \"Wind carries the spores"),
+        "{text}"
+    );
+    assert_eq!(lines[7], "7 quotations: 4 exact, 2 differ from their source, 1 not found.");
+    // JSON lines for tools.
+    let out = s.run(&["check", "--json", essay.to_str().unwrap()]);
+    let verdicts: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["verdict"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(verdicts, ["exact", "exact", "close", "exact", "exact", "close", "not_found"]);
+    // An essay whose quotes are all exact passes.
+    let good = s.dir.path().join("good.txt");
+    std::fs::write(&good, "As the atlas says, “the lichen grows slowly on granite”.\n").unwrap();
+    assert_eq!(s.run(&["check", good.to_str().unwrap()]).status.code(), Some(0));
 }

@@ -44,14 +44,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print a passage as a quotation with its reference.
+    /// Print a passage, or words of it, as a quotation with its reference.
     Cite {
         /// The passage id (as printed by `search`).
         id: String,
-        /// Reference style.
-        #[arg(long, value_enum, default_value_t = CiteStyle::Plain)]
-        style: CiteStyle,
-        /// Print JSON: the quote, the formatted citation, references and a CSL-JSON item.
+        /// Reference style: plain, markdown, gost, chicago, chicago-author-date, apa, mla,
+        /// another CSL style bundled with quelle, a .csl file, or bibtex / csl-json for a
+        /// reference manager or pandoc.
+        #[arg(long, default_value = "plain", value_name = "STYLE")]
+        style: String,
+        /// Language of a CSL style's terms and dates (ru, en, de-DE, …); the style's own by
+        /// default (Russian for GOST, English for the others).
+        #[arg(long, value_name = "CODE")]
+        locale: Option<String>,
+        /// Cite only these words of the passage, as they stand in it (`…` or `...` for
+        /// words left out); the locator gives their own lines.
+        #[arg(long, value_name = "WORDS", conflicts_with = "words")]
+        quote: Option<String>,
+        /// Cite only words A to B of the passage (counted from 1), e.g. `3-12`.
+        #[arg(long, value_name = "A-B")]
+        words: Option<String>,
+        /// Print JSON: the quote, its locator, the citation and reference in the style,
+        /// the plain, GOST and Chicago references, the CSL-JSON item and the BibTeX entry.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every quotation of an essay (.md, .txt) against the corpus: one line per
+    /// quote; exit 1 when one is not found or differs from its source.
+    Check {
+        /// The essay.
+        essay: PathBuf,
+        /// Print JSON lines, one per quote.
         #[arg(long)]
         json: bool,
     },
@@ -114,44 +137,16 @@ pub struct SearchArgs {
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Print each hit as a quotation with its reference in this style.
-    #[arg(long, value_enum, value_name = "STYLE")]
-    pub cite: Option<CiteStyle>,
+    /// Print each hit as a quotation with its reference in this style (see `cite
+    /// --style`), then the references of the documents cited.
+    #[arg(long, value_name = "STYLE")]
+    pub cite: Option<String>,
+    /// Language of a CSL style's terms and dates (ru, en, …), with `--cite`.
+    #[arg(long, value_name = "CODE")]
+    pub locale: Option<String>,
     /// The query (see README for the syntax); put it after `--` if it starts with `-`.
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
-}
-
-/// Reference styles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CiteStyle {
-    /// Quote, then title, section, lines and file.
-    Plain,
-    /// A Markdown block quote.
-    Markdown,
-    /// GOST R 7.0.5-2008 (Russian).
-    Gost,
-    /// Chicago notes and bibliography (a note).
-    Chicago,
-    /// A BibTeX entry.
-    Bibtex,
-    /// A CSL-JSON item.
-    #[value(name = "csl-json")]
-    CslJson,
-}
-
-impl From<CiteStyle> for crate::cite::Style {
-    fn from(s: CiteStyle) -> Self {
-        use crate::cite::Style;
-        match s {
-            CiteStyle::Plain => Style::Plain,
-            CiteStyle::Markdown => Style::Markdown,
-            CiteStyle::Gost => Style::Gost,
-            CiteStyle::Chicago => Style::Chicago,
-            CiteStyle::Bibtex => Style::Bibtex,
-            CiteStyle::CslJson => Style::CslJson,
-        }
-    }
 }
 
 /// When to use colour.

@@ -99,22 +99,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let hits = search::passage_with_context(&qindex, &id, context)?;
             print_passages(&hits, json, Some(&id), &load_catalog(&config))
         }
-        Command::Cite { id, style, json } => {
+        Command::Cite { id, style, locale, quote, words, json } => {
+            let style = crate::cite::Style::named(&style).map_err(Error::Setting)?;
             let qindex = open_for_search(&config, true)?;
             let hits = search::passage_with_context(&qindex, &id, 0)?;
             let hit = hits.first().ok_or_else(|| Error::NoSuchPassage(id.clone()))?;
+            let chosen = match (quote, words) {
+                (Some(q), _) => Some(crate::quote::choose(&hit.text, &q)),
+                (None, Some(w)) => Some(
+                    parse_words(&w).and_then(|(a, b)| crate::quote::words_range(&hit.text, a, b)),
+                ),
+                (None, None) => None,
+            };
+            let chosen = chosen.transpose().map_err(|e| Error::Setting(format!("{id}: {e}")))?;
             let catalog = load_catalog(&config);
+            let meta = output::meta_of(&catalog, hit);
+            let mut c = output::citation(hit, &meta);
+            if let Some(ch) = &chosen {
+                let (a, b) = hit.lines_of(ch.start, ch.end);
+                c.text = &ch.text;
+                (c.line_start, c.line_end) = (a, b);
+            }
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             if json {
-                output::cite_json(&mut out, hit, style.into(), &catalog)?;
+                output::cite_json(&mut out, &c, &style, locale.as_deref())?;
             } else {
-                let meta = output::meta_of(&catalog, hit);
-                writeln!(out, "{}", output::citation(hit, &meta).format(style.into()))?;
+                let formatted =
+                    crate::cite::format(std::slice::from_ref(&c), &style, locale.as_deref());
+                writeln!(out, "{}", formatted.text())?;
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Check { essay, json } => run_check(&config, &essay, json),
         Command::QuoteCheck { text, json } => {
             let text = match text.filter(|t| t != "-") {
                 Some(t) => t,
@@ -136,15 +154,67 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 output::quote_check(&mut out, &result, &catalog)?;
             }
             out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            // A script may gate on it: a quote the corpus does not hold is a failure.
+            let found = result.verdict != crate::quote::Verdict::NotFound;
+            Ok(if found { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
+    }
+}
+
+/// Checks every quotation of an essay; exit 0 when all are exact, 1 otherwise.
+fn run_check(config: &Config, essay: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(essay).with_context(|| format!("reading {}", essay.display()))?;
+    let name = crate::ingest::name_of(essay.as_os_str());
+    let text = match crate::ingest::decode(&name, &bytes) {
+        Ok(doc) => doc.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"),
+        Err(e) => anyhow::bail!(e),
+    };
+    let quotes = crate::essay::quotations(&text);
+    let qindex = open_for_search(config, true)?;
+    let catalog = load_catalog(config);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut counts = [0usize; 3];
+    for q in &quotes {
+        let result = crate::quote::check(&qindex, &q.text);
+        let verdict = match &result {
+            Ok(r) => r.verdict,
+            Err(_) => crate::quote::Verdict::NotFound,
+        };
+        counts[verdict as usize] += 1;
+        if json {
+            output::essay_quote_json(&mut out, &name, q, &result, &catalog)?;
+        } else {
+            output::essay_quote(&mut out, &name, q, &result, &catalog)?;
+        }
+    }
+    if !json {
+        writeln!(
+            out,
+            "{} quotations: {} exact, {} differ from their source, {} not found.",
+            quotes.len(),
+            counts[0],
+            counts[1],
+            counts[2]
+        )?;
+    }
+    out.flush()?;
+    Ok(if counts[1] + counts[2] == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// `A-B` (or one number) of `--words`.
+fn parse_words(w: &str) -> Result<(usize, usize), String> {
+    let (a, b) = w.split_once(['-', '–']).unwrap_or((w, w));
+    match (a.trim().parse(), b.trim().parse()) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        _ => Err(format!("--words {w}: give the first and last word, as 3-12")),
     }
 }
 
 /// The corpus's catalogue; a broken one is reported and ignored.
 fn load_catalog(config: &Config) -> crate::catalog::Catalog {
-    let (catalog, problem) = crate::catalog::Catalog::load(&config.corpus);
-    if let Some(p) = problem {
+    let (catalog, problems) = crate::catalog::Catalog::load(&config.corpus);
+    for p in problems {
         eprintln!("warning: {p}");
     }
     catalog
@@ -272,6 +342,8 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
             });
         }
     }
+    let style =
+        s.cite.as_deref().map(crate::cite::Style::named).transpose().map_err(Error::Setting)?;
     let query = s.query.join(" ");
     // A syntax error, or a query with nothing to search, is reported before any indexing.
     if search::parse(&query)?.is_none() {
@@ -303,8 +375,8 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
     let mut out = stdout.lock();
     if s.json {
         output::json(&mut out, &results, s.explain, &catalog)?;
-    } else if let Some(style) = s.cite {
-        output::cited(&mut out, &results, style.into(), &catalog)?;
+    } else if let Some(style) = &style {
+        output::cited(&mut out, &results, style, s.locale.as_deref(), &catalog)?;
     } else {
         if s.explain {
             output::explain(&mut out, &results)?;

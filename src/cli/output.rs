@@ -77,19 +77,21 @@ pub fn human(
     Ok(())
 }
 
-/// Prints each hit as a quotation with its reference in `style`.
+/// Prints each hit as a quotation with its reference in `style`, then the references.
 pub fn cited(
     out: &mut impl Write,
     results: &Results,
-    style: Style,
+    style: &Style,
+    locale: Option<&str>,
     catalog: &Catalog,
 ) -> io::Result<()> {
-    preamble(out, results)?;
-    for hit in &results.hits {
-        let meta = meta_of(catalog, hit);
-        writeln!(out, "{}\n", citation(hit, &meta).format(style))?;
+    if !preamble(out, results)? {
+        return Ok(());
     }
-    Ok(())
+    let metas: Vec<DocMeta> = results.hits.iter().map(|h| meta_of(catalog, h)).collect();
+    let cites: Vec<Citation> =
+        results.hits.iter().zip(&metas).map(|(h, m)| citation(h, m)).collect();
+    writeln!(out, "{}", crate::cite::format(&cites, style, locale).text())
 }
 
 /// Prints how the query was understood.
@@ -171,25 +173,41 @@ pub fn json(
     writeln!(out)
 }
 
-/// Prints a citation as JSON: the quote, the reference and the CSL-JSON item.
+/// Prints a citation as JSON: the quote and its locator, the citation and reference in
+/// `style`, the plain, GOST and Chicago references, the CSL-JSON item, the BibTeX entry and
+/// the pandoc citation.
 pub fn cite_json(
     out: &mut impl Write,
-    hit: &Hit,
-    style: Style,
-    catalog: &Catalog,
+    c: &Citation,
+    style: &Style,
+    locale: Option<&str>,
 ) -> io::Result<()> {
-    let meta = meta_of(catalog, hit);
-    let c = citation(hit, &meta);
+    let styled = crate::cite::format(std::slice::from_ref(c), style, locale);
+    let csl = |name: &str| -> serde_json::Value {
+        match crate::cite::CslStyle::named(name) {
+            Ok(s) => {
+                let r = crate::cite::csl::render(&s, locale, std::slice::from_ref(c));
+                json!({ "citation": r.citations.first(), "bibliography": r.bibliography.first() })
+            }
+            Err(_) => serde_json::Value::Null,
+        }
+    };
     let value = json!({
-        "id": hit.id,
-        "doc": hit.doc,
-        "lang": hit.lang,
-        "line_start": hit.line_start,
-        "line_end": hit.line_end,
+        "id": c.id,
+        "doc": c.doc,
+        "lang": c.lang,
+        "line_start": c.line_start,
+        "line_end": c.line_end,
+        "text": c.text,
         "quote": c.quote(),
-        "formatted": c.format(style),
-        "reference": { "plain": c.plain(), "gost": c.gost(), "chicago": c.chicago() },
-        "csl": c.csl_json(),
+        "formatted": styled.text(),
+        "key": c.key(),
+        "locator": c.locator(),
+        "label": if c.line_start == c.line_end { "line" } else { "lines" },
+        "pandoc": c.pandoc(locale),
+        "reference": { "plain": c.plain(), "gost": csl("gost"), "chicago": csl("chicago") },
+        "csl": crate::cite::export::csl_item(c.key(), c.meta, c.doc),
+        "bibtex": crate::cite::export::bibtex(std::slice::from_ref(c)).first(),
     });
     serde_json::to_writer(&mut *out, &value)?;
     writeln!(out)
@@ -243,6 +261,87 @@ pub fn quote_json(out: &mut impl Write, r: &QuoteCheck, catalog: &Catalog) -> io
     if let Some(first) = r.sources.first() {
         value["title"] = json!(catalog.meta(&first.doc, &first.title).title);
     }
+    serde_json::to_writer(&mut *out, &value)?;
+    writeln!(out)
+}
+
+/// A difference in a few words, for one-line reports.
+fn difference(d: &Difference) -> String {
+    match d {
+        Difference::Changed { quote, source } => {
+            format!("{quote:?} where the source has {source:?}")
+        }
+        Difference::Missing { source } => format!("{source:?} left out without an ellipsis"),
+        Difference::Extra { quote } => format!("{quote:?} not in the source"),
+    }
+}
+
+/// Where a quote was found: `Title, lines 3–4 (doc) · id`.
+fn found_at(r: &QuoteCheck, catalog: &Catalog) -> String {
+    let Some(first) = r.sources.first() else { return String::new() };
+    let meta = catalog.meta(&first.doc, &first.title);
+    let title = meta.title.as_deref().unwrap_or(&first.doc);
+    let ids: Vec<&str> = r.sources.iter().map(|s| s.id.as_str()).collect();
+    format!(
+        "{title}, {} ({}) · {}",
+        lines_label(r.line_start, r.line_end),
+        first.doc,
+        ids.join(" + ")
+    )
+}
+
+/// One line on a quotation of an essay: `essay.md:3:18: exact — where`.
+pub fn essay_quote(
+    out: &mut impl Write,
+    essay: &str,
+    q: &crate::essay::Quotation,
+    result: &crate::Result<QuoteCheck>,
+    catalog: &Catalog,
+) -> io::Result<()> {
+    let at = format!("{essay}:{}:{}", q.line, q.column);
+    let opening: String = {
+        let words: Vec<&str> = q.text.split_whitespace().collect();
+        let head = words.iter().take(8).copied().collect::<Vec<_>>().join(" ");
+        if words.len() > 8 {
+            format!("{head} …")
+        } else {
+            head
+        }
+    };
+    match result {
+        Err(e) => writeln!(out, "{at}: not checked ({e}): {opening:?}"),
+        Ok(r) => match r.verdict {
+            Verdict::Exact => writeln!(out, "{at}: exact — {}", found_at(r, catalog)),
+            Verdict::Close => {
+                let diffs: Vec<String> = r.differences.iter().map(difference).collect();
+                writeln!(out, "{at}: differs ({}) — {}", diffs.join("; "), found_at(r, catalog))
+            }
+            Verdict::NotFound => writeln!(out, "{at}: not found: {opening:?}"),
+        },
+    }
+}
+
+/// A quotation of an essay as one JSON line.
+pub fn essay_quote_json(
+    out: &mut impl Write,
+    essay: &str,
+    q: &crate::essay::Quotation,
+    result: &crate::Result<QuoteCheck>,
+    catalog: &Catalog,
+) -> io::Result<()> {
+    let mut value = match result {
+        Ok(r) => {
+            let mut v = serde_json::to_value(r)?;
+            if let Some(first) = r.sources.first() {
+                v["title"] = json!(catalog.meta(&first.doc, &first.title).title);
+            }
+            v
+        }
+        Err(e) => json!({ "quote": q.text, "verdict": "not_found", "error": e.to_string() }),
+    };
+    value["essay"] = json!(essay);
+    value["line"] = json!(q.line);
+    value["column"] = json!(q.column);
     serde_json::to_writer(&mut *out, &value)?;
     writeln!(out)
 }
