@@ -33,7 +33,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -81,6 +81,8 @@ pub struct Fields {
     pub byte_end: Field,
     /// Where the passage's later lines begin in its text ([`segment::marks_to_string`]).
     pub line_marks: Field,
+    /// Its pages, for paged formats ([`segment::pages_to_string`]).
+    pub pages: Field,
     /// A checksum of what a passage stores ([`stored_check`]): a stored passage that does
     /// not match it is damaged, and is never shown or quoted.
     pub check: Field,
@@ -123,6 +125,7 @@ fn build_schema() -> (Schema, Fields) {
         byte_start: b.add_u64_field("byte_start", STORED),
         byte_end: b.add_u64_field("byte_end", STORED),
         line_marks: b.add_text_field("line_marks", STORED),
+        pages: b.add_text_field("pages", STORED),
         check: b.add_u64_field("check", STORED),
     };
     (b.build(), fields)
@@ -166,6 +169,9 @@ pub struct RefreshReport {
     pub outside: Vec<PathBuf>,
     /// Files indexed whose lines were not all in one encoding.
     pub mixed: Vec<MixedEncoding>,
+    /// What the format readers said of files they read (pages with no text layer, …),
+    /// one line each, naming the file.
+    pub notes: Vec<String>,
     /// Files skipped by an earlier refresh and unchanged since, with the reason.
     pub earlier_skips: Vec<String>,
     /// Why the corpus's own translations could not be learnt, if so (`parallel`).
@@ -393,6 +399,9 @@ pub struct Options {
     /// Check every index file against its checksum first, and rebuild a damaged index
     /// (`quelle index`; a search trusts the files and checks each passage it shows).
     pub verify: bool,
+    /// Recognise the text of scanned PDF pages (`--ocr`, `QUELLE_OCR=1`); files read
+    /// before with pages that had none are read again.
+    pub ocr: bool,
 }
 
 /// Builds the index under `root` from nothing for `corpus`, whichever corpus it was of.
@@ -418,7 +427,7 @@ fn refresh_or_rebuild(
 fn write_index(
     corpus: &Path,
     root: &Path,
-    Options { follow, verify }: Options,
+    Options { follow, verify, ocr }: Options,
     progress: &mut dyn Progress,
     rebuild: bool,
 ) -> Result<(QIndex, RefreshReport)> {
@@ -464,6 +473,20 @@ fn write_index(
         None => QIndex::create(root)?,
     };
     let mut plan = plan(&files, &qindex.manifest);
+    if ocr {
+        // Files read before with pages that had no text are read again, recognised.
+        for f in &files {
+            let Some(state) = qindex.manifest.files.get(&f.rel) else { continue };
+            let scanned = state.encoding.contains(crate::source::NO_TEXT)
+                || state.skipped.as_deref().is_some_and(|s| s.contains(crate::source::NO_TEXT));
+            if scanned && !plan.to_index.iter().any(|x| x.rel == f.rel) {
+                plan.still_skipped.retain(|why| !why.contains(crate::source::NO_TEXT));
+                plan.changed += 1;
+                plan.to_remove.push(f.rel.clone());
+                plan.to_index.push(f.clone());
+            }
+        }
+    }
     let mut report = RefreshReport {
         walk_problems,
         outside,
@@ -540,7 +563,8 @@ fn write_index(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
                     let mut send = |docs| tx.send((i, Batch::Docs(docs))).is_ok();
-                    let last = match prepare(&fields, &detector, f, limit, &mut send) {
+                    let source = crate::source::Options { ocr };
+                    let last = match prepare(&fields, &detector, f, limit, &source, &mut send) {
                         Ok(Some(done)) => Batch::Done(Box::new(done)),
                         Ok(None) => break,
                         Err(e) => Batch::Failed(e),
@@ -569,6 +593,7 @@ fn write_index(
                     if let Some(mixed) = done.mixed {
                         report.mixed.push(mixed);
                     }
+                    report.notes.extend(done.notes);
                     done.state
                 }
                 Batch::Failed(err) => {
@@ -698,6 +723,8 @@ struct Prepared {
     state: FileState,
     langs: Vec<(&'static str, u64)>,
     mixed: Option<MixedEncoding>,
+    /// What the reader said of the file (pages without text, …), for the user.
+    notes: Vec<String>,
 }
 
 /// Passages analysed and sent at once.
@@ -711,9 +738,10 @@ fn prepare(
     detector: &LanguageDetector,
     f: &FileEntry,
     limit: u64,
+    options: &crate::source::Options,
     send: &mut dyn FnMut(Vec<PassageDoc>) -> bool,
 ) -> Result<Option<Prepared>> {
-    let mut reader = ingest::Reader::open(f, limit)?;
+    let mut reader = crate::source::open(f, limit, options)?;
     let keys: Arc<[String]> = doc_keys(&f.rel).into();
     let analyzer = Analyzer::shared();
     let mut title: Option<Arc<str>> = None;
@@ -763,6 +791,7 @@ fn prepare(
                 terms: analyzer.passage_terms(&p.text),
                 section_terms: section.1.clone(),
                 line_marks: segment::marks_to_string(&p.line_marks),
+                pages: segment::pages_to_string(&p.pages),
                 passage: p,
                 title: title.clone(),
                 doc_keys: keys.clone(),
@@ -779,6 +808,15 @@ fn prepare(
         return Err(Error::Decode { path: f.path.clone(), reason: "no text to index".into() });
     }
     let count = |lang: &str| langs.iter().find(|(l, _)| *l == lang).map_or(0, |(_, n)| *n);
+    let notes: Vec<String> = reader
+        .notes()
+        .iter()
+        .map(|n| format!("{}: {n}", ingest::name_of(f.path.as_os_str())))
+        .collect();
+    let mut encoding = encoding.to_string();
+    if reader.notes().iter().any(|n| n.contains(crate::source::NO_TEXT)) {
+        encoding.push_str(&format!("; {}", crate::source::NO_TEXT));
+    }
     let state = FileState {
         size: reader.bytes_read(),
         mtime_ns: f.mtime_ns,
@@ -786,11 +824,11 @@ fn prepare(
         passages,
         russian: count("ru"),
         english: count("en"),
-        encoding: encoding.to_string(),
+        encoding,
         skipped: None,
         transient: false,
     };
-    Ok(Some(Prepared { state, langs, mixed }))
+    Ok(Some(Prepared { state, langs, mixed, notes }))
 }
 
 /// A file whose lines are not all in one encoding (UTF-8 with lines of windows-1251, say):
@@ -859,6 +897,8 @@ pub struct PassageDoc {
     section_terms: Arc<str>,
     /// The passage's line marks as stored.
     line_marks: String,
+    /// Its page marks as stored.
+    pages: String,
 }
 
 /// A field value of a [`PassageDoc`].
@@ -910,7 +950,8 @@ impl Document for PassageDoc {
             (f.byte_start, U64(p.byte_start)),
             (f.byte_end, U64(p.byte_end)),
             (f.line_marks, Str(&self.line_marks)),
-            (f.check, U64(passage_check(p, &self.title, &self.line_marks))),
+            (f.pages, Str(&self.pages)),
+            (f.check, U64(passage_check(p, &self.title, &self.line_marks, &self.pages))),
         ];
         values.extend(self.doc_keys.iter().map(|k| (f.doc_key, Str(k.as_str()))));
         values.into_iter()
@@ -919,14 +960,14 @@ impl Document for PassageDoc {
 
 /// The checksum of what a passage stores and a reader relies on: its id, document, title,
 /// section, text and locators.
-fn passage_check(p: &Passage, title: &str, marks: &str) -> u64 {
+fn passage_check(p: &Passage, title: &str, marks: &str, pages: &str) -> u64 {
     stored_check(
-        [p.id.as_str(), p.doc.as_str(), title, p.section.as_str(), p.text.as_str(), marks],
+        [p.id.as_str(), p.doc.as_str(), title, p.section.as_str(), p.text.as_str(), marks, pages],
         [u64::from(p.line_start), u64::from(p.line_end), p.byte_start, p.byte_end],
     )
 }
 
-fn stored_check(texts: [&str; 6], numbers: [u64; 4]) -> u64 {
+fn stored_check(texts: [&str; 7], numbers: [u64; 4]) -> u64 {
     let mut hash = ingest::ContentHash::default();
     for t in texts {
         hash.update(t.as_bytes());
@@ -958,6 +999,7 @@ impl QIndex {
                 text(f.section_text),
                 text(f.text),
                 text(f.line_marks),
+                text(f.pages),
             ],
             [num(f.line_start), num(f.line_end), num(f.byte_start), num(f.byte_end)],
         );

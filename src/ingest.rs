@@ -13,9 +13,6 @@ use crate::error::{Error, Result};
 /// Bytes chardetng reads to decide a file's encoding.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// File extensions that hold text quelle indexes.
-pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md"];
-
 /// A corpus file as found on disk, before it is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileEntry {
@@ -36,9 +33,62 @@ pub struct Line {
     pub text: String,
     /// Offset of the line's first byte in the raw file.
     pub raw_start: usize,
-    /// For lines decoded with replacement characters: (text offset, raw offset) pairs at
-    /// which the two stop advancing together. Empty when the encoding's width rule holds.
+    /// For lines decoded with replacement characters, or whose markup a reader took out:
+    /// (text offset, raw offset) pairs at which the two stop advancing together. Empty
+    /// when the encoding's width rule holds.
     checkpoints: Vec<(usize, usize)>,
+}
+
+impl Line {
+    /// A line of text a format reader made: `raw_start` is where it begins in the file
+    /// (or in the reader's own text, for formats whose bytes are not text), and
+    /// `checkpoints` map its offsets back where markup was taken out (UTF-8 widths).
+    pub fn new(text: String, raw_start: usize, checkpoints: Vec<(usize, usize)>) -> Line {
+        Line { text, raw_start, checkpoints }
+    }
+}
+
+/// What a format says a run of lines is, for formats that know (Markdown, HTML, Word
+/// files, EPUB; a PDF's layout): plain text has none, and its structure is read from the
+/// text itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// A paragraph of running text.
+    Paragraph,
+    /// A heading, 1 the highest.
+    Heading(usize),
+    /// A list item.
+    Item,
+    /// A quoted block.
+    Quote,
+    /// A footnote or endnote.
+    Note,
+    /// A table row.
+    Row,
+    /// Preformatted text (code), each line kept.
+    Code,
+    /// An entry of a table of contents (a list item that is all a link, say).
+    Contents,
+}
+
+/// A run of lines `first..=last` (indexes into [`SourceDoc::lines`]) and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Structured {
+    pub first: usize,
+    pub last: usize,
+    pub hint: Hint,
+}
+
+/// Where a page of a paged format (PDF, an EPUB with a page list, a Word file with page
+/// breaks) begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageStart {
+    /// The first line of the page (an index into [`SourceDoc::lines`]).
+    pub line: usize,
+    /// The physical page, 1-based.
+    pub number: u32,
+    /// The printed page label, when the document has its own (`xi`, `34`).
+    pub label: Option<String>,
 }
 
 /// How many raw bytes a decoded character takes, per encoding family.
@@ -73,10 +123,45 @@ pub struct SourceDoc {
     pub mixed: Vec<usize>,
     /// The encoding of the `mixed` lines.
     pub other_encoding: Option<&'static str>,
+    /// What the format says of its lines, in order (empty for plain text).
+    pub structure: Vec<Structured>,
+    /// True when the format marks every heading (Markdown, HTML, Word files), so that
+    /// no other line is taken for one.
+    pub headings_known: bool,
+    /// Where its pages begin, for paged formats (empty otherwise).
+    pub pages: Vec<PageStart>,
+    /// The title the format gives (an HTML `<title>`, an EPUB's or Word file's metadata).
+    pub title: Option<String>,
     width: Width,
 }
 
 impl SourceDoc {
+    /// A document a format reader made, of its lines (UTF-8); the reader sets what it
+    /// knows of them (`structure`, `headings_known`, `pages`). `format` names the format
+    /// where plain text names its encoding (`PDF`, `EPUB`).
+    pub fn from_reader(rel: &str, format: &'static str, lines: Vec<Line>) -> SourceDoc {
+        SourceDoc {
+            rel: rel.to_string(),
+            encoding: format,
+            lossy: false,
+            lines,
+            first_line: 0,
+            mixed: Vec::new(),
+            other_encoding: None,
+            structure: Vec::new(),
+            headings_known: false,
+            pages: Vec::new(),
+            title: None,
+            width: Width::Utf8,
+        }
+    }
+
+    /// The page of line `line` (an index into `lines`), if the document has pages.
+    pub fn page_of(&self, line: usize) -> Option<&PageStart> {
+        let at = self.pages.partition_point(|p| p.line <= line);
+        at.checked_sub(1).map(|i| &self.pages[i])
+    }
+
     /// The raw byte offset in the file of byte `offset` of line `line` (0-based).
     pub fn raw_offset(&self, line: usize, offset: usize) -> usize {
         let l = &self.lines[line];
@@ -99,7 +184,7 @@ impl SourceDoc {
 /// What a walk of the corpus found.
 #[derive(Debug, Default)]
 pub struct Walk {
-    /// The text files, sorted by relative path.
+    /// The documents, sorted by relative path (each format's reader says if it reads one).
     pub files: Vec<FileEntry>,
     /// Entries that could not be listed or read (a dangling link, a loop, a path too long).
     pub problems: Vec<Error>,
@@ -107,7 +192,8 @@ pub struct Walk {
     pub outside: Vec<PathBuf>,
 }
 
-/// Lists the text files below `corpus`, sorted by relative path. Hidden files and folders
+/// Lists the files below `corpus` (but for quelle's settings at its top: the catalogue,
+/// the glossary, bibliographies), sorted by relative path. Hidden files and folders
 /// are skipped. Links are followed only where they lead inside the corpus, and links to
 /// folders not at all (what they hold is listed where it is), unless `follow` says to
 /// follow every link, as `rg -L` and `fd -L` do (each folder then once, so loops end).
@@ -147,10 +233,13 @@ pub fn walk(corpus: &Path, follow: bool) -> Result<Walk> {
                 continue;
             }
             let Ok(file_type) = entry.file_type() else { continue };
+            // Every file is a document, but for quelle's own settings at the top.
+            let is_document =
+                !(dir == corpus && crate::source::is_setting(&name.to_string_lossy()));
             if file_type.is_symlink() {
                 // A dangling link or a loop is reported by `stat` below.
                 let Ok(target) = std::fs::canonicalize(entry.path()) else {
-                    if has_text_extension(Path::new(&name)) {
+                    if is_document {
                         found.push(entry.path());
                     }
                     continue;
@@ -158,7 +247,7 @@ pub fn walk(corpus: &Path, follow: bool) -> Result<Walk> {
                 let is_dir = target.is_dir();
                 if !follow {
                     if !target.starts_with(&root) {
-                        if is_dir || has_text_extension(Path::new(&name)) {
+                        if is_dir || is_document {
                             outside.push(entry.path());
                         }
                         continue;
@@ -172,7 +261,7 @@ pub fn walk(corpus: &Path, follow: bool) -> Result<Walk> {
                     }
                     continue;
                 }
-                if has_text_extension(Path::new(&name)) {
+                if is_document {
                     found.push(entry.path());
                 }
             } else if file_type.is_dir() {
@@ -183,7 +272,7 @@ pub fn walk(corpus: &Path, follow: bool) -> Result<Walk> {
                     }
                 }
                 stack.push(entry.path());
-            } else if has_text_extension(Path::new(&name)) {
+            } else if is_document {
                 // Paths, not entries: an entry holds its folder open.
                 found.push(entry.path());
             }
@@ -240,12 +329,6 @@ fn stat(corpus: &Path, path: &Path) -> std::result::Result<Option<FileEntry>, Er
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as u64);
     Ok(Some(FileEntry { rel, path: path.to_path_buf(), size: meta.len(), mtime_ns }))
-}
-
-fn has_text_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| TEXT_EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(e)))
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
@@ -337,7 +420,7 @@ pub fn open(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
     Ok((file, meta))
 }
 
-fn too_large(path: &Path, limit: u64) -> Error {
+pub fn too_large(path: &Path, limit: u64) -> Error {
     Error::TooLarge { path: path.to_path_buf(), limit }
 }
 
@@ -635,6 +718,10 @@ fn decode_part(
         first_line,
         other_encoding: decision.other.filter(|_| !mixed.is_empty()).map(Encoding::name),
         mixed,
+        structure: Vec::new(),
+        headings_known: false,
+        pages: Vec::new(),
+        title: None,
     }
 }
 
@@ -1234,8 +1321,12 @@ mod tests {
             std::fs::write(dir.path().join(&rel), "x").unwrap();
             expected.push(rel);
         }
+        // Every file is listed, whatever its format (its reader says whether it reads it),
+        // but for hidden ones and quelle's settings at the top.
         std::fs::write(dir.path().join("d0/picture.png"), "x").unwrap();
+        expected.push("d0/picture.png".to_string());
         std::fs::write(dir.path().join("d1/.hidden.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("catalog.toml"), "x").unwrap();
         expected.sort();
         let Walk { files, problems, .. } = walk(dir.path(), false).unwrap();
         assert!(problems.is_empty());

@@ -30,6 +30,7 @@ pub mod parallel;
 pub mod quote;
 pub mod search;
 pub mod segment;
+pub mod source;
 pub mod table;
 
 pub use error::{Error, Result};

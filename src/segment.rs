@@ -6,7 +6,7 @@
 //! line and byte locators are those of its first and last piece, whatever was cut between.
 
 use crate::clean;
-use crate::ingest::SourceDoc;
+use crate::ingest::{Hint, SourceDoc};
 use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
@@ -35,6 +35,8 @@ pub enum Kind {
     Reference,
     /// A heading (or the document's title line): the name of what follows.
     Heading,
+    /// A footnote or endnote, as a format marks it.
+    Note,
 }
 
 impl Kind {
@@ -46,6 +48,7 @@ impl Kind {
             Kind::Toc => "toc",
             Kind::Reference => "reference",
             Kind::Heading => "heading",
+            Kind::Note => "note",
         }
     }
 
@@ -57,6 +60,7 @@ impl Kind {
             Kind::Reference => 0.3,
             Kind::Toc => 0.2,
             Kind::Heading => 0.4,
+            Kind::Note => 0.5,
         }
     }
 
@@ -66,7 +70,8 @@ impl Kind {
     }
 
     /// Every kind.
-    pub const ALL: [Kind; 5] = [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference, Kind::Heading];
+    pub const ALL: [Kind; 6] =
+        [Kind::Body, Kind::Gloss, Kind::Toc, Kind::Reference, Kind::Heading, Kind::Note];
 }
 
 /// How a piece attaches to the text before it.
@@ -173,6 +178,45 @@ pub struct Passage {
     /// Where each line after the first begins in `text`: `(byte offset, line)`, ascending,
     /// so any words of the passage can be cited by their own lines.
     pub line_marks: Vec<(u32, u32)>,
+    /// For paged formats: the page of the first line, and each page that begins within the
+    /// passage, as `(first line, physical page, printed label)`.
+    pub pages: Vec<PageMark>,
+}
+
+/// A page as a passage knows it: from which of its lines, its physical number and label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMark {
+    pub line: u32,
+    pub page: u32,
+    pub label: Option<String>,
+}
+
+/// The pages (first, last) holding lines `first..=last`, from a passage's page marks.
+pub fn pages_of(marks: &[PageMark], first: u32, last: u32) -> Option<(&PageMark, &PageMark)> {
+    let at = |line: u32| marks.iter().take_while(|m| m.line <= line).last().or(marks.first());
+    Some((at(first)?, at(last)?))
+}
+
+/// Page marks as stored: `line:page:label` entries, separated by U+001E.
+pub fn pages_to_string(marks: &[PageMark]) -> String {
+    marks
+        .iter()
+        .map(|m| format!("{}:{}:{}", m.line, m.page, m.label.as_deref().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join("\u{1e}")
+}
+
+/// Page marks read back; what does not parse is left out.
+pub fn pages_from_str(s: &str) -> Vec<PageMark> {
+    s.split('\u{1e}')
+        .filter_map(|m| {
+            let mut parts = m.splitn(3, ':');
+            let line = parts.next()?.parse().ok()?;
+            let page = parts.next()?.parse().ok()?;
+            let label = parts.next().filter(|l| !l.is_empty()).map(str::to_string);
+            Some(PageMark { line, page, label })
+        })
+        .collect()
 }
 
 impl Passage {
@@ -271,7 +315,35 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             continue;
         }
         let (raw, starts) = block.text(doc);
-        if block.kind == Kind::Body && block.pieces.len() == 1 {
+        let marked = (block.kind == Kind::Heading)
+            .then(|| marked_heading(doc, block.pieces[0].line))
+            .flatten();
+        if let Some(depth) = marked {
+            let heading = normalize::display(&raw);
+            let section = sections.parent_of(depth);
+            let mut passage = make_passage(
+                doc,
+                id_stem,
+                ids,
+                &passages,
+                &block.pieces,
+                Kind::Heading,
+                section,
+                heading.clone(),
+            );
+            passage.line_marks = line_marks(doc, block, &starts, 0, raw.len(), &raw);
+            passages.push(passage);
+            // The first heading of a document that names itself nowhere else is its title;
+            // a heading that repeats the title it names itself by is no section.
+            if doc.title.is_none() && doc.first_line == 0 && passages.len() == 1 && depth == 1 {
+                title = Some(heading);
+            } else if !is_own_title(doc, &heading) {
+                bibliography = clean::is_bibliography_heading(&heading);
+                sections.enter(depth, heading);
+            }
+            continue;
+        }
+        if block.kind == Kind::Body && block.pieces.len() == 1 && !doc.headings_known {
             let underline = underline_below(doc, block.pieces[0].line);
             let wrapped = if underline.is_some() {
                 None
@@ -319,7 +391,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                     && heading.split_whitespace().count() >= 2
                 {
                     title = Some(heading);
-                } else {
+                } else if !is_own_title(doc, &heading) {
                     bibliography = clean::is_bibliography_heading(&heading);
                     sections.enter(depth, heading);
                 }
@@ -352,7 +424,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             passages.push(passage);
         }
     }
-    Segmented { title, passages }
+    Segmented { title: doc.title.clone().or(title), passages }
 }
 
 /// A passage of `pieces` (never empty), numbered after `before`.
@@ -387,7 +459,27 @@ fn make_passage(
         byte_start: doc.raw_offset(first.line, first.start) as u64,
         byte_end: doc.raw_offset(last.line, last.end) as u64,
         line_marks: Vec::new(),
+        pages: page_marks(doc, first.line, last.line),
     }
+}
+
+/// The page marks of a passage on lines `first..=last` (indexes into the doc's lines).
+fn page_marks(doc: &SourceDoc, first: usize, last: usize) -> Vec<PageMark> {
+    if doc.pages.is_empty() {
+        return Vec::new();
+    }
+    let line_no = |i: usize| (doc.first_line + i) as u32 + 1;
+    let mut marks: Vec<PageMark> = doc
+        .page_of(first)
+        .map(|p| PageMark { line: line_no(first), page: p.number, label: p.label.clone() })
+        .into_iter()
+        .collect();
+    marks.extend(doc.pages.iter().filter(|p| p.line > first && p.line <= last).map(|p| PageMark {
+        line: line_no(p.line),
+        page: p.number,
+        label: p.label.clone(),
+    }));
+    marks
 }
 
 /// The line marks of the passage cut from bytes `a..b` of `block`'s text `raw` (whose
@@ -469,6 +561,9 @@ impl SectionPath {
 /// Groups lines into paragraph blocks: one per line, or one per blank-line separated run
 /// in hard-wrapped text (where a word hyphenated at a line end is joined again).
 pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
+    if !doc.structure.is_empty() {
+        return structured_paragraphs(doc);
+    }
     let blank = |i: usize| doc.lines[i].text.trim().is_empty();
     if !is_hard_wrapped(doc) {
         return (0..doc.lines.len())
@@ -622,6 +717,57 @@ fn hyphenated_break(prev: &str, next: &str) -> bool {
     back.next() == Some('-')
         && back.next().is_some_and(char::is_alphabetic)
         && next.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// The blocks a format marked: one per paragraph, heading, list item, quote, note, table
+/// row or code block, its lines joined (a word hyphenated at a line end joined again).
+fn structured_paragraphs(doc: &SourceDoc) -> Vec<Block> {
+    let mut blocks = Vec::with_capacity(doc.structure.len());
+    for s in &doc.structure {
+        let kind = match s.hint {
+            Hint::Heading(_) => Kind::Heading,
+            Hint::Note => Kind::Note,
+            Hint::Contents => Kind::Toc,
+            _ => Kind::Body,
+        };
+        let mut block = Block { pieces: Vec::new(), kind };
+        for i in s.first..=s.last.min(doc.lines.len().saturating_sub(1)) {
+            let text = &doc.lines[i].text;
+            if text.trim().is_empty() {
+                continue;
+            }
+            let mut piece = Block::line(doc, i).pieces[0];
+            if let Some(prev) = block.pieces.last_mut() {
+                let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
+                if s.hint != Hint::Code
+                    && hyphenated_break(prev_text, &text[piece.start..piece.end])
+                {
+                    prev.end -= 1;
+                    piece.glue = Glue::Join;
+                }
+            }
+            block.pieces.push(piece);
+        }
+        if !block.pieces.is_empty() {
+            blocks.extend(bounded(doc, block));
+        }
+    }
+    blocks
+}
+
+/// True when `heading` is the title the document's format gives it (a PDF's or a Word
+/// file's metadata, an HTML `<title>`).
+fn is_own_title(doc: &SourceDoc, heading: &str) -> bool {
+    doc.title.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case(heading.trim()))
+}
+
+/// The depth of the heading a format marked on line `line`, if it marked one there.
+fn marked_heading(doc: &SourceDoc, line: usize) -> Option<usize> {
+    let at = doc.structure.partition_point(|s| s.last < line);
+    doc.structure.get(at).filter(|s| s.first <= line).and_then(|s| match s.hint {
+        Hint::Heading(depth) => Some(depth),
+        _ => None,
+    })
 }
 
 /// Hard-wrapped text: few long lines, most lines run on into the next one, and most of

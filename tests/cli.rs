@@ -17,7 +17,7 @@ The Russian word «договоры» means treaties.\n";
 fn sandbox() -> Sandbox {
     let s = Sandbox::new();
     s.write("ru.txt", RU);
-    s.write("en/en.md", EN);
+    s.write("en/en.txt", EN);
     s
 }
 
@@ -65,7 +65,7 @@ fn json_hits_carry_true_locators_and_the_interface_fields() {
     ] {
         assert!(hit.get(key).is_some(), "missing {key}");
     }
-    assert_eq!(hit["doc"], "en/en.md");
+    assert_eq!(hit["doc"], "en/en.txt");
     assert_eq!(hit["title"], "Soviet-German Relations");
     assert_eq!(hit["kind"], "body");
     assert_eq!(hit["lang"], "en");
@@ -76,7 +76,7 @@ fn json_hits_carry_true_locators_and_the_interface_fields() {
     assert_eq!(v["hits"][1]["matched"], serde_json::json!(["transliteration"]));
     assert_eq!(hit["matched"], serde_json::json!(["exact form"]));
     assert_eq!(v["notice"], serde_json::Value::Null);
-    let raw = std::fs::read(s.corpus().join("en/en.md")).unwrap();
+    let raw = std::fs::read(s.corpus().join("en/en.txt")).unwrap();
     let (a, b) =
         (hit["byte_start"].as_u64().unwrap() as usize, hit["byte_end"].as_u64().unwrap() as usize);
     assert_eq!(std::str::from_utf8(&raw[a..b]).unwrap(), hit["text"].as_str().unwrap());

@@ -221,6 +221,7 @@ mod tests {
             id: doc,
             lang: "en",
             text: "words",
+            pages: None,
         }
     }
 

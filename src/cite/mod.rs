@@ -62,6 +62,9 @@ pub struct Citation<'a> {
     pub lang: &'a str,
     /// The words quoted, verbatim (`…` where some are left out).
     pub text: &'a str,
+    /// For paged formats, the pages of the words quoted, first and last, as the document
+    /// prints them (its page label, else the physical page): the locator, then.
+    pub pages: Option<(String, String)>,
 }
 
 /// `line 12` or `lines 12–14`.
@@ -132,17 +135,39 @@ impl Citation<'_> {
         lines_label(self.line_start, self.line_end)
     }
 
-    /// What the locator counts.
+    /// What the locator counts: pages where the document has them, else lines.
     pub fn locator_kind(&self) -> LocatorKind {
-        LocatorKind::Line
+        if self.pages.is_some() {
+            LocatorKind::Page
+        } else {
+            LocatorKind::Line
+        }
     }
 
-    /// The locator, `12` or `12–14`.
+    /// True when the locator is one line or one page.
+    fn single(&self) -> bool {
+        match &self.pages {
+            Some((a, b)) => a == b,
+            None => self.line_start == self.line_end,
+        }
+    }
+
+    /// The locator, `12` or `12–14` (pages or lines).
     pub fn locator(&self) -> String {
-        if self.line_start == self.line_end {
-            self.line_start.to_string()
-        } else {
-            format!("{}–{}", self.line_start, self.line_end)
+        match &self.pages {
+            Some((a, b)) if a == b => a.clone(),
+            Some((a, b)) => format!("{a}–{b}"),
+            None if self.line_start == self.line_end => self.line_start.to_string(),
+            None => format!("{}–{}", self.line_start, self.line_end),
+        }
+    }
+
+    /// The place in words: `p. 34`, `pp. 34–35`, or `line 12`, `lines 12–14`.
+    pub fn place(&self) -> String {
+        match &self.pages {
+            Some(_) if self.single() => format!("p. {}", self.locator()),
+            Some(_) => format!("pp. {}", self.locator()),
+            None => self.lines(),
         }
     }
 
@@ -150,13 +175,16 @@ impl Citation<'_> {
     /// reads the terms of the document's own locale): `[@key, line 12]`, or with `ru`
     /// `[@key, строка 12]`.
     pub fn pandoc(&self, locale: Option<&str>) -> String {
-        let single = self.line_start == self.line_end;
+        let single = self.single();
         let russian = locale.is_some_and(|l| l.to_lowercase().starts_with("ru"));
-        let label = match (russian, single) {
-            (true, true) => "строка",
-            (true, false) => "строки",
-            (false, true) => "line",
-            (false, false) => "lines",
+        let label = match (self.pages.is_some(), russian, single) {
+            (true, true, _) => "с.",
+            (true, false, true) => "p.",
+            (true, false, false) => "pp.",
+            (false, true, true) => "строка",
+            (false, true, false) => "строки",
+            (false, false, true) => "line",
+            (false, false, false) => "lines",
         };
         format!("[@{}, {label} {}]", self.key(), self.locator().replace('–', "-"))
     }
@@ -175,7 +203,7 @@ impl Citation<'_> {
             out.push_str(self.section);
         }
         out.push_str(", ");
-        out.push_str(&self.lines());
+        out.push_str(&self.place());
         if self.title() != self.doc {
             out.push_str(" (");
             out.push_str(self.doc);
@@ -192,7 +220,7 @@ impl Citation<'_> {
             "> {}\n>\n> — *{}*{section}, {} (`{}`)",
             self.text,
             self.title(),
-            self.lines(),
+            self.place(),
             self.doc
         )
     }
@@ -277,6 +305,7 @@ mod tests {
             id: "a.txt:7",
             lang: "en",
             text: "The treaty was signed.",
+            pages: None,
         }
     }
 
@@ -311,5 +340,13 @@ mod tests {
         let c = Citation { line_end: 9, ..c };
         assert_eq!((c.lines(), c.locator()), ("lines 7–9".to_string(), "7–9".to_string()));
         assert_eq!(c.pandoc(Some("en-US")), "[@a, lines 7-9]");
+        // Pages, where the document has them.
+        let p = Citation { pages: Some(("xi".into(), "xi".into())), ..c.clone() };
+        assert_eq!(
+            (p.place(), p.pandoc(None), p.pandoc(Some("ru"))),
+            ("p. xi".into(), "[@a, p. xi]".into(), "[@a, с. xi]".into())
+        );
+        let p = Citation { pages: Some(("34".into(), "35".into())), ..c };
+        assert_eq!((p.place(), p.locator()), ("pp. 34–35".into(), "34–35".into()));
     }
 }

@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "quelle", version, about)]
 pub struct Args {
-    /// Folder of source documents (.txt, .md), searched recursively.
+    /// Folder of source documents (text, Markdown, HTML, PDF, EPUB, DOCX, ODT), searched
+    /// recursively.
     #[arg(long, global = true, default_value = "corpus", value_name = "DIR")]
     pub corpus: PathBuf,
     /// Folder where the index is kept.
@@ -32,6 +33,11 @@ pub enum Command {
         /// Build it from nothing, also when the index folder holds another corpus's index.
         #[arg(long)]
         rebuild: bool,
+        /// Recognise the text of scanned PDF pages with Tesseract (Debian's `tesseract-ocr`
+        /// and `tesseract-ocr-rus`, with `pdftoppm` from `poppler-utils`), in Russian and
+        /// English; files with such pages are read again. `QUELLE_OCR=1` does it always.
+        #[arg(long)]
+        ocr: bool,
     },
     /// Search the corpus; the index is brought up to date first.
     Search(SearchArgs),

@@ -31,6 +31,8 @@ pub struct Config {
     pub index: PathBuf,
     /// Follow links that lead outside the corpus.
     pub follow: bool,
+    /// Recognise scanned PDF pages with Tesseract (`--ocr` of `index`, or `QUELLE_OCR=1`).
+    pub ocr: bool,
 }
 
 /// Entry point of the binary.
@@ -82,9 +84,14 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Runs parsed arguments.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let config = Config { corpus: args.corpus, index: args.index, follow: args.follow };
+    let ocr_setting = std::env::var_os("QUELLE_OCR").is_some_and(|v| !v.is_empty() && v != "0");
+    let mut config =
+        Config { corpus: args.corpus, index: args.index, follow: args.follow, ocr: ocr_setting };
     match args.command {
-        Command::Index { rebuild } => run_index(&config, rebuild),
+        Command::Index { rebuild, ocr } => {
+            config.ocr |= ocr;
+            run_index(&config, rebuild)
+        }
         Command::Search(s) => run_search(&config, s),
         Command::Passages { doc, json } => {
             let qindex = open_for_search(&config, true)?;
@@ -119,6 +126,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let (a, b) = hit.lines_of(ch.start, ch.end);
                 c.text = &ch.text;
                 (c.line_start, c.line_end) = (a, b);
+                if let Some((first, last)) = hit.pages_of(ch.start, ch.end) {
+                    let name = |m: &crate::segment::PageMark| {
+                        m.label.clone().unwrap_or_else(|| m.page.to_string())
+                    };
+                    c.pages = Some((name(first), name(last)));
+                }
             }
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
@@ -163,12 +176,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Checks every quotation of an essay; exit 0 when all are exact, 1 otherwise.
 fn run_check(config: &Config, essay: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(essay).with_context(|| format!("reading {}", essay.display()))?;
     let name = crate::ingest::name_of(essay.as_os_str());
-    let text = match crate::ingest::decode(&name, &bytes) {
-        Ok(doc) => doc.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"),
-        Err(e) => anyhow::bail!(e),
-    };
+    // Any format quelle reads: `.md`, `.txt`, `.docx`, `.odt`, …
+    let text = crate::source::read_text(essay)?;
     let quotes = crate::essay::quotations(&text);
     let qindex = open_for_search(config, true)?;
     let catalog = load_catalog(config);
@@ -222,7 +232,7 @@ fn load_catalog(config: &Config) -> crate::catalog::Catalog {
 
 fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     let mut progress = output::Bar::new();
-    let options = index::Options { follow: config.follow, verify: true };
+    let options = index::Options { follow: config.follow, verify: true, ocr: config.ocr };
     let (qindex, report) = if rebuild {
         index::rebuild(&config.corpus, &config.index, options, &mut progress)?
     } else {
@@ -247,7 +257,8 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     // A file read in two encodings is indexed, but the user should look at it.
     let skipped = qindex.manifest.files.values().any(|f| f.skipped.is_some())
         || !report.walk_problems.is_empty()
-        || !report.mixed.is_empty();
+        || !report.mixed.is_empty()
+        || !report.notes.is_empty();
     Ok(if skipped { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
 }
 
@@ -267,6 +278,9 @@ fn report_problems(report: &RefreshReport) {
     for m in &report.mixed {
         eprintln!("warning: {m}");
     }
+    for n in &report.notes {
+        eprintln!("warning: {n}");
+    }
     if let Some(e) = &report.learn_problem {
         eprintln!("warning: translations not learnt from the corpus: {e}");
     }
@@ -283,7 +297,7 @@ fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
     let mut progress = output::Bar::new();
     let mut waiting = false;
     loop {
-        let options = index::Options { follow: config.follow, verify: false };
+        let options = index::Options { follow: config.follow, verify: false, ocr: config.ocr };
         match index::refresh(&config.corpus, &config.index, options, &mut progress) {
             Ok((qindex, report)) => {
                 report_problems(&report);

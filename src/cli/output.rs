@@ -28,6 +28,14 @@ pub fn citation<'a>(hit: &'a Hit, meta: &'a DocMeta) -> Citation<'a> {
         id: &hit.id,
         lang: &hit.lang,
         text: &hit.text,
+        pages: hit.page.map(|p| {
+            let first = hit.page_label.clone().unwrap_or_else(|| p.to_string());
+            let last = match hit.page_end {
+                Some(e) => hit.page_end_label.clone().unwrap_or_else(|| e.to_string()),
+                None => first.clone(),
+            };
+            (first, last)
+        }),
     }
 }
 
@@ -149,6 +157,14 @@ fn hit_json(h: &Hit, catalog: &Catalog) -> serde_json::Value {
     if !h.also_in.is_empty() {
         value["also_in"] = json!(h.also_in);
     }
+    if let Some(page) = h.page {
+        value["page"] = json!(page);
+        value["page_label"] = json!(h.page_label);
+        if let Some(end) = h.page_end {
+            value["page_end"] = json!(end);
+            value["page_end_label"] = json!(h.page_end_label);
+        }
+    }
     value
 }
 
@@ -203,7 +219,11 @@ pub fn cite_json(
         "formatted": styled.text(),
         "key": c.key(),
         "locator": c.locator(),
-        "label": if c.line_start == c.line_end { "line" } else { "lines" },
+        "label": match (c.locator_kind(), c.line_start == c.line_end) {
+            (crate::cite::LocatorKind::Page, _) => "page",
+            (_, true) => "line",
+            (_, false) => "lines",
+        },
         "pandoc": c.pandoc(locale),
         "reference": { "plain": c.plain(), "gost": csl("gost"), "chicago": csl("chicago") },
         "csl": crate::cite::export::csl_item(c.key(), c.meta, c.doc),

@@ -113,9 +113,32 @@ pub struct Hit {
     /// Where the passage's later lines begin in `text` (`(byte offset, line)`).
     #[serde(skip)]
     pub line_marks: Vec<(u32, u32)>,
+    /// For paged formats: the physical page the passage begins on, and its printed label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_label: Option<String>,
+    /// The page it ends on, when another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_end: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_end_label: Option<String>,
+    /// Its page marks.
+    #[serde(skip)]
+    pub pages: Vec<crate::segment::PageMark>,
 }
 
 impl Hit {
+    /// The pages (first, last) holding bytes `start..end` of the text, for paged formats.
+    pub fn pages_of(
+        &self,
+        start: usize,
+        end: usize,
+    ) -> Option<(&crate::segment::PageMark, &crate::segment::PageMark)> {
+        let (a, b) = self.lines_of(start, end);
+        crate::segment::pages_of(&self.pages, a as u32, b as u32)
+    }
+
     /// The lines holding bytes `start..end` of the text.
     pub fn lines_of(&self, start: usize, end: usize) -> (u64, u64) {
         let (a, b) = crate::segment::lines_of(self.line_start as u32, &self.line_marks, start, end);
@@ -627,6 +650,22 @@ fn to_hit(
         also_in: Vec::new(),
         snippet: Snippet::default(),
         line_marks: crate::segment::marks_from_str(&text_of(f.line_marks)),
+        page: None,
+        page_label: None,
+        page_end: None,
+        page_end_label: None,
+        pages: crate::segment::pages_from_str(&text_of(f.pages)),
     };
+    let mut hit = hit;
+    if let Some((first, last)) =
+        crate::segment::pages_of(&hit.pages, hit.line_start as u32, hit.line_end as u32)
+    {
+        hit.page = Some(first.page);
+        hit.page_label.clone_from(&first.label);
+        if last.page != first.page {
+            hit.page_end = Some(last.page);
+            hit.page_end_label.clone_from(&last.label);
+        }
+    }
     Scored { hit, positions: found.positions }
 }

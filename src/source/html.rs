@@ -1,0 +1,427 @@
+//! HTML: a saved web page read for its author's text only. The main content is found as
+//! readability tools find it (an `<article>` or `<main>` when the page has one, else the
+//! element whose paragraphs score best, long text with commas scoring more and text made
+//! of links less); navigation, headers and footers, sidebars, comment threads, cookie and
+//! sharing banners, scripts and forms stay out. Headings are headings, paragraphs, list
+//! items, quotes and table rows are blocks, and `<title>` names the document. The EPUB
+//! reader uses [`blocks`] on its chapters, whole.
+
+use scraper::{ElementRef, Html, Node};
+
+use super::{collapse, Builder, Read};
+use crate::ingest::Hint;
+
+/// Elements that never hold the author's text.
+const SKIPPED: [&str; 18] = [
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "form",
+    "button", "select", "input", "textarea", "nav", "header", "footer", "aside", "menu",
+];
+
+/// Words of a class or id that mark page furniture, and words that keep an element
+/// anyway (readability's "unlikely" and "maybe" candidates).
+const UNLIKELY: [&str; 22] = [
+    "comment",
+    "cookie",
+    "consent",
+    "share",
+    "social",
+    "related",
+    "sidebar",
+    "footer",
+    "header",
+    "navbar",
+    "menu",
+    "breadcrumb",
+    "banner",
+    "promo",
+    "advert",
+    "sponsor",
+    "subscribe",
+    "newsletter",
+    "popup",
+    "modal",
+    "skip",
+    "masthead",
+];
+const LIKELY: [&str; 6] = ["article", "content", "main", "post", "entry", "story"];
+
+/// Reads an HTML page for its main content.
+pub fn read(rel: &str, bytes: &[u8]) -> Result<Read, String> {
+    let text = decode(bytes);
+    let html = Html::parse_document(&text);
+    let title = title_of(&html);
+    let root = main_content(&html).ok_or("no text to index")?;
+    let mut builder = Builder::default();
+    blocks(root, &mut builder, &Pages::default(), Hint::Paragraph, true);
+    if builder.is_empty() {
+        return Err("no text to index".into());
+    }
+    Ok(Read { doc: builder.finish(rel, "HTML", title), notes: Vec::new() })
+}
+
+/// The page's text: its declared charset (a `<meta>` in the first kilobytes, or a BOM),
+/// else UTF-8 when it is, else what chardetng guesses.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
+    let declared = head.find("charset=").and_then(|at| {
+        let rest = head[at + 8..].trim_start_matches(['"', '\'']);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        encoding_rs::Encoding::for_label(name.as_bytes())
+    });
+    if let Some(enc) = declared {
+        return enc.decode_without_bom_handling(bytes).0.into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => {
+            let mut det = chardetng::EncodingDetector::new();
+            det.feed(bytes, true);
+            det.guess(None, true).decode_without_bom_handling(bytes).0.into_owned()
+        }
+    }
+}
+
+/// `<title>`, else the `og:title` of its metadata.
+fn title_of(html: &Html) -> Option<String> {
+    let select = |s: &str| scraper::Selector::parse(s).ok();
+    let title = select("title")
+        .and_then(|s| html.select(&s).next().map(|t| collapse(&t.text().collect::<String>())));
+    title.filter(|t| !t.is_empty()).or_else(|| {
+        let s = select("meta[property=\"og:title\"]")?;
+        html.select(&s).next()?.value().attr("content").map(collapse)
+    })
+}
+
+/// True for an element that is page furniture by its name, role or class.
+fn is_furniture(e: &ElementRef) -> bool {
+    let v = e.value();
+    if SKIPPED.contains(&v.name()) {
+        return true;
+    }
+    if v.attr("aria-hidden") == Some("true") || v.attr("hidden").is_some() {
+        return true;
+    }
+    if matches!(
+        v.attr("role"),
+        Some("navigation" | "banner" | "contentinfo" | "complementary" | "search")
+    ) {
+        return true;
+    }
+    let names =
+        format!("{} {}", v.attr("class").unwrap_or(""), v.id().unwrap_or("")).to_lowercase();
+    UNLIKELY.iter().any(|u| names.contains(u))
+        && !LIKELY.iter().any(|l| names.contains(l))
+        && v.name() != "body"
+        && v.name() != "article"
+}
+
+/// The text of an element, furniture left out, whitespace collapsed; and how much of it
+/// is link text.
+fn text_and_links(e: ElementRef) -> (String, usize) {
+    let mut text = String::new();
+    let mut links = 0;
+    collect_text(e, &mut text, &mut links, false);
+    (collapse(&text), links)
+}
+
+fn collect_text(e: ElementRef, out: &mut String, links: &mut usize, in_link: bool) {
+    for child in e.children() {
+        match child.value() {
+            Node::Text(t) => {
+                out.push_str(t);
+                if in_link {
+                    *links += t.chars().filter(|c| !c.is_whitespace()).count();
+                }
+            }
+            Node::Element(el) => {
+                let Some(ce) = ElementRef::wrap(child) else { continue };
+                if is_furniture(&ce) {
+                    continue;
+                }
+                if matches!(el.name(), "br" | "p" | "div" | "li" | "td" | "th") {
+                    out.push(' ');
+                }
+                collect_text(ce, out, links, in_link || el.name() == "a");
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The element holding the page's main text.
+fn main_content(html: &Html) -> Option<ElementRef<'_>> {
+    let select = |s: &str| scraper::Selector::parse(s).expect("a valid selector");
+    let longest = |sel: &str| {
+        html.select(&select(sel))
+            .filter(|e| !is_furniture(e))
+            .map(|e| (text_and_links(e).0.len(), e))
+            .max_by_key(|(n, _)| *n)
+            .filter(|(n, _)| *n >= 200)
+            .map(|(_, e)| e)
+    };
+    if let Some(e) = longest("article").or_else(|| longest("main, [role=main]")) {
+        return Some(e);
+    }
+    // Readability's scoring: each paragraph gives its parent its score, and half of it to
+    // the grandparent; a paragraph of links gives little.
+    let mut scores: std::collections::HashMap<ego_tree::NodeId, f32> = Default::default();
+    for p in html.select(&select("p, pre, td, blockquote")) {
+        if p.ancestors().filter_map(ElementRef::wrap).any(|a| is_furniture(&a)) {
+            continue;
+        }
+        let (text, links) = text_and_links(p);
+        if text.chars().count() < 25 {
+            continue;
+        }
+        let density =
+            links as f32 / text.chars().filter(|c| !c.is_whitespace()).count().max(1) as f32;
+        let score = (1.0
+            + text.matches([',', '，']).count() as f32
+            + (text.chars().count() as f32 / 100.0).min(3.0))
+            * (1.0 - density);
+        let mut ancestors = p.ancestors().filter_map(ElementRef::wrap);
+        if let Some(parent) = ancestors.next() {
+            *scores.entry(parent.id()).or_default() += score;
+        }
+        if let Some(grand) = ancestors.next() {
+            *scores.entry(grand.id()).or_default() += score / 2.0;
+        }
+    }
+    let best = scores.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(id, _)| id);
+    best.and_then(|id| html.tree.get(id))
+        .and_then(ElementRef::wrap)
+        .or_else(|| html.select(&select("body")).next())
+}
+
+/// Page breaks of an EPUB: element ids that start a page of the page list, with labels.
+#[derive(Debug, Default)]
+pub struct Pages {
+    /// `id` → (physical page, label).
+    pub targets: std::collections::HashMap<String, (u32, String)>,
+    /// The book has a page list: its pages alone count, not `pagebreak` marks.
+    pub listed: bool,
+    /// Pages are numbered by the `epub:type="pagebreak"` elements met, when there is no
+    /// page list; the next number.
+    pub next: std::cell::Cell<u32>,
+}
+
+/// Elements that make a block of their own, and what it is.
+fn block_hint(name: &str, inherited: Hint) -> Option<Hint> {
+    Some(match name {
+        "h1" => Hint::Heading(1),
+        "h2" => Hint::Heading(2),
+        "h3" => Hint::Heading(3),
+        "h4" => Hint::Heading(4),
+        "h5" => Hint::Heading(5),
+        "h6" => Hint::Heading(6),
+        "p" | "dt" | "dd" | "figcaption" | "caption" | "address" => inherited,
+        "li" => {
+            if inherited == Hint::Paragraph {
+                Hint::Item
+            } else {
+                inherited
+            }
+        }
+        "pre" => Hint::Code,
+        "tr" => Hint::Row,
+        _ => return None,
+    })
+}
+
+/// Elements that contain blocks without being one.
+fn is_container(name: &str) -> bool {
+    matches!(
+        name,
+        "div"
+            | "section"
+            | "article"
+            | "main"
+            | "body"
+            | "blockquote"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "figure"
+            | "details"
+            | "center"
+            | "span"
+            | "html"
+    )
+}
+
+/// Adds the blocks of `root` to `builder`: headings, paragraphs, items, quotes, rows;
+/// text directly in a container makes a paragraph of its own. `skip_furniture` leaves
+/// navigation and the like out (a chapter of a book has none).
+pub fn blocks(
+    root: ElementRef,
+    builder: &mut Builder,
+    pages: &Pages,
+    hint: Hint,
+    skip_furniture: bool,
+) {
+    let mut loose = String::new();
+    let flush = |loose: &mut String, builder: &mut Builder| {
+        let t = collapse(loose);
+        if !t.is_empty() {
+            builder.block(&t, hint);
+        }
+        loose.clear();
+    };
+    for child in root.children() {
+        match child.value() {
+            Node::Text(t) => loose.push_str(t),
+            Node::Element(el) => {
+                let Some(ce) = ElementRef::wrap(child) else { continue };
+                let name = el.name();
+                if skip_furniture && is_furniture(&ce) {
+                    continue;
+                }
+                if matches!(name, "script" | "style" | "noscript" | "template") {
+                    continue;
+                }
+                page_break(&ce, builder, pages);
+                if name == "blockquote" {
+                    flush(&mut loose, builder);
+                    blocks(ce, builder, pages, Hint::Quote, skip_furniture);
+                } else if let Some(h) = block_hint(name, hint) {
+                    // A block holding blocks (a list item with paragraphs) is read inside.
+                    let nested = ce.children().filter_map(ElementRef::wrap).any(|c| {
+                        let n = c.value().name();
+                        block_hint(n, hint).is_some() || (is_container(n) && n != "span")
+                    });
+                    flush(&mut loose, builder);
+                    if nested && name != "tr" {
+                        blocks(ce, builder, pages, h, skip_furniture);
+                    } else {
+                        let mut text = String::new();
+                        let mut links = 0;
+                        collect_text(ce, &mut text, &mut links, false);
+                        let text = collapse(&text);
+                        // A list item that is all a link is an entry of a table of contents.
+                        let words = text.chars().filter(|c| !c.is_whitespace()).count();
+                        let h = if h == Hint::Item && links * 10 >= words * 9 && words > 0 {
+                            Hint::Contents
+                        } else {
+                            h
+                        };
+                        builder.block(&text, h);
+                        breaks_inside(&ce, builder, pages);
+                    }
+                } else if is_container(name)
+                    || ce.children().filter_map(ElementRef::wrap).any(|c| {
+                        block_hint(c.value().name(), hint).is_some()
+                            || is_container(c.value().name())
+                    })
+                {
+                    flush(&mut loose, builder);
+                    blocks(ce, builder, pages, hint, skip_furniture);
+                } else {
+                    // Inline: part of the loose text around it.
+                    if name == "br" {
+                        loose.push(' ');
+                    }
+                    let mut links = 0;
+                    collect_text(ce, &mut loose, &mut links, false);
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut loose, builder);
+}
+
+/// A page break at `e` (an element the page list points at, or an EPUB page break).
+fn page_break(e: &ElementRef, builder: &mut Builder, pages: &Pages) {
+    let v = e.value();
+    if let Some(&(n, ref label)) = v.id().and_then(|id| pages.targets.get(id)) {
+        builder.page(n, Some(label.clone()));
+        return;
+    }
+    let is_break =
+        v.attr("epub:type").is_some_and(|t| t.split_whitespace().any(|t| t == "pagebreak"))
+            || v.attr("role") == Some("doc-pagebreak");
+    if is_break && !pages.listed {
+        let n = pages.next.get() + 1;
+        pages.next.set(n);
+        let label = v.attr("title").or(v.attr("aria-label")).map(str::to_string);
+        builder.page(
+            n,
+            label
+                .or_else(|| Some(collapse(&e.text().collect::<String>())))
+                .filter(|l| !l.is_empty()),
+        );
+    }
+}
+
+/// Page breaks inside a block read whole: they start the page with the next block.
+fn breaks_inside(e: &ElementRef, builder: &mut Builder, pages: &Pages) {
+    for d in e.descendants().filter_map(ElementRef::wrap).skip(1) {
+        page_break(&d, builder, pages);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(html: &str) -> Vec<(String, String)> {
+        texts_of(html.as_bytes())
+    }
+
+    fn texts_of(bytes: &[u8]) -> Vec<(String, String)> {
+        let doc = read("p.html", bytes).unwrap().doc;
+        crate::segment::segment(&doc)
+            .passages
+            .into_iter()
+            .map(|p| (p.kind.as_str().to_string(), p.text))
+            .collect()
+    }
+
+    #[test]
+    fn a_news_page_gives_its_article_only() {
+        let html = r#"<!DOCTYPE html><html><head><title>Moss on the moor — Daily Lichen</title>
+            <script>var x = "tracking";</script></head><body>
+            <header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+            <div class="cookie-banner">We use cookies. <button>Accept</button></div>
+            <div id="content"><h1>Moss on the moor</h1>
+            <p>The grey moss spreads slowly over the granite of the northern moor, a survey found.</p>
+            <p>Its spores travel far in the damp autumn wind, and the birch woods shelter it.</p>
+            <ul><li>First site, by the alder wood</li><li>Second site, on the ridge</li></ul>
+            </div>
+            <aside class="related"><p>Read also: ten facts about ferns</p></aside>
+            <section class="comments"><p>Great article, thanks for sharing it with us all!</p></section>
+            <footer>© Daily Lichen</footer></body></html>"#;
+        let t = texts(html);
+        let body: Vec<&str> = t.iter().map(|(_, x)| x.as_str()).collect();
+        assert_eq!(
+            body,
+            [
+                "Moss on the moor",
+                "The grey moss spreads slowly over the granite of the northern moor, a survey found.",
+                "Its spores travel far in the damp autumn wind, and the birch woods shelter it.",
+                "First site, by the alder wood",
+                "Second site, on the ridge"
+            ]
+        );
+        assert_eq!(t[0].0, "heading");
+        let doc = read("p.html", html.as_bytes()).unwrap().doc;
+        assert_eq!(doc.title.as_deref(), Some("Moss on the moor — Daily Lichen"));
+    }
+
+    #[test]
+    fn charset_is_taken_from_the_page() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("<html><head><meta charset=\"windows-1251\"></head><body><p>Мох растёт на граните медленно, год за годом.</p></body></html>");
+        let t = texts_of(&bytes);
+        assert_eq!(t[0].1, "Мох растёт на граните медленно, год за годом.");
+    }
+}
