@@ -254,8 +254,21 @@ fn many_pages(pages: usize, file: usize) -> Vec<u8> {
         .map(|p| {
             let left: Vec<Object> = (0..50).map(|k| latin(&line(p, k))).collect();
             let right: Vec<Object> = (50..100).map(|k| latin(&line(p, k))).collect();
-            let head = text_lines("F1", 8.0, 72.0, 760.0, &[latin(&format!("The Lichen Atlas {}", p + 1))]);
-            (format!("{head}{}{}", text_lines("F1", 10.0, 72.0, 700.0, &left), text_lines("F1", 10.0, 330.0, 700.0, &right)), None)
+            let head = text_lines(
+                "F1",
+                8.0,
+                72.0,
+                760.0,
+                &[latin(&format!("The Lichen Atlas {}", p + 1))],
+            );
+            (
+                format!(
+                    "{head}{}{}",
+                    text_lines("F1", 10.0, 72.0, 700.0, &left),
+                    text_lines("F1", 10.0, 330.0, 700.0, &right)
+                ),
+                None,
+            )
         })
         .collect();
     save(pdf(content, None))
