@@ -7,7 +7,7 @@
 //! what is indexed and the index itself change in one atomic step: a killed indexer leaves
 //! the last commit, and the next run redoes whatever that commit does not record.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -622,8 +622,10 @@ fn write_index(
         }
         Ok(())
     });
+    let mut written = None;
     let committed = added.and_then(|()| {
         let manifest_file = manifest.write(&qindex.dir).map_err(|e| Error::io(&qindex.dir, e))?;
+        written = Some(manifest_file.clone());
         let mut prepared = writer.prepare_commit().map_err(|e| Error::index(&qindex.dir, e))?;
         prepared.set_payload(&manifest_file);
         prepared.commit().map_err(|e| Error::index(&qindex.dir, e))?;
@@ -631,7 +633,14 @@ fn write_index(
     });
     let manifest_file = match committed {
         Ok(name) => name,
-        Err(err) => return Err(abandon(writer, &qindex.dir, err)),
+        Err(err) => {
+            // The manifest written for the failed commit goes too, unless it is the one the
+            // last commit names (an unchanged manifest has the same name).
+            if let Some(name) = written.filter(|n| qindex.manifest_file.as_ref() != Some(n)) {
+                let _ = std::fs::remove_file(qindex.dir.join(name));
+            }
+            return Err(abandon(writer, &qindex.index, &qindex.dir, err));
+        }
     };
     let previous = qindex.manifest_file.replace(manifest_file);
     let keep: Vec<&str> =
@@ -649,7 +658,8 @@ fn write_index(
         for group in merge_groups(segments) {
             if let Err(e) = writer.merge(&group).wait() {
                 // The commit stands; the half-written merge goes.
-                return Err(abandon(writer, &qindex.dir, Error::index(&qindex.dir, e)));
+                let err = Error::index(&qindex.dir, e);
+                return Err(abandon(writer, &qindex.index, &qindex.dir, err));
             }
         }
         // The merged segments' files go now, not at the next refresh.
@@ -674,7 +684,7 @@ fn write_index(
 /// Gives up a refresh that failed before or during its commit: the index goes back to its
 /// last commit and the files written since are removed, so a failure (a full disk, most
 /// often) leaves nothing behind that would make the next refresh fail too.
-fn abandon(mut writer: IndexWriter<PassageDoc>, dir: &Path, err: Error) -> Error {
+fn abandon(mut writer: IndexWriter<PassageDoc>, index: &Index, dir: &Path, err: Error) -> Error {
     // A worker that failed leaves the writer "killed"; joining the workers names the cause.
     let err = if err.to_string().contains("writer was killed") {
         match writer.prepare_commit() {
@@ -686,9 +696,29 @@ fn abandon(mut writer: IndexWriter<PassageDoc>, dir: &Path, err: Error) -> Error
     };
     let _ = writer.rollback();
     let _ = writer.garbage_collect_files().wait();
+    // tantivy's collector keeps a segment whose writing failed half-way now and then; the
+    // writer lock is still held, so no one else is writing a segment here.
+    remove_uncommitted_segments(index, dir);
     drop(writer);
     Manifest::remove_temporary(dir);
     err
+}
+
+/// Removes the files of segments that the committed `meta.json` does not name. Only files
+/// named like tantivy's segment files (32 hex digits, a dot, an extension) are touched.
+fn remove_uncommitted_segments(index: &Index, dir: &Path) {
+    let Ok(ids) = index.searchable_segment_ids() else { return };
+    let living: HashSet<String> = ids.iter().map(|id| id.uuid_string()).collect();
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((stem, _)) = name.to_str().and_then(|n| n.split_once('.')) else { continue };
+        let segment =
+            stem.len() == 32 && stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if segment && !living.contains(stem) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Passages of a segment merged at the end of a build, at most: the merge maps every

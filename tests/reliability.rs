@@ -664,7 +664,8 @@ fn a_full_disk_is_named_and_leaves_nothing_behind() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("no space left on tmpfs"), "{stderr}");
     // What the failed refresh wrote is gone; the last commit still answers.
-    assert!(used() <= before + 8, "{} KB left behind", used() - before);
+    let left = used();
+    assert!(left <= before + 8, "{} KB left behind: {:?}", left - before, listing(&index));
     let hits = run(&["search", "--no-refresh", "--json", "kestrel"]);
     assert!(String::from_utf8_lossy(&hits.stdout).contains("kestrel"));
     // Once the large files go, a small change is indexed as usual.
@@ -692,6 +693,24 @@ fn many_wildcards_and_long_quotes_cost_bounded_work() {
     let out = s.run(&["quote-check", "--json", quote.trim_end()]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["verdict"], "exact", "{v}");
+}
+
+/// Every file under `dir` with its size, for a failure message.
+fn listing(dir: &std::path::Path) -> Vec<(String, u64)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() {
+                stack.push(e.path());
+            } else {
+                files.push((e.path().strip_prefix(dir).unwrap().display().to_string(), meta.len()));
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// The one version folder of an index.
