@@ -23,6 +23,7 @@ pub mod essay;
 pub mod glossary;
 pub mod index;
 pub mod ingest;
+pub mod json;
 pub mod lang;
 pub mod manifest;
 pub mod normalize;
@@ -30,6 +31,7 @@ pub mod parallel;
 pub mod quote;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod source;
 pub mod table;
 

@@ -31,15 +31,29 @@ impl Bytes {
                 v.get(start..start.checked_add(len)?).map(std::borrow::Cow::Borrowed)
             }
             Bytes::File { file, .. } => {
-                use std::io::{Read, Seek, SeekFrom};
                 let mut buf = vec![0; len];
-                let mut f = file;
-                f.seek(SeekFrom::Start(start as u64)).ok()?;
-                f.read_exact(&mut buf).ok()?;
+                read_at(file, &mut buf, start as u64).ok()?;
                 Some(std::borrow::Cow::Owned(buf))
             }
         }
     }
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving a shared position, so that threads
+/// (a server's requests) can look up one table at once.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let mut f = file;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
 }
 
 /// A table ready for lookups.

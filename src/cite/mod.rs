@@ -198,9 +198,14 @@ impl Citation<'_> {
     /// A one-line plain reference: `Title, Section, lines 12–14 (doc.txt)`.
     pub fn plain(&self) -> String {
         let mut out = String::from(self.title());
-        if !self.section.is_empty() {
+        // A section path that begins with the title (its first heading) says it once.
+        let section = self
+            .section
+            .strip_prefix(self.title())
+            .map_or(self.section, |rest| rest.trim_start_matches(" › "));
+        if !section.is_empty() {
             out.push_str(", ");
-            out.push_str(self.section);
+            out.push_str(section);
         }
         out.push_str(", ");
         out.push_str(&self.place());

@@ -93,6 +93,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve a page to search, read and cite from the browser, and its JSON API.
+    Serve {
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 7411)]
+        port: u16,
+        /// The address to listen on. Other than 127.0.0.1 (this machine only) the corpus is
+        /// readable by anyone who can reach it: quelle has no login.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: std::net::IpAddr,
+        /// Open the page in the browser.
+        #[arg(long)]
+        open: bool,
+        /// Seconds between checks of the corpus for changes.
+        #[arg(long, default_value_t = 3, value_name = "SECONDS")]
+        refresh: u64,
+    },
     /// Print one passage by its id, with neighbouring passages for context.
     Show {
         /// The passage id (as printed by `search`, e.g. `essay:154`).

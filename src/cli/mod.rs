@@ -146,6 +146,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { essay, json } => run_check(&config, &essay, json),
+        Command::Serve { port, bind, open, refresh } => {
+            crate::serve::run(crate::serve::ServeConfig {
+                corpus: config.corpus.clone(),
+                index: config.index.clone(),
+                follow: config.follow,
+                ocr: config.ocr,
+                addr: std::net::SocketAddr::new(bind, port),
+                open,
+                refresh_secs: refresh,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::QuoteCheck { text, json } => {
             let text = match text.filter(|t| t != "-") {
                 Some(t) => t,

@@ -12,32 +12,7 @@ use crate::index::{Progress, QIndex, RefreshReport};
 use crate::quote::{Difference, QuoteCheck, Verdict};
 use crate::search::{render, Hit, Results, Via};
 
-/// What the catalogue knows of a hit's document (its title falling back to the file's).
-pub fn meta_of(catalog: &Catalog, hit: &Hit) -> DocMeta {
-    catalog.meta(&hit.doc, &hit.title)
-}
-
-/// The citation of a hit.
-pub fn citation<'a>(hit: &'a Hit, meta: &'a DocMeta) -> Citation<'a> {
-    Citation {
-        meta,
-        section: &hit.section,
-        doc: &hit.doc,
-        line_start: hit.line_start,
-        line_end: hit.line_end,
-        id: &hit.id,
-        lang: &hit.lang,
-        text: &hit.text,
-        pages: hit.page.map(|p| {
-            let first = hit.page_label.clone().unwrap_or_else(|| p.to_string());
-            let last = match hit.page_end {
-                Some(e) => hit.page_end_label.clone().unwrap_or_else(|| e.to_string()),
-                None => first.clone(),
-            };
-            (first, last)
-        }),
-    }
-}
+pub use crate::json::{citation_of as citation, meta_of};
 
 fn labels(vias: &[Via]) -> Vec<&'static str> {
     vias.iter().map(|v| v.label()).collect()
@@ -128,44 +103,8 @@ pub fn passage(out: &mut impl Write, hit: &Hit, focus: bool) -> io::Result<()> {
 
 /// Prints one passage as a JSON line.
 pub fn passage_json(out: &mut impl Write, hit: &Hit, catalog: &Catalog) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &hit_json(hit, catalog))?;
+    serde_json::to_writer(&mut *out, &crate::json::hit(hit, catalog))?;
     writeln!(out)
-}
-
-fn hit_json(h: &Hit, catalog: &Catalog) -> serde_json::Value {
-    let meta = meta_of(catalog, h);
-    let mut value = json!({
-        "rank": h.rank,
-        "score": h.score,
-        "id": h.id,
-        "kind": h.kind,
-        "doc": h.doc,
-        "title": meta.title,
-        "lang": h.lang,
-        "section": h.section,
-        "line_start": h.line_start,
-        "line_end": h.line_end,
-        "byte_start": h.byte_start,
-        "byte_end": h.byte_end,
-        "text": h.text,
-        "snippet": render(&h.snippet, "**", "**"),
-        "highlights": h.highlights,
-        "matched": labels(&h.matched),
-        "partial": h.partial,
-        "citation": citation(h, &meta).plain(),
-    });
-    if !h.also_in.is_empty() {
-        value["also_in"] = json!(h.also_in);
-    }
-    if let Some(page) = h.page {
-        value["page"] = json!(page);
-        value["page_label"] = json!(h.page_label);
-        if let Some(end) = h.page_end {
-            value["page_end"] = json!(end);
-            value["page_end_label"] = json!(h.page_end_label);
-        }
-    }
-    value
 }
 
 /// Prints results as one JSON object (the interface `evaluate.py` reads).
@@ -175,61 +114,18 @@ pub fn json(
     explain: bool,
     catalog: &Catalog,
 ) -> io::Result<()> {
-    let hits: Vec<serde_json::Value> = results.hits.iter().map(|h| hit_json(h, catalog)).collect();
-    let mut value = json!({
-        "query": results.query,
-        "total_hits": results.total_hits,
-        "notice": results.notice,
-        "hits": hits,
-    });
-    if explain {
-        value["explain"] = json!(results.explain);
-    }
-    serde_json::to_writer(&mut *out, &value)?;
+    serde_json::to_writer(&mut *out, &crate::json::results(results, explain, catalog))?;
     writeln!(out)
 }
 
-/// Prints a citation as JSON: the quote and its locator, the citation and reference in
-/// `style`, the plain, GOST and Chicago references, the CSL-JSON item, the BibTeX entry and
-/// the pandoc citation.
+/// Prints a citation as JSON (see [`crate::json::citation`]).
 pub fn cite_json(
     out: &mut impl Write,
     c: &Citation,
     style: &Style,
     locale: Option<&str>,
 ) -> io::Result<()> {
-    let styled = crate::cite::format(std::slice::from_ref(c), style, locale);
-    let csl = |name: &str| -> serde_json::Value {
-        match crate::cite::CslStyle::named(name) {
-            Ok(s) => {
-                let r = crate::cite::csl::render(&s, locale, std::slice::from_ref(c));
-                json!({ "citation": r.citations.first(), "bibliography": r.bibliography.first() })
-            }
-            Err(_) => serde_json::Value::Null,
-        }
-    };
-    let value = json!({
-        "id": c.id,
-        "doc": c.doc,
-        "lang": c.lang,
-        "line_start": c.line_start,
-        "line_end": c.line_end,
-        "text": c.text,
-        "quote": c.quote(),
-        "formatted": styled.text(),
-        "key": c.key(),
-        "locator": c.locator(),
-        "label": match (c.locator_kind(), c.line_start == c.line_end) {
-            (crate::cite::LocatorKind::Page, _) => "page",
-            (_, true) => "line",
-            (_, false) => "lines",
-        },
-        "pandoc": c.pandoc(locale),
-        "reference": { "plain": c.plain(), "gost": csl("gost"), "chicago": csl("chicago") },
-        "csl": crate::cite::export::csl_item(c.key(), c.meta, c.doc),
-        "bibtex": crate::cite::export::bibtex(std::slice::from_ref(c)).first(),
-    });
-    serde_json::to_writer(&mut *out, &value)?;
+    serde_json::to_writer(&mut *out, &crate::json::citation(c, style, locale))?;
     writeln!(out)
 }
 
@@ -277,11 +173,7 @@ pub fn quote_check(out: &mut impl Write, r: &QuoteCheck, catalog: &Catalog) -> i
 
 /// Prints a quote check as JSON.
 pub fn quote_json(out: &mut impl Write, r: &QuoteCheck, catalog: &Catalog) -> io::Result<()> {
-    let mut value = serde_json::to_value(r)?;
-    if let Some(first) = r.sources.first() {
-        value["title"] = json!(catalog.meta(&first.doc, &first.title).title);
-    }
-    serde_json::to_writer(&mut *out, &value)?;
+    serde_json::to_writer(&mut *out, &crate::json::quote_check(r, catalog))?;
     writeln!(out)
 }
 
@@ -349,19 +241,8 @@ pub fn essay_quote_json(
     result: &crate::Result<QuoteCheck>,
     catalog: &Catalog,
 ) -> io::Result<()> {
-    let mut value = match result {
-        Ok(r) => {
-            let mut v = serde_json::to_value(r)?;
-            if let Some(first) = r.sources.first() {
-                v["title"] = json!(catalog.meta(&first.doc, &first.title).title);
-            }
-            v
-        }
-        Err(e) => json!({ "quote": q.text, "verdict": "not_found", "error": e.to_string() }),
-    };
+    let mut value = crate::json::quotation(q, result, catalog);
     value["essay"] = json!(essay);
-    value["line"] = json!(q.line);
-    value["column"] = json!(q.column);
     serde_json::to_writer(&mut *out, &value)?;
     writeln!(out)
 }
