@@ -6,13 +6,15 @@
 //! copied, a quote is checked, and a corpus file full of HTML runs nothing.
 
 mod common;
+#[path = "common/webdriver.rs"]
+mod webdriver;
 
-use std::io::{BufRead, Read, Write};
-use std::net::TcpStream;
+use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 
 use common::Sandbox;
 use serde_json::Value;
+use webdriver::{By, Session};
 
 /// A running `quelle serve`, stopped when dropped.
 struct Server {
@@ -59,36 +61,8 @@ fn serve(s: &Sandbox) -> Server {
 
 /// One HTTP request: the status and the body.
 fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let body = body.unwrap_or("");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    // A chunked body is read by its chunks.
-    let body = if head.to_lowercase().contains("transfer-encoding: chunked") {
-        let mut out = String::new();
-        let mut rest = rest;
-        while let Some((size, after)) = rest.split_once("\r\n") {
-            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-            if n == 0 {
-                break;
-            }
-            out.push_str(&after[..n]);
-            rest = &after[n + 2..];
-        }
-        out
-    } else {
-        rest.to_string()
-    };
-    (status, body)
+    let (status, body) = webdriver::http(port, method, path, body);
+    (status, String::from_utf8_lossy(&body).into_owned())
 }
 
 fn get_json(port: u16, path: &str) -> (u16, Value) {
@@ -273,123 +247,23 @@ fn the_page_searches_filters_reads_cites_and_checks_in_a_real_browser() {
     let profile = tempfile::tempdir().unwrap();
     let url = format!("http://127.0.0.1:{}/", server.port);
     let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-page.png");
-    let result = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        use fantoccini::{ClientBuilder, Locator};
-        let mut caps = serde_json::Map::new();
-        let binary = Command::new("which").arg(&chromium).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or(chromium.clone());
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": binary,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync", "--window-size=1200,900",
-                         "--lang=en-US", format!("--user-data-dir={}", profile.path().display())],
-            }),
-        );
-        let mut client = None;
-        for _ in 0..50 {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{driver_port}")).await {
-                Ok(c) => {
-                    client = Some(c);
-                    break;
-                }
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
-            }
+    let binary = Command::new("which")
+        .arg(&chromium)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or(chromium.clone());
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": binary,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1200,900",
+                     "--lang=en-US", format!("--user-data-dir={}", profile.path().display())],
         }
-        let c = client.expect("chromedriver answers");
-        let outcome: Result<(), String> = async {
-            c.goto(&url).await.map_err(|e| e.to_string())?;
-            let q = c.find(Locator::Id("q")).await.map_err(|e| e.to_string())?;
-            q.send_keys("moss").await.map_err(|e| e.to_string())?;
-            // Results as you type: both languages, highlighted.
-            let hits = c.wait().for_element(Locator::Css("#hits .hit")).await.map_err(|e| e.to_string())?;
-            let _ = hits;
-            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-            let langs: Vec<String> = {
-                let mut out = Vec::new();
-                for b in c.find_all(Locator::Css("#hits .badge.lang")).await.map_err(|e| e.to_string())? {
-                    out.push(b.text().await.map_err(|e| e.to_string())?);
-                }
-                out
-            };
-            if !(langs.contains(&"en".to_string()) && langs.contains(&"ru".to_string())) {
-                return Err(format!("hits in both languages: {langs:?}"));
-            }
-            let marks = c.find_all(Locator::Css("#hits mark")).await.map_err(|e| e.to_string())?;
-            let first_mark = marks.first().ok_or("highlighted words")?.text().await.map_err(|e| e.to_string())?;
-            if !["moss", "мох", "Moss"].iter().any(|m| first_mark.contains(m)) {
-                return Err(format!("highlight: {first_mark}"));
-            }
-            let results_shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-results.png");
-            std::fs::write(&results_shot, c.screenshot().await.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-            // The corpus's HTML ran nothing and made no element.
-            let xss = c.execute("return [window.__xss === undefined, document.querySelectorAll('#hits img, #hits script, #hits b').length];", vec![]).await.map_err(|e| e.to_string())?;
-            if xss != serde_json::json!([true, 0]) {
-                return Err(format!("the corpus's markup acted: {xss}"));
-            }
-            // Filter by language: only Russian hits.
-            let filter = c.find(Locator::XPath("//nav[@id='filters']//button[starts-with(normalize-space(.), 'ru')]")).await.map_err(|e| e.to_string())?;
-            filter.click().await.map_err(|e| e.to_string())?;
-            tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-            let mut langs = Vec::new();
-            for b in c.find_all(Locator::Css("#hits .badge.lang")).await.map_err(|e| e.to_string())? {
-                langs.push(b.text().await.map_err(|e| e.to_string())?);
-            }
-            if langs.is_empty() || langs.iter().any(|l| l != "ru") {
-                return Err(format!("filtered to Russian: {langs:?}"));
-            }
-            // Keyboard: / focuses the search box; arrows reach a hit; Enter reads it.
-            c.find(Locator::Css("body")).await.map_err(|e| e.to_string())?.send_keys("/").await.map_err(|e| e.to_string())?;
-            let active = c.execute("return document.activeElement.id", vec![]).await.map_err(|e| e.to_string())?;
-            if active != "q" {
-                return Err(format!("/ focuses the search box, not {active}"));
-            }
-            q.send_keys("\u{E015}").await.map_err(|e| e.to_string())?; // Arrow down
-            c.active_element().await.map_err(|e| e.to_string())?.send_keys("\u{E007}").await.map_err(|e| e.to_string())?; // Enter
-            c.wait().for_element(Locator::Css("#reader:not([hidden]) .focus")).await.map_err(|e| e.to_string())?;
-            let context = c.find_all(Locator::Css("#reader-body p")).await.map_err(|e| e.to_string())?.len();
-            if context < 2 {
-                return Err(format!("the reading view shows the context: {context} passages"));
-            }
-            // Cite: a reference in the chosen style, copied.
-            c.find(Locator::Css("#hits .cite-button")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
-            let mut cited = String::new();
-            for _ in 0..30 {
-                cited = c.execute("return document.getElementById('cite-text').value", vec![]).await.map_err(|e| e.to_string())?.as_str().unwrap_or("").to_string();
-                if !cited.is_empty() {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            if !cited.starts_with('«') {
-                return Err(format!("a Russian quote in its marks: {cited}"));
-            }
-            c.find(Locator::Id("cite-copy")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
-            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            let copied = c.find(Locator::Id("cite-status")).await.map_err(|e| e.to_string())?.text().await.map_err(|e| e.to_string())?;
-            if copied.is_empty() {
-                return Err("the copy button says what it did".into());
-            }
-            // Check a quote.
-            let text = c.find(Locator::Id("check-text")).await.map_err(|e| e.to_string())?;
-            text.send_keys("«Серый мох растёт на граните медленно» и «серый мох растёт на граните быстро»").await.map_err(|e| e.to_string())?;
-            c.find(Locator::Id("check-run")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
-            c.wait().for_element(Locator::Css("#check-results .verdict-close")).await.map_err(|e| e.to_string())?;
-            c.find(Locator::Css("#check-results .verdict-exact")).await.map_err(|e| e.to_string())?;
-            let png = c.screenshot().await.map_err(|e| e.to_string())?;
-            std::fs::write(&shot, png).map_err(|e| e.to_string())?;
-            // A narrow screen still shows the search box and the hits.
-            c.set_window_size(390, 800).await.map_err(|e| e.to_string())?;
-            let visible = c.execute("const r = document.getElementById('q').getBoundingClientRect(); return r.width > 100 && r.right <= window.innerWidth + 1;", vec![]).await.map_err(|e| e.to_string())?;
-            if visible != serde_json::json!(true) {
-                return Err("the search box fits a narrow screen".into());
-            }
-            Ok(())
-        }
-        .await;
-        let _ = c.close().await;
+    });
+    let result = Session::start(driver_port, capabilities).and_then(|c| {
+        let outcome = drive_the_page(&c, &url, &shot);
+        c.close();
         outcome
     });
     let _ = chromedriver.kill();
@@ -398,4 +272,96 @@ fn the_page_searches_filters_reads_cites_and_checks_in_a_real_browser() {
         panic!("{e}");
     }
     assert!(shot.is_file(), "a screenshot for the record");
+}
+
+/// What a student does on the page, step by step; the first step that goes wrong says so.
+fn drive_the_page(c: &Session, url: &str, shot: &std::path::Path) -> Result<(), String> {
+    let wait = |ms| std::thread::sleep(std::time::Duration::from_millis(ms));
+    let texts = |css| -> Result<Vec<String>, String> {
+        c.find_all(By::Css(css))?.iter().map(|e| c.text(e)).collect()
+    };
+    c.goto(url)?;
+    let q = c.find(By::Css("#q"))?;
+    c.send_keys(&q, "moss")?;
+    // Results as you type: both languages, highlighted.
+    c.wait_for(By::Css("#hits .hit"))?;
+    wait(400);
+    let langs = texts("#hits .badge.lang")?;
+    if !(langs.contains(&"en".to_string()) && langs.contains(&"ru".to_string())) {
+        return Err(format!("hits in both languages: {langs:?}"));
+    }
+    let first_mark = texts("#hits mark")?.into_iter().next().ok_or("highlighted words")?;
+    if !["moss", "мох", "Moss"].iter().any(|m| first_mark.contains(m)) {
+        return Err(format!("highlight: {first_mark}"));
+    }
+    let results_shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-results.png");
+    std::fs::write(results_shot, c.screenshot()?).map_err(|e| e.to_string())?;
+    // The corpus's HTML ran nothing and made no element.
+    let xss = c.execute(
+        "return [window.__xss === undefined, \
+         document.querySelectorAll('#hits img, #hits script, #hits b').length];",
+    )?;
+    if xss != serde_json::json!([true, 0]) {
+        return Err(format!("the corpus's markup acted: {xss}"));
+    }
+    // Filter by language: only Russian hits.
+    let ru = "//nav[@id='filters']//button[starts-with(normalize-space(.), 'ru')]";
+    c.click(&c.find(By::XPath(ru))?)?;
+    wait(600);
+    let langs = texts("#hits .badge.lang")?;
+    if langs.is_empty() || langs.iter().any(|l| l != "ru") {
+        return Err(format!("filtered to Russian: {langs:?}"));
+    }
+    // Keyboard: / focuses the search box; arrows reach a hit; Enter reads it.
+    c.send_keys(&c.find(By::Css("body"))?, "/")?;
+    let active = c.execute("return document.activeElement.id")?;
+    if active != "q" {
+        return Err(format!("/ focuses the search box, not {active}"));
+    }
+    c.send_keys(&q, "\u{E015}")?; // Arrow down
+    c.send_keys(&c.active_element()?, "\u{E007}")?; // Enter
+    c.wait_for(By::Css("#reader:not([hidden]) .focus"))?;
+    let context = c.find_all(By::Css("#reader-body p"))?.len();
+    if context < 2 {
+        return Err(format!("the reading view shows the context: {context} passages"));
+    }
+    // Cite: a reference in the chosen style, copied.
+    c.click(&c.find(By::Css("#hits .cite-button"))?)?;
+    let mut cited = String::new();
+    for _ in 0..30 {
+        let value = c.execute("return document.getElementById('cite-text').value")?;
+        cited = value.as_str().unwrap_or("").to_string();
+        if !cited.is_empty() {
+            break;
+        }
+        wait(100);
+    }
+    if !cited.starts_with('«') {
+        return Err(format!("a Russian quote in its marks: {cited}"));
+    }
+    c.click(&c.find(By::Css("#cite-copy"))?)?;
+    wait(300);
+    if c.text(&c.find(By::Css("#cite-status"))?)?.is_empty() {
+        return Err("the copy button says what it did".into());
+    }
+    // Check a quote.
+    let text = c.find(By::Css("#check-text"))?;
+    c.send_keys(
+        &text,
+        "«Серый мох растёт на граните медленно» и «серый мох растёт на граните быстро»",
+    )?;
+    c.click(&c.find(By::Css("#check-run"))?)?;
+    c.wait_for(By::Css("#check-results .verdict-close"))?;
+    c.find(By::Css("#check-results .verdict-exact"))?;
+    std::fs::write(shot, c.screenshot()?).map_err(|e| e.to_string())?;
+    // A narrow screen still shows the search box and the hits.
+    c.set_window_size(390, 800)?;
+    let fits = c.execute(
+        "const r = document.getElementById('q').getBoundingClientRect(); \
+         return r.width > 100 && r.right <= window.innerWidth + 1;",
+    )?;
+    if fits != serde_json::json!(true) {
+        return Err("the search box fits a narrow screen".into());
+    }
+    Ok(())
 }
