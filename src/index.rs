@@ -434,6 +434,7 @@ fn write_index(
     let started = Instant::now();
     let limit = ingest::max_file_bytes().map_err(Error::Setting)?;
     let ingest::Walk { files, problems: walk_problems, outside } = ingest::walk(corpus, follow)?;
+    crate::trace::mark("walk");
     // Nothing is written under `root` before it is known to be quelle's, for this corpus.
     crate::claim::claim(root, corpus, rebuild)?;
     // A damaged index is rebuilt from the corpus, the source of truth: its folder is a
@@ -472,6 +473,7 @@ fn write_index(
         Some(q) => q,
         None => QIndex::create(root)?,
     };
+    crate::trace::mark("open index");
     let mut plan = plan(&files, &qindex.manifest);
     if ocr {
         // Files read before with pages that had no text are read again, recognised.
@@ -511,6 +513,7 @@ fn write_index(
         }
     }
     if plan.is_empty() && !rebuilt {
+        crate::trace::mark("plan: up to date");
         report.elapsed = started.elapsed();
         return Ok((qindex, report));
     }

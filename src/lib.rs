@@ -34,6 +34,7 @@ pub mod segment;
 pub mod serve;
 pub mod source;
 pub mod table;
+pub mod trace;
 
 pub use error::{Error, Result};
 pub use index::QIndex;

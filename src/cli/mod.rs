@@ -37,6 +37,7 @@ pub struct Config {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    crate::trace::start();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(e) => {
@@ -378,6 +379,7 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
             msg: "the query is empty: give a word or a phrase".into()
         });
     }
+    crate::trace::mark("arguments");
     let qindex = open_for_search(config, !s.no_refresh)?;
     let req = Request {
         query,
@@ -395,7 +397,9 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
     for p in problems {
         eprintln!("warning: {p}");
     }
+    crate::trace::mark("lexicon");
     let results = search::search(&qindex, &req, &lexicon)?;
+    crate::trace::mark("search: the rest");
     let catalog = load_catalog(config);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -417,5 +421,6 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
         output::human(&mut out, &results, color, &catalog)?;
     }
     out.flush()?;
+    crate::trace::mark("catalogue and output");
     Ok(ExitCode::SUCCESS)
 }

@@ -222,9 +222,11 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         filters.push(planner.doc_filter(doc));
     }
     let plan = planner.plan(node.as_ref(), filters);
+    crate::trace::mark("plan query");
     let limit = req.limit.max(1);
     let (candidates, total) =
         top_by_kind(qindex, &searcher, plan.query.as_ref(), limit.max(MIN_CANDIDATES))?;
+    crate::trace::mark("top candidates and count");
     let mut hits = Vec::with_capacity(candidates.len());
     for &(score, address) in &candidates {
         let doc: TantivyDocument = qindex.stored(&searcher, address)?;
@@ -243,6 +245,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     }
     rank_order(&mut hits);
     dedupe(&mut hits);
+    crate::trace::mark("fetch and rank candidates");
     let language = query_language(&req.query);
     if req.expand && req.lang.is_none() && req.doc.is_none() && node.as_ref().is_some_and(is_plain)
     {
@@ -250,6 +253,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             add_related(qindex, &searcher, req, language, &plan.marks, &mut hits)?;
         }
     }
+    crate::trace::mark("related passages");
     let mut hits = mix_languages(hits, language, req.limit);
     if let Some(aligned) = lexicon.aligned.as_ref() {
         if req.expand && req.lang.is_none() && req.doc.is_none() {
@@ -257,6 +261,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         }
     }
     hits.truncate(req.limit);
+    crate::trace::mark("counterparts");
     let mut notices = plan.notices;
     let mut total_hits = total;
     // Two words with no passage holding both are no answer; with a few, the passages with
