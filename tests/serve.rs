@@ -9,7 +9,7 @@ mod common;
 #[path = "common/webdriver.rs"]
 mod webdriver;
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::process::{Child, Command, Stdio};
 
 use common::Sandbox;
@@ -30,12 +30,18 @@ impl Drop for Server {
 }
 
 fn serve(s: &Sandbox) -> Server {
+    serve_checking_every(s, 1)
+}
+
+/// A server whose timer checks the corpus every `secs` (a watcher, where there is one,
+/// says sooner).
+fn serve_checking_every(s: &Sandbox, secs: u64) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_quelle"))
         .arg("--corpus")
         .arg(s.corpus())
         .arg("--index")
         .arg(s.index())
-        .args(["serve", "--port", "0", "--refresh", "1"])
+        .args(["serve", "--port", "0", "--refresh", &secs.to_string()])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -205,6 +211,32 @@ fn concurrent_requests_are_answered_while_the_index_refreshes() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     assert!(found, "the new document is found after the refresh");
+}
+
+#[test]
+fn a_watched_corpus_is_indexed_as_soon_as_it_changes() {
+    let s = sandbox();
+    // The timer alone would wait an hour: what is found sooner, the watcher saw.
+    let server = serve_checking_every(&s, 3600);
+    let finds = |q: &str| {
+        (0..100).any(|_| {
+            let (_, v) = get_json(server.port, &format!("/api/search?q={q}"));
+            let found = v["hits"].as_array().is_some_and(|h| !h.is_empty());
+            if !found {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            found
+        })
+    };
+    assert!(finds("granite"));
+    // An edit in place (the folder does not change) and a file in a new folder.
+    let mut file =
+        std::fs::OpenOptions::new().append(true).open(s.corpus().join("moss.en.txt")).unwrap();
+    writeln!(file, "\nA quillwort stood in the shallow tarn.").unwrap();
+    drop(file);
+    assert!(finds("quillwort"), "an edit in place is indexed");
+    s.write("later/sedge.txt", "The tussock sedge leans over the ditch.\n");
+    assert!(finds("tussock"), "a file in a new folder is indexed");
 }
 
 /// Chromium and its driver, or why the browser test cannot run.

@@ -105,7 +105,7 @@ pub enum Command {
         /// Open the page in the browser.
         #[arg(long)]
         open: bool,
-        /// Seconds between checks of the corpus for changes.
+        /// Seconds between checks of the corpus for changes where it cannot be watched.
         #[arg(long, default_value_t = 3, value_name = "SECONDS")]
         refresh: u64,
     },

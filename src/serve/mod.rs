@@ -1,13 +1,14 @@
 //! `quelle serve`: the page in the browser and the JSON API under it, as thin as the CLI.
 //! Handlers parse a request into the same [`Request`] the CLI builds, call the same
 //! library functions on a snapshot of the index, and answer the same JSON
-//! ([`crate::json`]). A thread keeps the index fresh (the freshness check `search` makes,
-//! every few seconds): requests meanwhile answer from the last commit, and a new snapshot
-//! replaces the old one once a refresh commits. The page's assets (`assets/`) are built
+//! ([`crate::json`]). A thread keeps the index fresh: a file watcher ([`watch`]) says when
+//! the corpus changed, and the refresh `search` makes runs then; requests meanwhile answer
+//! from the last commit, and a new snapshot replaces the old one once a refresh commits. The page's assets (`assets/`) are built
 //! into the binary. Everything a request may ask is bounded: its size, its query, its
 //! limit, its context, how many run at once.
 
 mod api;
+mod watch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,7 +30,7 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     /// Open the page in the browser once listening.
     pub open: bool,
-    /// Seconds between freshness checks.
+    /// Seconds between freshness checks where the corpus cannot be watched.
     pub refresh_secs: u64,
 }
 
@@ -110,9 +111,18 @@ pub fn run(config: ServeConfig) -> Result<()> {
         permits: tokio::sync::Semaphore::new(CONCURRENT_SEARCHES),
         refreshing: std::sync::atomic::AtomicBool::new(false),
     });
+    let poll = std::time::Duration::from_secs(config.refresh_secs.max(1));
+    let (changes, warning) = watch::Changes::watch(&config.corpus, &config.index, poll);
+    match warning {
+        Some(w) => eprintln!("warning: {w}"),
+        None if changes.is_watching() => {
+            eprintln!("note: watching {} for changes", config.corpus.display())
+        }
+        None => {}
+    }
     let watcher = state.clone();
     std::thread::spawn(move || loop {
-        std::thread::sleep(std::time::Duration::from_secs(watcher.config.refresh_secs.max(1)));
+        changes.wait();
         watcher.refreshing.store(true, std::sync::atomic::Ordering::Relaxed);
         match refresh(&watcher.config, false) {
             Ok(Some(q)) => {
