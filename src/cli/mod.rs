@@ -62,6 +62,7 @@ pub fn main() -> ExitCode {
         );
     }));
     let outcome = std::panic::catch_unwind(|| run(args));
+    crate::trace::mark("closing the index");
     let Ok(outcome) = outcome else { return ExitCode::from(1) };
     match outcome {
         Ok(code) => code,
@@ -422,5 +423,8 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
     }
     out.flush()?;
     crate::trace::mark("catalogue and output");
+    // The process ends next: dropping the index unmaps its files one by one (5 ms on the
+    // 500 MB bench index, QUELLE_TRACE's "closing the index"); the exit does it at once.
+    std::mem::forget((qindex, lexicon));
     Ok(ExitCode::SUCCESS)
 }
