@@ -94,7 +94,24 @@ struct CachedWord {
     /// Folded and repaired; empty when the word is not a token (too long, nothing left).
     fold: String,
     stem: String,
-    key: Option<(Script, String)>,
+    /// The name key, made on first need: most words are never looked up by it (only
+    /// capitalised words of a passage are indexed by key, and only key-mode queries ask).
+    key: std::cell::OnceCell<Option<(Script, String)>>,
+}
+
+impl CachedWord {
+    fn key(&self) -> Option<&(Script, String)> {
+        self.key
+            .get_or_init(|| {
+                match token_script(&self.fold) {
+                    Some(Script::Cyrillic) => Some((Script::Cyrillic, key_of_cyrillic(&self.stem))),
+                    Some(Script::Latin) => Some((Script::Latin, key_of_latin(&self.fold))),
+                    _ => None,
+                }
+                .filter(|(_, k)| k.len() >= MIN_KEY_LEN)
+            })
+            .as_ref()
+    }
 }
 
 /// Distinct words a thread's cache holds before it is emptied.
@@ -117,13 +134,7 @@ impl Analyzer {
         repair(&mut fold);
         let mut stem = fold.clone();
         self.stemmers.stem_in_place(&mut stem);
-        let key = match token_script(&fold) {
-            Some(Script::Cyrillic) => Some((Script::Cyrillic, key_of_cyrillic(&stem))),
-            Some(Script::Latin) => Some((Script::Latin, key_of_latin(&fold))),
-            _ => None,
-        }
-        .filter(|(_, k)| k.len() >= MIN_KEY_LEN);
-        CachedWord { fold, stem, key }
+        CachedWord { fold, stem, key: std::cell::OnceCell::new() }
     }
 
     /// Calls `f` with the cached analysis of `raw`, analysing it on first sight.
@@ -149,12 +160,14 @@ impl Analyzer {
             if word.fold.is_empty() {
                 return false;
             }
-            let term = match (mode, &word.key) {
-                (Mode::Fold, _) => &word.fold,
-                (Mode::Stem, _) => &word.stem,
-                (Mode::KeyOfCyrillic, Some((Script::Cyrillic, k))) => k,
-                (Mode::KeyOfLatin, Some((Script::Latin, k))) => k,
-                _ => return false,
+            let term = match mode {
+                Mode::Fold => &word.fold,
+                Mode::Stem => &word.stem,
+                Mode::KeyOfCyrillic | Mode::KeyOfLatin => match (mode, word.key()) {
+                    (Mode::KeyOfCyrillic, Some((Script::Cyrillic, k))) => k,
+                    (Mode::KeyOfLatin, Some((Script::Latin, k))) => k,
+                    _ => return false,
+                },
             };
             out.clear();
             out.push_str(term);
@@ -180,7 +193,7 @@ impl Analyzer {
                 if !raw.starts_with(char::is_uppercase) {
                     return;
                 }
-                match &word.key {
+                match word.key() {
                     Some((Script::Cyrillic, k)) => push_term(&mut out.key_cyr, k),
                     Some((Script::Latin, k)) => push_term(&mut out.key_lat, k),
                     _ => {}
@@ -367,7 +380,7 @@ mod tests {
         for _ in 0..2 {
             assert_eq!(a.tokens("Штреземана Stresemann's", Mode::Stem)[0].text, fresh.stem);
             assert_eq!(a.tokens("Штреземана", Mode::Fold)[0].text, "штреземана");
-            let key = fresh.key.as_ref().map(|(_, k)| k.as_str());
+            let key = fresh.key().map(|(_, k)| k.as_str());
             assert_eq!(
                 a.tokens("Штреземана Stresemann's", Mode::KeyOfCyrillic)[0].text,
                 key.unwrap()
