@@ -273,14 +273,27 @@ pub fn read_docx(rel: &str, bytes: &[u8]) -> Result<Read, String> {
             docx_paragraphs(&xml, &styles, &mut scratch, Some(&mut notes));
         }
     }
-    for (_, text) in notes {
+    let title = title_of(entry(&mut zip, "docProps/core.xml"));
+    into_read(builder, notes.into_iter().map(|(_, text)| text), rel, "DOCX", title, paged)
+}
+
+/// The document of either reader: its notes after the body, as `note` passages; pages
+/// only where the file had explicit page breaks.
+fn into_read(
+    mut builder: Builder,
+    notes: impl IntoIterator<Item = String>,
+    rel: &str,
+    format: &'static str,
+    title: Option<String>,
+    paged: bool,
+) -> Result<Read, String> {
+    for text in notes {
         builder.block(&text, Hint::Note);
     }
     if builder.is_empty() {
         return Err("no text to index".into());
     }
-    let title = title_of(entry(&mut zip, "docProps/core.xml"));
-    let mut doc = builder.finish(rel, "DOCX", title);
+    let mut doc = builder.finish(rel, format, title);
     if !paged {
         doc.pages.clear();
     }
@@ -406,16 +419,6 @@ pub fn read_odt(rel: &str, bytes: &[u8]) -> Result<Read, String> {
         }
         buf.clear();
     }
-    for n in notes {
-        builder.block(&n, Hint::Note);
-    }
-    if builder.is_empty() {
-        return Err("no text to index".into());
-    }
     let title = title_of(entry(&mut zip, "meta.xml"));
-    let mut doc = builder.finish(rel, "ODT", title);
-    if !any_break {
-        doc.pages.clear();
-    }
-    Ok(Read { doc, notes: Vec::new() })
+    into_read(builder, notes, rel, "ODT", title, any_break)
 }

@@ -93,26 +93,23 @@ pub struct Element(String);
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl Session {
-    /// Starts a session with `capabilities`, retrying while the driver starts up.
+    /// Starts a session with `capabilities`, once the driver has started up.
     pub fn start(port: u16, capabilities: Value) -> Result<Session, String> {
         let body = json!({ "capabilities": { "alwaysMatch": capabilities } }).to_string();
+        // The driver listens once it has started; then one request makes the session.
         let started = Instant::now();
-        loop {
-            let answer = std::panic::catch_unwind(|| http(port, "POST", "/session", Some(&body)));
-            match answer {
-                Ok((200, bytes)) => {
-                    let v: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                    let id = v["value"]["sessionId"].as_str().ok_or(format!("no session: {v}"))?;
-                    return Ok(Session { port, id: id.to_string() });
-                }
-                Ok((status, bytes)) if status != 0 => {
-                    return Err(format!("{status}: {}", String::from_utf8_lossy(&bytes)));
-                }
-                _ if started.elapsed() > Duration::from_secs(10) => {
-                    return Err("chromedriver does not answer".into());
-                }
-                _ => std::thread::sleep(Duration::from_millis(200)),
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(10) {
+                return Err("chromedriver does not answer".into());
             }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let (status, bytes) = http(port, "POST", "/session", Some(&body));
+        let v: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{status}: {e}: {}", String::from_utf8_lossy(&bytes)))?;
+        match v["value"]["sessionId"].as_str() {
+            Some(id) if status == 200 => Ok(Session { port, id: id.to_string() }),
+            _ => Err(format!("no session ({status}): {v}")),
         }
     }
 
