@@ -154,6 +154,20 @@ impl Analyzer {
         })
     }
 
+    /// Writes the name key of `raw` (as the index keys it) into `out`; false when it has none.
+    pub fn key_into(&self, raw: &str, out: &mut String) -> bool {
+        self.with_word(raw, |word| {
+            out.clear();
+            match word.key() {
+                Some((_, k)) if !word.fold.is_empty() => {
+                    out.push_str(k);
+                    true
+                }
+                _ => false,
+            }
+        })
+    }
+
     /// Writes the term of `raw` in `mode` into `out`; false when the mode skips the word.
     fn term_into(&self, raw: &str, mode: Mode, out: &mut String) -> bool {
         self.with_word(raw, |word| {

@@ -9,8 +9,7 @@
 use std::collections::BTreeSet;
 
 use super::plan::{MarkKind, Marks, PhraseMark, Via};
-use crate::analysis::{key_of_cyrillic, key_of_latin, Analyzer, Mode, Tok};
-use crate::lang::{script_of, Script};
+use crate::analysis::{Analyzer, Mode, Tok};
 
 /// Length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 300;
@@ -57,16 +56,9 @@ pub fn mark(text: &str, marks: &Marks) -> Highlight {
         };
         consider(MarkKind::Stem, &s.text);
         consider(MarkKind::Fold, &f.text);
-        if want_keys {
-            key.clear();
-            match f.text.chars().find_map(script_of) {
-                Some(Script::Cyrillic) => key.push_str(&key_of_cyrillic(&s.text)),
-                Some(Script::Latin) => key.push_str(&key_of_latin(&f.text)),
-                _ => {}
-            }
-            if !key.is_empty() {
-                consider(MarkKind::Key, &key);
-            }
+        // The key the analyser made for this word (cached with its stem), as the index has it.
+        if want_keys && analyzer.key_into(&text[s.start..s.end], &mut key) {
+            consider(MarkKind::Key, &key);
         }
         if let Some((via, group)) = best {
             found.push((s.start, s.end, via, group, s.position));
