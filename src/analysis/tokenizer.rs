@@ -50,6 +50,23 @@ pub struct Tok {
     pub position: usize,
 }
 
+/// One token of a text in every mode at once ([`Analyzer::for_each_word`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordTerms<'a> {
+    /// Byte range of the word in the text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// Word position (0-based), as in [`Tok`].
+    pub position: usize,
+    /// The [`Mode::Fold`] term.
+    pub fold: &'a str,
+    /// The [`Mode::Stem`] term.
+    pub stem: &'a str,
+    /// The name key, when asked for and the word has one.
+    pub key: Option<&'a str>,
+}
+
 /// The analysis chain, shared by the index and the query side.
 #[derive(Default)]
 pub struct Analyzer {
@@ -154,18 +171,37 @@ impl Analyzer {
         })
     }
 
-    /// Writes the name key of `raw` (as the index keys it) into `out`; false when it has none.
-    pub fn key_into(&self, raw: &str, out: &mut String) -> bool {
-        self.with_word(raw, |word| {
-            out.clear();
-            match word.key() {
-                Some((_, k)) if !word.fold.is_empty() => {
-                    out.push_str(k);
-                    true
+    /// Calls `f` for every token of `text` with its folded form, its stem and (when
+    /// `keys`) its name key as the index has them (capitalised words only): the tokens of [`Mode::Fold`] and
+    /// [`Mode::Stem`], which are the same words at the same positions, in one pass and
+    /// without allocating for a word seen before.
+    pub fn for_each_word(&self, text: &str, keys: bool, mut f: impl FnMut(&WordTerms<'_>)) {
+        let (mut fold, mut stem, mut key) = (String::new(), String::new(), String::new());
+        let mut position = 0;
+        for (start, end) in words(text) {
+            // Copied out of the cache, so `f` may use the analyser too.
+            let has_key = self.with_word(&text[start..end], |word| {
+                if word.fold.is_empty() {
+                    return None;
                 }
-                _ => false,
-            }
-        })
+                // As `passage_terms` indexes them: keys of capitalised words only.
+                let capitalised = text[start..end].starts_with(char::is_uppercase);
+                let k = if keys && capitalised { word.key() } else { None };
+                for (out, term) in [
+                    (&mut fold, word.fold.as_str()),
+                    (&mut stem, word.stem.as_str()),
+                    (&mut key, k.map_or("", |(_, k)| k.as_str())),
+                ] {
+                    out.clear();
+                    out.push_str(term);
+                }
+                Some(k.is_some())
+            });
+            let Some(has_key) = has_key else { continue };
+            let key = has_key.then_some(key.as_str());
+            f(&WordTerms { start, end, position, fold: &fold, stem: &stem, key });
+            position += 1;
+        }
     }
 
     /// Writes the term of `raw` in `mode` into `out`; false when the mode skips the word.
@@ -360,6 +396,28 @@ impl TokenStream for TokStream<'_> {
 mod tests {
     use super::*;
     use crate::analysis::test_util::assert_terms;
+
+    #[test]
+    fn one_pass_gives_the_tokens_of_every_mode() {
+        let a = Analyzer::shared();
+        let text = "Квиринал-Палас, wolframite's 12-й x; Ёлкин · Zwieback квиринал";
+        let (stems, folds) = (a.tokens(text, Mode::Stem), a.tokens(text, Mode::Fold));
+        let mut seen = Vec::new();
+        a.for_each_word(text, true, |w| {
+            seen.push((w.start, w.end, w.position, w.stem.to_string(), w.fold.to_string()));
+            // Keys as the index has them: of capitalised words only.
+            let raw = &text[w.start..w.end];
+            let key = a.term(raw, Mode::KeyOfCyrillic) + &a.term(raw, Mode::KeyOfLatin);
+            let indexed = raw.starts_with(char::is_uppercase);
+            assert_eq!(w.key.unwrap_or(""), if indexed { key.as_str() } else { "" }, "{raw}");
+        });
+        let want: Vec<_> = stems
+            .iter()
+            .zip(&folds)
+            .map(|(s, f)| (s.start, s.end, s.position, s.text.clone(), f.text.clone()))
+            .collect();
+        assert_eq!(seen, want);
+    }
 
     #[test]
     fn stress_accents_do_not_split_words() {

@@ -36,38 +36,38 @@ pub struct Highlight {
 
 /// Finds what matched in `text`.
 pub fn mark(text: &str, marks: &Marks) -> Highlight {
-    if marks.terms.is_empty() && marks.phrases.is_empty() {
+    if marks.is_empty() {
         return Highlight::default(); // `show`, `passages`, `cite`: nothing to look for
     }
     let analyzer = Analyzer::shared();
-    let stems = analyzer.tokens(text, Mode::Stem);
-    let folds = analyzer.tokens(text, Mode::Fold);
-    let want_keys = marks.terms.keys().any(|(k, _)| *k == MarkKind::Key);
     let mut found: Vec<(usize, usize, Via, usize, usize)> = Vec::new();
-    let mut key = String::new();
-    for (s, f) in stems.iter().zip(&folds) {
-        let mut best: Option<(Via, usize)> = None;
-        let mut consider = |kind: MarkKind, term: &str| {
-            if let Some(&(via, group)) = marks.terms.get(&(kind, term.to_string())) {
-                if best.is_none_or(|(b, _)| via < b) {
-                    best = Some((via, group));
-                }
-            }
-        };
-        consider(MarkKind::Stem, &s.text);
-        consider(MarkKind::Fold, &f.text);
-        // The key the analyser made for this word (cached with its stem), as the index has it.
-        if want_keys && analyzer.key_into(&text[s.start..s.end], &mut key) {
-            consider(MarkKind::Key, &key);
-        }
+    analyzer.for_each_word(text, marks.has_keys(), |w| {
+        let best = [
+            (MarkKind::Stem, Some(w.stem)),
+            (MarkKind::Fold, Some(w.fold)),
+            (MarkKind::Key, w.key),
+        ]
+        .into_iter()
+        .filter_map(|(kind, term)| marks.get(kind, term?))
+        .min_by_key(|&(via, _)| via);
         if let Some((via, group)) = best {
-            found.push((s.start, s.end, via, group, s.position));
+            found.push((w.start, w.end, via, group, w.position));
         }
-    }
-    for phrase in &marks.phrases {
-        let toks = if phrase.mode == Mode::Stem { &stems } else { &folds };
-        for (a, b) in phrase_matches(toks, phrase) {
-            found.push((toks[a].start, toks[b].end, phrase.via, phrase.group, toks[a].position));
+    });
+    if !marks.phrases.is_empty() {
+        let stems = analyzer.tokens(text, Mode::Stem);
+        let folds = analyzer.tokens(text, Mode::Fold);
+        for phrase in &marks.phrases {
+            let toks = if phrase.mode == Mode::Stem { &stems } else { &folds };
+            for (a, b) in phrase_matches(toks, phrase) {
+                found.push((
+                    toks[a].start,
+                    toks[b].end,
+                    phrase.via,
+                    phrase.group,
+                    toks[a].position,
+                ));
+            }
         }
     }
     found.sort_unstable();
@@ -219,8 +219,8 @@ mod tests {
         let a = Analyzer::shared();
         let mut m = Marks::default();
         for (i, w) in words.iter().enumerate() {
-            m.terms.insert((MarkKind::Stem, a.term(w, Mode::Stem)), (Via::WordForm, i));
-            m.terms.insert((MarkKind::Fold, a.term(w, Mode::Fold)), (Via::Exact, i));
+            m.add(MarkKind::Stem, &a.term(w, Mode::Stem), Via::WordForm, i);
+            m.add(MarkKind::Fold, &a.term(w, Mode::Fold), Via::Exact, i);
         }
         for p in phrases {
             m.phrases.push(PhraseMark {
@@ -262,7 +262,7 @@ mod tests {
     #[test]
     fn marks_transliterations() {
         let mut m = Marks::default();
-        m.terms.insert((MarkKind::Key, "kasan".into()), (Via::Transliteration, 0));
+        m.add(MarkKind::Key, "kasan", Via::Transliteration, 0);
         assert_eq!(
             marked("Танковая школа в Казани и Kazan", &m),
             "Танковая школа в [Казани] и [Kazan]"

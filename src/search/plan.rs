@@ -147,7 +147,7 @@ impl Via {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MarkKind {
     /// A stem (`Mode::Stem`).
-    Stem,
+    Stem = 0,
     /// A folded form (`Mode::Fold`).
     Fold,
     /// A name key of a word in the other script.
@@ -172,18 +172,42 @@ pub struct PhraseMark {
 /// What a hit's text should show as matched, and why.
 #[derive(Debug, Clone, Default)]
 pub struct Marks {
-    /// Single terms: (kind, term) → (how, query clause), the most direct `Via` kept.
-    pub terms: HashMap<(MarkKind, String), (Via, usize)>,
+    /// Single terms: term → (how, query clause) for each kind of term it is compared as,
+    /// the most direct `Via` kept. Keyed by the term alone, so a lookup borrows it.
+    terms: HashMap<String, [Option<(Via, usize)>; 3]>,
+    /// Whether some term is a name key (highlighting then makes the text's keys).
+    keys: bool,
     /// Phrases: marked only where the whole phrase occurs.
     pub phrases: Vec<PhraseMark>,
 }
 
 impl Marks {
-    fn add(&mut self, kind: MarkKind, term: &str, via: Via, group: usize) {
-        let entry = self.terms.entry((kind, term.to_string())).or_insert((via, group));
-        if via < entry.0 {
-            *entry = (via, group);
+    /// Marks `term` compared as `kind`, keeping the most direct `Via` of a term marked twice.
+    pub fn add(&mut self, kind: MarkKind, term: &str, via: Via, group: usize) {
+        let slots = match self.terms.get_mut(term) {
+            Some(slots) => slots,
+            None => self.terms.entry(term.to_string()).or_default(),
+        };
+        let slot = &mut slots[kind as usize];
+        if slot.is_none_or(|(v, _)| via < v) {
+            *slot = Some((via, group));
         }
+        self.keys |= kind == MarkKind::Key;
+    }
+
+    /// How `term`, compared as `kind`, matches, and for which clause.
+    pub fn get(&self, kind: MarkKind, term: &str) -> Option<(Via, usize)> {
+        self.terms.get(term).and_then(|slots| slots[kind as usize])
+    }
+
+    /// Nothing to mark.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.phrases.is_empty()
+    }
+
+    /// Whether some term is a name key.
+    pub fn has_keys(&self) -> bool {
+        self.keys
     }
 }
 
