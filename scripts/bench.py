@@ -8,7 +8,7 @@ QUELLE = ROOT / "target/release/quelle"
 GEN = ROOT / "target/release/examples/gen_corpus"
 TANTIVY = shutil.which("tantivy") or str(pathlib.Path.home() / ".cargo/bin/tantivy")
 RG = shutil.which("rg")
-RUNS = 3          # full index runs; medians are reported
+RUNS = int(os.environ.get("BENCH_RUNS", 3))  # full index runs; medians are reported
 REPEATS = 5       # fresh processes per query
 # A fixed mixed list: English and Russian words, phrases, names, typos.
 QUERIES = [

@@ -5,6 +5,7 @@
 #
 #   scripts/bench.sh            # 100 MB and 500 MB
 #   scripts/bench.sh 50         # one 50 MB corpus
+#   BENCH_RUNS=1 scripts/bench.sh 500 2000   # one full index run per tool (default 3)
 #
 # Needs: python3, GNU time (/usr/bin/time), ripgrep (apt-get install ripgrep) and
 # tantivy-cli (cargo install tantivy-cli; its --locked lockfile no longer builds).
