@@ -327,8 +327,19 @@ impl Plan {
 /// hashed only when its size is the same but its mtime moved.
 pub fn plan(files: &[FileEntry], manifest: &Manifest) -> Plan {
     let mut plan = Plan::default();
-    for f in files {
-        match manifest.files.get(&f.rel) {
+    // Both lists are in path order (the walk sorts, the manifest is a sorted map), so one
+    // pass through both compares each file once: no lookup per file.
+    let mut sorted: Vec<&FileEntry> = files.iter().collect();
+    if !sorted.is_sorted_by(|a, b| a.rel <= b.rel) {
+        sorted.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
+    let mut known = manifest.files.iter().peekable();
+    let mut gone = Vec::new();
+    for f in sorted {
+        while let Some((rel, _)) = known.next_if(|(rel, _)| **rel < f.rel) {
+            gone.push(rel.clone());
+        }
+        match known.next_if(|(rel, _)| **rel == f.rel).map(|(_, s)| s) {
             None => {
                 plan.added += 1;
                 plan.to_index.push(f.clone());
@@ -350,12 +361,8 @@ pub fn plan(files: &[FileEntry], manifest: &Manifest) -> Plan {
             }
         }
     }
-    let present: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    for rel in manifest.files.keys() {
-        if !present.contains(rel.as_str()) {
-            plan.to_remove.push(rel.clone());
-        }
-    }
+    gone.extend(known.map(|(rel, _)| rel.clone()));
+    plan.to_remove.extend(gone);
     plan
 }
 
@@ -1093,6 +1100,45 @@ mod tests {
         assert_eq!(retried, ["locked.txt"]);
         assert_eq!(plan.still_skipped, ["not text"]);
         assert!(plan.to_index.is_empty() && plan.to_remove.is_empty());
+    }
+
+    #[test]
+    fn a_plan_compares_each_file_with_its_own_state_in_any_order() {
+        let entry = |rel: &str, size| FileEntry {
+            rel: rel.into(),
+            path: PathBuf::from(rel),
+            size,
+            mtime_ns: 20,
+        };
+        let state = FileState {
+            size: 10,
+            mtime_ns: 20,
+            hash: 0,
+            passages: 1,
+            russian: 0,
+            english: 1,
+            encoding: String::new(),
+            skipped: None,
+            transient: false,
+        };
+        let mut manifest = Manifest::default();
+        for rel in ["a/kept.txt", "a/gone.txt", "b/grown.txt", "z/gone too.txt", "ä.txt"] {
+            manifest.files.insert(rel.into(), state.clone());
+        }
+        // Not in path order: the plan must not depend on it.
+        let files = [
+            entry("ä.txt", 10),
+            entry("b/grown.txt", 11),
+            entry("a/new.txt", 10),
+            entry("a/kept.txt", 10),
+            entry("0 first.txt", 10),
+        ];
+        let plan = plan(&files, &manifest);
+        let indexed: Vec<&str> = plan.to_index.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(indexed, ["0 first.txt", "a/new.txt", "b/grown.txt"]);
+        assert_eq!((plan.added, plan.changed), (2, 1));
+        assert_eq!(plan.to_remove, ["b/grown.txt", "a/gone.txt", "z/gone too.txt"]);
+        assert!(plan.retry.is_empty() && plan.still_skipped.is_empty() && plan.touched.is_empty());
     }
 
     #[test]
