@@ -7,14 +7,15 @@
 //! what is indexed and the index itself change in one atomic step: a killed indexer leaves
 //! the last commit, and the next run redoes whatever that commit does not record.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use tantivy::directory::error::LockError;
-use tantivy::indexer::NoMergePolicy;
+use tantivy::index::{SegmentId, SegmentMeta};
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy, NoMergePolicy};
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{
     Document, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST,
@@ -533,10 +534,13 @@ fn write_index(
         })?;
     // Every expansion of a query word walks each segment's term dictionary, so a build
     // from nothing ends with few large segments (merged after the commit, not during it);
-    // later refreshes add small segments, which tantivy's merge policy combines.
+    // later refreshes add small segments, which tantivy's merge policy combines, within
+    // the same bound.
     let from_nothing = qindex.manifest.files.is_empty();
     if from_nothing {
         writer.set_merge_policy(Box::new(NoMergePolicy));
+    } else {
+        writer.set_merge_policy(Box::new(BoundedMerges::default()));
     }
     let mut manifest = qindex.manifest.clone();
     if from_nothing && qindex.num_passages() > 0 {
@@ -734,6 +738,29 @@ fn remove_uncommitted_segments(index: &Index, dir: &Path) {
 /// Passages of a segment merged at the end of a build, at most: the merge maps every
 /// segment it reads, so this bounds the memory a build needs (about 250 MB of index).
 const MERGED_SEGMENT_PASSAGES: u32 = 400_000;
+
+/// tantivy's log merge policy with merges kept within [`MERGED_SEGMENT_PASSAGES`]: left
+/// alone, the first refresh after a large build merged every build segment of one size
+/// level into one (2 GB corpus: 11 segments into one of 4.2 million passages, 127 s and
+/// the memory the bound is there to save, for a line appended to one file).
+#[derive(Debug, Default)]
+struct BoundedMerges(LogMergePolicy);
+
+impl MergePolicy for BoundedMerges {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let docs: HashMap<SegmentId, u32> =
+            segments.iter().map(|s| (s.id(), s.num_docs())).collect();
+        self.0
+            .compute_merge_candidates(segments)
+            .into_iter()
+            .flat_map(|MergeCandidate(ids)| {
+                let sized = ids.into_iter().map(|id| (id, docs.get(&id).copied().unwrap_or(0)));
+                merge_groups(sized.collect())
+            })
+            .map(MergeCandidate)
+            .collect()
+    }
+}
 
 /// Segments to merge together, each group up to [`MERGED_SEGMENT_PASSAGES`], in order;
 /// groups of one are left out.
@@ -1139,6 +1166,27 @@ mod tests {
         assert_eq!((plan.added, plan.changed), (2, 1));
         assert_eq!(plan.to_remove, ["b/grown.txt", "a/gone.txt", "z/gone too.txt"]);
         assert!(plan.retry.is_empty() && plan.still_skipped.is_empty() && plan.touched.is_empty());
+    }
+
+    #[test]
+    fn refresh_merges_combine_small_segments_and_never_pass_the_bound() {
+        let index = Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let meta = |docs| index.new_segment_meta(SegmentId::generate_random(), docs);
+        // A large build's segments (one size level, more than tantivy's 8 per merge) and a
+        // refresh's small ones.
+        let mut segments: Vec<SegmentMeta> = (0..11).map(|_| meta(390_000)).collect();
+        segments.extend((0..9).map(|i| meta(100 + i)));
+        let sizes: HashMap<SegmentId, u32> =
+            segments.iter().map(|s| (s.id(), s.num_docs())).collect();
+        let merges = BoundedMerges::default().compute_merge_candidates(&segments);
+        assert!(!merges.is_empty(), "the small segments are merged");
+        for MergeCandidate(ids) in &merges {
+            let total: u32 = ids.iter().map(|id| sizes[id]).sum();
+            assert!(ids.len() > 1 && total <= MERGED_SEGMENT_PASSAGES, "{total} passages");
+        }
+        // Left alone, tantivy's policy would merge the eleven build segments into one.
+        let unbounded = LogMergePolicy::default().compute_merge_candidates(&segments);
+        assert!(unbounded.iter().any(|MergeCandidate(ids)| ids.len() >= 11));
     }
 
     #[test]
