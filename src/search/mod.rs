@@ -46,6 +46,8 @@ const OTHER_LANGUAGE_MIN: f32 = 0.1;
 /// Against its own language's best, a passage of the other language counts this much: the
 /// query's language leads, and the other follows where it is nearly as good.
 const OTHER_LANGUAGE_SHARE: f32 = 0.75;
+/// Passages tied with the last one wanted that are fetched to break the tie by id.
+const MAX_TIED: usize = 30;
 /// The latest place on the first page of the other language's best fair match.
 const OTHER_LANGUAGE_PLACE: usize = 4;
 
@@ -272,14 +274,20 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         let want = req.limit - hits.len();
         let (more, relaxed_total) =
             top_by_kind(qindex, &searcher, relaxed.as_ref(), want + seen.len())?;
-        let mut added = 0;
-        for (score, address) in more.into_iter().filter(|(_, a)| !seen.contains(a)).take(want) {
+        let fresh: Vec<(Score, DocAddress)> =
+            more.into_iter().filter(|(_, a)| !seen.contains(a)).collect();
+        let mut partial = Vec::with_capacity(want);
+        for &(score, address) in &fresh[..with_ties(&fresh, want)] {
             let doc: TantivyDocument = qindex.stored(&searcher, address)?;
             let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks).hit;
             hit.partial = true;
-            hits.push(hit);
-            added += 1;
+            partial.push(hit);
         }
+        // Equal scores by passage id, not by where a worker happened to put the passage.
+        rank_order(&mut partial);
+        partial.truncate(want);
+        let added = partial.len();
+        hits.extend(partial);
         if added > 0 {
             notices.push(format!(
                 "{total} passages match every word; {} more match all but one (marked partial)",
@@ -306,6 +314,16 @@ fn doc_freq(searcher: &tantivy::Searcher, field: tantivy::schema::Field, term: &
         .filter_map(|r| r.inverted_index(field).ok())
         .filter_map(|ii| ii.doc_freq(&term).ok())
         .sum()
+}
+
+/// How many of `ranked` (best first) to fetch for the best `want`: those, and the ones
+/// tied with the last of them (up to `MAX_TIED` more), so that `rank_order` breaks the tie
+/// by passage id. The collector breaks ties by document address, which depends on the
+/// order the indexing threads delivered the passages in.
+fn with_ties(ranked: &[(Score, DocAddress)], want: usize) -> usize {
+    let cut = want.min(ranked.len());
+    let Some(&(last, _)) = cut.checked_sub(1).and_then(|i| ranked.get(i)) else { return cut };
+    cut + ranked[cut..].iter().take(MAX_TIED).take_while(|(s, _)| *s == last).count()
 }
 
 /// Orders hits: passages whose own text has the words before those that have them only in
@@ -673,4 +691,23 @@ fn to_hit(
         }
     }
     Scored { hit, positions: found.positions }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_wanted_score_brings_its_ties_along() {
+        let at = |doc| DocAddress::new(0, doc);
+        let ranked = [(3.0, at(7)), (2.0, at(1)), (2.0, at(9)), (2.0, at(4)), (1.0, at(2))];
+        assert_eq!(with_ties(&ranked, 1), 1);
+        assert_eq!(with_ties(&ranked, 2), 4, "the two passages tied with the second come too");
+        assert_eq!(with_ties(&ranked, 5), 5);
+        assert_eq!(with_ties(&ranked, 9), 5);
+        assert_eq!(with_ties(&ranked, 0), 0);
+        assert_eq!(with_ties(&[], 3), 0);
+        let flat: Vec<_> = (0..100).map(|d| (1.0, at(d))).collect();
+        assert_eq!(with_ties(&flat, 10), 10 + MAX_TIED, "ties are bounded");
+    }
 }
