@@ -386,16 +386,23 @@ fn add_related(
     } else {
         (hits.first().map_or(1.0, |h| h.score) * OTHER_LANGUAGE_SHARE).max(f32::MIN_POSITIVE)
     };
-    let mut related: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+    let mut fetched = Vec::with_capacity(found.len());
     for &(score, address) in &found {
         let doc: TantivyDocument = qindex.stored(searcher, address)?;
-        let share = score / top_related;
-        let id = doc.get_first(qindex.fields.id).and_then(|v| v.as_str()).unwrap_or("");
+        let id = doc.get_first(qindex.fields.id).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        fetched.push((score, id, doc));
+    }
+    // Equal scores by passage id: of two passages with one text, the same one is kept
+    // whatever order the indexing threads delivered them in.
+    fetched.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut related: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+    for (score, id, doc) in &fetched {
+        let (share, id) = (score / top_related, id.as_str());
         if hits.iter().any(|h| h.id == id) {
             related.insert(id.to_string(), share);
             continue;
         }
-        let mut hit = to_hit(qindex, &doc, 0, 0.0, marks).hit;
+        let mut hit = to_hit(qindex, doc, 0, 0.0, marks).hit;
         if hits.iter().any(|h| h.text == hit.text) {
             continue;
         }
