@@ -226,8 +226,12 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     let plan = planner.plan(node.as_ref(), filters);
     crate::trace::mark("plan query");
     let limit = req.limit.max(1);
-    let (candidates, total) =
-        top_by_kind(qindex, &searcher, plan.query.as_ref(), limit.max(MIN_CANDIDATES))?;
+    let wanted = limit.max(MIN_CANDIDATES);
+    let (mut candidates, total) =
+        top_by_kind(qindex, &searcher, plan.query.as_ref(), wanted + MAX_TIED)?;
+    // Candidates tied with the last one wanted come too: which of them would make the cut
+    // is otherwise the indexing threads' order, and `rank_order` decides by id.
+    candidates.truncate(with_ties(&candidates, wanted));
     crate::trace::mark("top candidates and count");
     let mut hits = Vec::with_capacity(candidates.len());
     for &(score, address) in &candidates {
