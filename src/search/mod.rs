@@ -226,12 +226,13 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     let plan = planner.plan(node.as_ref(), filters);
     crate::trace::mark("plan query");
     let limit = req.limit.max(1);
-    let wanted = limit.max(MIN_CANDIDATES);
-    let (mut candidates, total) =
-        top_by_kind(qindex, &searcher, plan.query.as_ref(), wanted + MAX_TIED)?;
-    // Candidates tied with the last one wanted come too: which of them would make the cut
-    // is otherwise the indexing threads' order, and `rank_order` decides by id.
-    candidates.truncate(with_ties(&candidates, wanted));
+    let (candidates, total) = top_with_ties(
+        qindex,
+        &searcher,
+        plan.query.as_ref(),
+        limit.max(MIN_CANDIDATES),
+        &HashSet::new(),
+    )?;
     crate::trace::mark("top candidates and count");
     let mut hits = Vec::with_capacity(candidates.len());
     for &(score, address) in &candidates {
@@ -277,11 +278,9 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         let seen: HashSet<DocAddress> = candidates.iter().map(|c| c.1).collect();
         let want = req.limit - hits.len();
         let (more, relaxed_total) =
-            top_by_kind(qindex, &searcher, relaxed.as_ref(), want + seen.len())?;
-        let fresh: Vec<(Score, DocAddress)> =
-            more.into_iter().filter(|(_, a)| !seen.contains(a)).collect();
-        let mut partial = Vec::with_capacity(want);
-        for &(score, address) in &fresh[..with_ties(&fresh, want)] {
+            top_with_ties(qindex, &searcher, relaxed.as_ref(), want, &seen)?;
+        let mut partial = Vec::with_capacity(more.len());
+        for (score, address) in more {
             let doc: TantivyDocument = qindex.stored(&searcher, address)?;
             let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks).hit;
             hit.partial = true;
@@ -320,7 +319,22 @@ fn doc_freq(searcher: &tantivy::Searcher, field: tantivy::schema::Field, term: &
         .sum()
 }
 
-/// How many of `ranked` (best first) to fetch for the best `want`: those, and the ones
+/// The best `want` passages for `query` not in `skip`, and those tied with the last of them
+/// (see `with_ties`), with the number matching.
+fn top_with_ties(
+    qindex: &QIndex,
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    want: usize,
+    skip: &HashSet<DocAddress>,
+) -> Result<(Vec<(Score, DocAddress)>, usize)> {
+    let (mut ranked, total) = top_by_kind(qindex, searcher, query, want + skip.len() + MAX_TIED)?;
+    ranked.retain(|(_, a)| !skip.contains(a));
+    ranked.truncate(with_ties(&ranked, want));
+    Ok((ranked, total))
+}
+
+/// How many of `ranked` (best first) to take for the best `want`: those, and the ones
 /// tied with the last of them (up to `MAX_TIED` more), so that `rank_order` breaks the tie
 /// by passage id. The collector breaks ties by document address, which depends on the
 /// order the indexing threads delivered the passages in.
