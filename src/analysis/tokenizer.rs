@@ -185,8 +185,8 @@ impl Analyzer {
                     return None;
                 }
                 // As `passage_terms` indexes them: keys of capitalised words only.
-                let capitalised = text[start..end].starts_with(char::is_uppercase);
-                let k = if keys && capitalised { word.key() } else { None };
+                let indexed = keys && text[start..end].starts_with(char::is_uppercase);
+                let k = if indexed { word.key() } else { None };
                 for (out, term) in [
                     (&mut fold, word.fold.as_str()),
                     (&mut stem, word.stem.as_str()),

@@ -41,6 +41,9 @@ pub fn mark(text: &str, marks: &Marks) -> Highlight {
     }
     let analyzer = Analyzer::shared();
     let mut found: Vec<(usize, usize, Via, usize, usize)> = Vec::new();
+    // Phrases are matched on the token lists, gathered in the same pass.
+    let (mut stems, mut folds): (Vec<Tok>, Vec<Tok>) = (Vec::new(), Vec::new());
+    let phrases = !marks.phrases.is_empty();
     analyzer.for_each_word(text, marks.has_keys(), |w| {
         let best = [
             (MarkKind::Stem, Some(w.stem)),
@@ -53,21 +56,21 @@ pub fn mark(text: &str, marks: &Marks) -> Highlight {
         if let Some((via, group)) = best {
             found.push((w.start, w.end, via, group, w.position));
         }
+        if phrases {
+            let tok = |text: &str| Tok {
+                text: text.to_string(),
+                start: w.start,
+                end: w.end,
+                position: w.position,
+            };
+            stems.push(tok(w.stem));
+            folds.push(tok(w.fold));
+        }
     });
-    if !marks.phrases.is_empty() {
-        let stems = analyzer.tokens(text, Mode::Stem);
-        let folds = analyzer.tokens(text, Mode::Fold);
-        for phrase in &marks.phrases {
-            let toks = if phrase.mode == Mode::Stem { &stems } else { &folds };
-            for (a, b) in phrase_matches(toks, phrase) {
-                found.push((
-                    toks[a].start,
-                    toks[b].end,
-                    phrase.via,
-                    phrase.group,
-                    toks[a].position,
-                ));
-            }
+    for phrase in &marks.phrases {
+        let toks = if phrase.mode == Mode::Stem { &stems } else { &folds };
+        for (a, b) in phrase_matches(toks, phrase) {
+            found.push((toks[a].start, toks[b].end, phrase.via, phrase.group, toks[a].position));
         }
     }
     found.sort_unstable();
