@@ -8,10 +8,8 @@ the index is built first if it is missing). Prints one Markdown row.
 """
 import http.client, json, pathlib, statistics, subprocess, sys, threading, time, urllib.parse
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-QUELLE = ROOT / "target/release/quelle"
-sys.path.insert(0, str(ROOT / "scripts"))
-from bench import QUERIES  # the same 20 queries as scripts/bench.sh
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from bench import QUELLE, QUERIES  # the binary and the 20 queries of scripts/bench.sh
 
 
 def main():

@@ -8,10 +8,8 @@ Usage: python3 scripts/bench_stages.py CORPUS INDEX [ROUNDS]
 """
 import os, pathlib, statistics, subprocess, sys, time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-QUELLE = ROOT / "target/release/quelle"
-sys.path.insert(0, str(ROOT / "scripts"))
-from bench import QUERIES  # the same 20 queries as scripts/bench.sh
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from bench import QUELLE, QUERIES  # the binary and the 20 queries of scripts/bench.sh
 
 
 def main():
