@@ -399,6 +399,29 @@ pub fn refresh(
     refresh_or_rebuild(corpus, root, options, progress, false)
 }
 
+/// Opens the index under `root` without a walk of `corpus` when the stamp its last full
+/// check left still vouches for it (`fresh`): young enough, its folders and recent files
+/// unchanged, its commit the current one. `None` when a refresh is due (anything amiss,
+/// a damaged index or another corpus's included: the refresh says what).
+pub fn open_if_fresh(corpus: &Path, root: &Path, follow: bool) -> Result<Option<QIndex>> {
+    let interval = crate::fresh::full_check_interval()?;
+    let dir = version_dir(root);
+    let Some(stamp) = crate::fresh::Stamp::read(&dir) else { return Ok(None) };
+    if !stamp.holds_folders(corpus, follow, interval, crate::fresh::now_ns()) {
+        return Ok(None);
+    }
+    if crate::claim::check(root, corpus).is_err() {
+        return Ok(None);
+    }
+    let Ok(Some(qindex)) = QIndex::open(root) else { return Ok(None) };
+    let holds = qindex
+        .manifest_file
+        .as_deref()
+        .is_some_and(|file| stamp.holds_files(corpus, &qindex.manifest, file));
+    crate::trace::mark("open index on the stamp's word");
+    Ok(holds.then_some(qindex))
+}
+
 /// How a refresh reads the corpus and checks the index.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -441,7 +464,9 @@ fn write_index(
 ) -> Result<(QIndex, RefreshReport)> {
     let started = Instant::now();
     let limit = ingest::max_file_bytes().map_err(Error::Setting)?;
-    let ingest::Walk { files, problems: walk_problems, outside } = ingest::walk(corpus, follow)?;
+    let taken = crate::fresh::now_ns();
+    let ingest::Walk { files, problems: walk_problems, outside, folders } =
+        ingest::walk(corpus, follow)?;
     crate::trace::mark("walk");
     // Nothing is written under `root` before it is known to be quelle's, for this corpus.
     crate::claim::claim(root, corpus, rebuild)?;
@@ -520,11 +545,25 @@ fn write_index(
             Err(e) => report.skipped.push(e),
         }
     }
+    // What a later search may take on trust without a walk (`fresh`): only a check that
+    // saw every folder and leaves nothing to retry.
+    let vouch = report.walk_problems.is_empty() && !ocr;
+    let leave_stamp = |qindex: &QIndex| {
+        let retried = qindex.manifest.files.values().any(|f| f.transient);
+        if let (true, false, Some(file)) = (vouch, retried, &qindex.manifest_file) {
+            let stamp = crate::fresh::Stamp::new(taken, follow, folders, &qindex.manifest, file);
+            stamp.write(&qindex.dir);
+        }
+    };
     if plan.is_empty() && !rebuilt {
         crate::trace::mark("plan: up to date");
+        leave_stamp(&qindex);
         report.elapsed = started.elapsed();
         return Ok((qindex, report));
     }
+    // The corpus changed since the last stamp: it vouches for nothing, also should this
+    // refresh fail.
+    crate::fresh::Stamp::remove(&qindex.dir);
     let mut writer: IndexWriter<PassageDoc> =
         qindex.index.writer(WRITER_MEMORY).map_err(|e| match e {
             TantivyError::LockFailure(LockError::LockBusy, _) => {
@@ -688,6 +727,7 @@ fn write_index(
         Err(e) => report.learn_problem = Some(e),
     }
     remove_other_versions(root, &qindex.dir);
+    leave_stamp(&qindex);
     report.added = plan.added;
     report.changed = plan.changed;
     report.removed = plan.to_remove.len() - plan.changed;

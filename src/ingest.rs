@@ -190,6 +190,10 @@ pub struct Walk {
     pub problems: Vec<Error>,
     /// Links left alone because they lead outside the corpus (followed with `follow`).
     pub outside: Vec<PathBuf>,
+    /// Every folder listed, relative to the corpus (empty for the corpus itself), with its
+    /// mtime (ns) as stat'ed before it was listed: a file added, removed or renamed in it
+    /// since changes it (`fresh`).
+    pub folders: Vec<(PathBuf, u64)>,
 }
 
 /// Lists the files below `corpus` (but for quelle's settings at its top: the catalogue,
@@ -211,8 +215,13 @@ pub fn walk(corpus: &Path, follow: bool) -> Result<Walk> {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let mut outside = Vec::new();
+    let mut folders = Vec::new();
     let mut stack = vec![corpus.to_path_buf()];
     while let Some(dir) = stack.pop() {
+        // Before the listing: a change while it is read shows as a later mtime.
+        if let (Some(mtime), Ok(rel)) = (crate::fresh::mtime_of(&dir), dir.strip_prefix(corpus)) {
+            folders.push((rel.to_path_buf(), mtime));
+        }
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => {
@@ -309,7 +318,8 @@ pub fn walk(corpus: &Path, follow: bool) -> Result<Walk> {
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     outside.sort();
-    Ok(Walk { files, problems, outside })
+    folders.sort();
+    Ok(Walk { files, problems, outside, folders })
 }
 
 /// Files a walk stats on one thread at least: threads cost more than a few stats.

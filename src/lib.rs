@@ -20,6 +20,7 @@ pub mod cli;
 pub mod dictionary;
 pub mod error;
 pub mod essay;
+pub mod fresh;
 pub mod glossary;
 pub mod index;
 pub mod ingest;

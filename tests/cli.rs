@@ -190,6 +190,85 @@ fn the_index_follows_the_corpus() {
     assert_eq!(texts(&s.search_json("Chicherin", &[])).len(), 1);
 }
 
+/// Sets the mtime of a file or folder `secs` seconds back.
+fn age(path: &std::path::Path, secs: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    let handle = if path.is_dir() {
+        std::fs::File::open(path)
+    } else {
+        std::fs::File::options().write(true).open(path)
+    };
+    handle.unwrap().set_modified(when).unwrap();
+}
+
+/// A JSON search with `QUELLE_FULL_CHECK_SECS` set; the texts of its hits, each checked
+/// against its cited lines.
+fn search_checked_every(s: &Sandbox, secs: &str, query: &str) -> Vec<String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quelle"))
+        .arg("--corpus")
+        .arg(s.corpus())
+        .arg("--index")
+        .arg(s.index())
+        .args(["search", "--json", "--", query])
+        .env("QUELLE_FULL_CHECK_SECS", secs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for hit in v["hits"].as_array().unwrap() {
+        assert!(locator_is_true(&s.corpus(), hit), "{hit}");
+    }
+    texts(&v)
+}
+
+#[test]
+fn searches_skip_the_walk_only_where_nothing_shown_can_have_changed() {
+    let s = Sandbox::new();
+    // More files than a quick check stats one by one; two of them old.
+    for i in 0..80 {
+        let path = s.write(&format!("notes/n{i:02}.txt"), format!("Filler note {i}.\n"));
+        age(&path, 3600 - i);
+    }
+    age(&s.write("notes/old.txt", "The quokka lives on an island.\n"), 86_400);
+    age(&s.write("notes/older.txt", "The echidna lays eggs.\n"), 2 * 86_400);
+    age(&s.corpus().join("notes"), 3600);
+    age(&s.corpus(), 3600);
+    let hour = "3600";
+    assert_eq!(search_checked_every(&s, hour, "quokka").len(), 1);
+    // An old file edited in place leaves its folder as it was: a word new in it is found
+    // by the next full check, not before.
+    std::fs::write(s.corpus().join("notes/older.txt"), "The echidna and the platypus.\n").unwrap();
+    assert!(search_checked_every(&s, hour, "platypus").is_empty());
+    assert_eq!(search_checked_every(&s, "0", "platypus").len(), 1);
+    // But a file whose passages a search shows is checked first: never a stale quotation.
+    let new = "The quokka now lives on two islands.\n";
+    std::fs::write(s.corpus().join("notes/old.txt"), new).unwrap();
+    assert_eq!(search_checked_every(&s, hour, "quokka"), vec![new.trim_end()]);
+    // A file edited lately is checked by every search.
+    std::fs::write(s.corpus().join("notes/n79.txt"), "Filler note 79, and a wallaby.\n").unwrap();
+    assert_eq!(search_checked_every(&s, hour, "wallaby").len(), 1);
+    // A file added, removed or renamed changes its folder.
+    s.write("notes/new.txt", "A numbat eats termites.\n");
+    assert_eq!(search_checked_every(&s, hour, "numbat").len(), 1);
+    std::fs::rename(s.corpus().join("notes/new.txt"), s.corpus().join("notes/renamed.txt"))
+        .unwrap();
+    let out = s.search_json("numbat", &[]);
+    assert_eq!(out["hits"][0]["doc"], "notes/renamed.txt");
+    // A setting that is not a number is one clear error.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quelle"))
+        .arg("--corpus")
+        .arg(s.corpus())
+        .arg("--index")
+        .arg(s.index())
+        .args(["search", "quokka"])
+        .env("QUELLE_FULL_CHECK_SECS", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("QUELLE_FULL_CHECK_SECS=\"soon\""), "{stderr}");
+}
+
 #[test]
 fn syntax_errors_exit_2_with_the_column() {
     let s = sandbox();

@@ -300,7 +300,33 @@ fn report_problems(report: &RefreshReport) {
     }
 }
 
-/// Opens the index for a search, refreshing it first unless told not to.
+/// Opens the index for a search without a walk when the last full check's stamp vouches
+/// for the corpus (`fresh`), else after a refresh; true when on the stamp's word, so that
+/// the documents shown are to be checked ([`shows_changed`]).
+fn open_quick(config: &Config) -> anyhow::Result<(QIndex, bool)> {
+    if !config.ocr {
+        if let Some(qindex) = index::open_if_fresh(&config.corpus, &config.index, config.follow)? {
+            return Ok((qindex, true));
+        }
+    }
+    Ok((open_for_search(config, true)?, false))
+}
+
+/// True when a file of `docs`, shown from an index opened on a stamp's word, changed
+/// since it was indexed: the search is to run again after a refresh.
+fn shows_changed<'a>(
+    config: &Config,
+    qindex: &QIndex,
+    docs: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    docs.into_iter()
+        .filter(|rel| seen.insert(*rel))
+        .any(|rel| crate::fresh::changed(&config.corpus, &qindex.manifest, rel))
+}
+
+/// Opens the index for a search, refreshing it first (every file checked) unless told
+/// not to.
 fn open_for_search(config: &Config, refresh: bool) -> anyhow::Result<QIndex> {
     if !refresh {
         crate::claim::check(&config.index, &config.corpus)?;
@@ -381,7 +407,11 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
         });
     }
     crate::trace::mark("arguments");
-    let qindex = open_for_search(config, !s.no_refresh)?;
+    let (mut qindex, quick) = if s.no_refresh || config.ocr {
+        (open_for_search(config, !s.no_refresh)?, false)
+    } else {
+        open_quick(config)?
+    };
     let req = Request {
         query,
         limit: s.limit,
@@ -394,13 +424,23 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
     } else {
         crate::dictionary::Setting::from_env()
     };
-    let (lexicon, problems) = search::Lexicon::load(&config.corpus, &qindex.dir, &setting);
+    let (mut lexicon, problems) = search::Lexicon::load(&config.corpus, &qindex.dir, &setting);
     for p in problems {
         eprintln!("warning: {p}");
     }
     crate::trace::mark("lexicon");
-    let results = search::search(&qindex, &req, &lexicon)?;
+    let mut results = search::search(&qindex, &req, &lexicon)?;
     crate::trace::mark("search: the rest");
+    let shown = results.hits.iter().map(|h| h.doc.as_str());
+    if quick && shows_changed(config, &qindex, shown) {
+        // A file shown changed since the stamp: its passages, and so the quotations and
+        // locators, would be stale. Refresh (every file checked) and search again.
+        qindex = open_for_search(config, true)?;
+        // Learnt translations may have changed with the corpus.
+        (lexicon, _) = search::Lexicon::load(&config.corpus, &qindex.dir, &setting);
+        results = search::search(&qindex, &req, &lexicon)?;
+        crate::trace::mark("search again after a refresh");
+    }
     let catalog = load_catalog(config);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
