@@ -181,24 +181,29 @@ impl Stamp {
     }
 
     /// True when the stamp was left by the commit that wrote `manifest_file` and each of
-    /// its recent files has the size and mtime `manifest` records.
-    pub fn holds_files(&self, corpus: &Path, manifest: &Manifest, manifest_file: &str) -> bool {
+    /// its recent files has the size and mtime that commit recorded (`recorded`).
+    pub fn holds_files(
+        &self,
+        corpus: &Path,
+        manifest_file: &str,
+        recorded: impl Fn(&str) -> Option<(u64, u64)>,
+    ) -> bool {
         self.manifest == manifest_file
-            && self.recent.iter().all(|rel| !changed(corpus, manifest, rel))
+            && self.recent.iter().all(|rel| !changed(corpus, rel, recorded(rel)))
     }
 }
 
-/// True when the corpus file `rel` (a path of the manifest) may differ from what the
-/// manifest records of it: another size or mtime, gone, or not known to the manifest.
-/// A name the manifest had to escape (`ingest::name_of`) cannot be stat'ed from it, so it
-/// counts as changed.
-pub fn changed(corpus: &Path, manifest: &Manifest, rel: &str) -> bool {
-    let Some(state) = manifest.files.get(rel) else { return true };
+/// True when the corpus file `rel` (a path of the manifest) may differ from the size and
+/// mtime `recorded` of it: another size or mtime, gone, or not recorded at all. A name the
+/// manifest had to escape (`ingest::name_of`) cannot be stat'ed from it, so it counts as
+/// changed.
+pub fn changed(corpus: &Path, rel: &str, recorded: Option<(u64, u64)>) -> bool {
+    let Some((size, mtime_ns)) = recorded else { return true };
     if rel.contains('\\') {
         return true;
     }
     match std::fs::metadata(corpus.join(rel)) {
-        Ok(meta) => meta.len() != state.size || mtime(&meta) != state.mtime_ns,
+        Ok(meta) => meta.len() != size || mtime(&meta) != mtime_ns,
         Err(_) => true,
     }
 }
@@ -333,24 +338,25 @@ mod tests {
         let taken = now_ns();
         let stamp = Stamp::new(taken, false, folders, &manifest, "m.bin");
         assert!(stamp.holds_folders(corpus, false, 30, taken + 1));
-        assert!(stamp.holds_files(corpus, &manifest, "m.bin"));
+        let recorded = |rel: &str| manifest.files.get(rel).map(|f| (f.size, f.mtime_ns));
+        assert!(stamp.holds_files(corpus, "m.bin", recorded));
         // Too old, another `--follow`, another commit.
         assert!(!stamp.holds_folders(corpus, false, 30, taken + 31_000_000_000));
         assert!(!stamp.holds_folders(corpus, false, 0, taken + 1));
         assert!(!stamp.holds_folders(corpus, false, 30, taken - 1));
         assert!(!stamp.holds_folders(corpus, true, 30, taken + 1));
-        assert!(!stamp.holds_files(corpus, &manifest, "other.bin"));
+        assert!(!stamp.holds_files(corpus, "other.bin", recorded));
         // A folder changed just before the check began cannot be vouched for.
         let racy = Stamp { taken_ns: stamp.folders[1].1 + 1, ..stamp.clone() };
         assert!(!racy.holds_folders(corpus, false, 30, racy.taken_ns + 1));
         // An edit in place of a recent file shows in the files, not the folders.
         std::fs::write(corpus.join("sub/a.txt"), "Quokkas hop and rest.\n").unwrap();
-        assert!(changed(corpus, &manifest, "sub/a.txt"));
-        assert!(!stamp.holds_files(corpus, &manifest, "m.bin"));
+        assert!(changed(corpus, "sub/a.txt", recorded("sub/a.txt")));
+        assert!(!stamp.holds_files(corpus, "m.bin", recorded));
         // A new file changes its folder.
         std::fs::write(corpus.join("sub/b.txt"), "Wombats dig.\n").unwrap();
         assert!(!stamp.holds_folders(corpus, false, 30, taken + 1));
-        assert!(changed(corpus, &manifest, "sub/b.txt"), "not in the manifest");
-        assert!(changed(corpus, &manifest, "sub/gone.txt"));
+        assert!(changed(corpus, "sub/b.txt", recorded("sub/b.txt")), "not in the manifest");
+        assert!(changed(corpus, "sub/gone.txt", Some((1, 1))));
     }
 }

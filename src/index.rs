@@ -140,8 +140,10 @@ pub struct QIndex {
     pub index: Index,
     /// The schema's fields.
     pub fields: Fields,
-    /// The files the last commit recorded.
-    pub manifest: Manifest,
+    /// The files the last commit recorded, decoded when first asked for ([`QIndex::manifest`]).
+    manifest: std::sync::OnceLock<Manifest>,
+    /// The manifest file as read, until decoded: a search asks it for a few files only.
+    stored: Option<crate::manifest::Stored>,
     /// The manifest file the last commit names.
     manifest_file: Option<String>,
     reader: IndexReader,
@@ -259,13 +261,38 @@ impl QIndex {
                 "schema differs from this version's; delete the folder",
             ));
         }
-        let (manifest, manifest_file) = read_manifest(&dir, &index)?;
+        let (stored, manifest_file) = read_manifest(&dir, &index)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| Error::index(&dir, e))?;
-        Ok(QIndex { dir, index, fields, manifest, manifest_file, reader })
+        let manifest = std::sync::OnceLock::new();
+        Ok(QIndex { dir, index, fields, manifest, stored, manifest_file, reader })
+    }
+
+    /// The files the last commit recorded.
+    pub fn manifest(&self) -> &Manifest {
+        self.manifest
+            .get_or_init(|| self.stored.as_ref().map_or_else(Manifest::default, |s| s.decode()))
+    }
+
+    /// The size and mtime the last commit recorded for the corpus file `rel`, if any,
+    /// without decoding the whole manifest.
+    pub fn recorded(&self, rel: &str) -> Option<(u64, u64)> {
+        match (self.manifest.get(), &self.stored) {
+            (Some(m), _) => m.files.get(rel).map(|f| (f.size, f.mtime_ns)),
+            (None, Some(stored)) => stored.size_and_mtime(rel),
+            (None, None) => None,
+        }
+    }
+
+    /// Makes `manifest` the one the index holds; returns the one before.
+    fn replace_manifest(&mut self, manifest: Manifest) -> Manifest {
+        let previous = self.manifest().clone();
+        self.manifest = std::sync::OnceLock::from(manifest);
+        self.stored = None;
+        previous
     }
 
     /// A searcher over the last commit.
@@ -288,15 +315,18 @@ impl QIndex {
 /// reading `meta.json` and reading the file it names (writers keep the previous file for
 /// such readers), so a missing file is looked up again before the index counts as
 /// unrecorded.
-fn read_manifest(dir: &Path, index: &Index) -> Result<(Manifest, Option<String>)> {
+fn read_manifest(
+    dir: &Path,
+    index: &Index,
+) -> Result<(Option<crate::manifest::Stored>, Option<String>)> {
     for _ in 0..3 {
         let metas = index.load_metas().map_err(|e| Error::index(dir, e))?;
-        let Some(name) = metas.payload else { return Ok((Manifest::default(), None)) };
-        if let Some(manifest) = Manifest::read(dir, &name) {
-            return Ok((manifest, Some(name)));
+        let Some(name) = metas.payload else { return Ok((None, None)) };
+        if let Some(stored) = crate::manifest::Stored::read(dir, &name) {
+            return Ok((Some(stored), Some(name)));
         }
     }
-    Ok((Manifest::default(), None))
+    Ok((None, None))
 }
 
 /// Which files a refresh must index or remove.
@@ -417,7 +447,7 @@ pub fn open_if_fresh(corpus: &Path, root: &Path, follow: bool) -> Result<Option<
     let holds = qindex
         .manifest_file
         .as_deref()
-        .is_some_and(|file| stamp.holds_files(corpus, &qindex.manifest, file));
+        .is_some_and(|file| stamp.holds_files(corpus, file, |rel| qindex.recorded(rel)));
     crate::trace::mark("open index on the stamp's word");
     Ok(holds.then_some(qindex))
 }
@@ -507,11 +537,11 @@ fn write_index(
         None => QIndex::create(root)?,
     };
     crate::trace::mark("open index");
-    let mut plan = plan(&files, &qindex.manifest);
+    let mut plan = plan(&files, qindex.manifest());
     if ocr {
         // Files read before with pages that had no text are read again, recognised.
         for f in &files {
-            let Some(state) = qindex.manifest.files.get(&f.rel) else { continue };
+            let Some(state) = qindex.manifest().files.get(&f.rel) else { continue };
             let scanned = state.encoding.contains(crate::source::NO_TEXT)
                 || state.skipped.as_deref().is_some_and(|s| s.contains(crate::source::NO_TEXT));
             if scanned && !plan.to_index.iter().any(|x| x.rel == f.rel) {
@@ -549,9 +579,9 @@ fn write_index(
     // saw every folder and leaves nothing to retry.
     let vouch = report.walk_problems.is_empty() && !ocr;
     let leave_stamp = |qindex: &QIndex| {
-        let retried = qindex.manifest.files.values().any(|f| f.transient);
+        let retried = qindex.manifest().files.values().any(|f| f.transient);
         if let (true, false, Some(file)) = (vouch, retried, &qindex.manifest_file) {
-            let stamp = crate::fresh::Stamp::new(taken, follow, folders, &qindex.manifest, file);
+            let stamp = crate::fresh::Stamp::new(taken, follow, folders, qindex.manifest(), file);
             stamp.write(&qindex.dir);
         }
     };
@@ -575,13 +605,13 @@ fn write_index(
     // from nothing ends with few large segments (merged after the commit, not during it);
     // later refreshes add small segments, which tantivy's merge policy combines, within
     // the same bound.
-    let from_nothing = qindex.manifest.files.is_empty();
+    let from_nothing = qindex.manifest().files.is_empty();
     if from_nothing {
         writer.set_merge_policy(Box::new(NoMergePolicy));
     } else {
         writer.set_merge_policy(Box::new(BoundedMerges::default()));
     }
-    let mut manifest = qindex.manifest.clone();
+    let mut manifest = qindex.manifest().clone();
     if from_nothing && qindex.num_passages() > 0 {
         // Passages no manifest accounts for (an unreadable payload): start clean.
         writer.delete_all_documents().map_err(|e| Error::index(&qindex.dir, e))?;
@@ -721,7 +751,7 @@ fn write_index(
     writer.wait_merging_threads().map_err(|e| Error::index(&qindex.dir, e))?;
     progress.finish();
     qindex.reader.reload().map_err(|e| Error::index(&qindex.dir, e))?;
-    let previous = std::mem::replace(&mut qindex.manifest, manifest);
+    let previous = qindex.replace_manifest(manifest);
     match crate::parallel::relearn(&qindex, &previous) {
         Ok(pairs) => report.aligned = pairs.unwrap_or_default(),
         Err(e) => report.learn_problem = Some(e),

@@ -546,7 +546,7 @@ fn model_one<'a>(
 /// when no document that could pair changed since the `previous` manifest (the table
 /// stands: a refresh that touches other files costs nothing here).
 pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(String, String)>>> {
-    let candidates = candidate_pairs(&qindex.manifest.files);
+    let candidates = candidate_pairs(&qindex.manifest().files);
     let contents = |files: &BTreeMap<String, FileState>, pairs: &[(&str, &str)]| -> Vec<u64> {
         pairs
             .iter()
@@ -556,7 +556,7 @@ pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(Strin
     };
     let before = candidate_pairs(&previous.files);
     if before == candidates
-        && contents(&previous.files, &before) == contents(&qindex.manifest.files, &candidates)
+        && contents(&previous.files, &before) == contents(&qindex.manifest().files, &candidates)
     {
         return Ok(None);
     }

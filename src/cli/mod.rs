@@ -269,7 +269,7 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     // Every skip counts, those found while listing files (a dangling link, a path too
     // long) as well as those of reading them.
     // A file read in two encodings is indexed, but the user should look at it.
-    let skipped = qindex.manifest.files.values().any(|f| f.skipped.is_some())
+    let skipped = qindex.manifest().files.values().any(|f| f.skipped.is_some())
         || !report.walk_problems.is_empty()
         || !report.mixed.is_empty()
         || !report.notes.is_empty();
@@ -322,7 +322,7 @@ fn shows_changed<'a>(
     let mut seen = std::collections::HashSet::new();
     docs.into_iter()
         .filter(|rel| seen.insert(*rel))
-        .any(|rel| crate::fresh::changed(&config.corpus, &qindex.manifest, rel))
+        .any(|rel| crate::fresh::changed(&config.corpus, rel, qindex.recorded(rel)))
 }
 
 /// Opens the index for a search, refreshing it first (every file checked) unless told

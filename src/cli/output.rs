@@ -249,8 +249,8 @@ pub fn essay_quote_json(
 
 /// One line on what the index holds and what the last refresh did.
 pub fn summary(qindex: &QIndex, report: &RefreshReport) -> String {
-    let files = qindex.manifest.files.len();
-    let skipped = qindex.manifest.files.values().filter(|f| f.skipped.is_some()).count();
+    let files = qindex.manifest().files.len();
+    let skipped = qindex.manifest().files.values().filter(|f| f.skipped.is_some()).count();
     let mut s = format!(
         "{} documents, {} passages in {}",
         files - skipped,

@@ -342,7 +342,7 @@ async fn styles() -> Response {
 
 async fn status(Shared(state): Shared<Arc<State>>) -> Response {
     let s = state.snapshot();
-    let files = &s.qindex.manifest.files;
+    let files = &s.qindex.manifest().files;
     let documents = files.values().filter(|f| f.skipped.is_none()).count();
     Json(json!({
         "documents": documents,
