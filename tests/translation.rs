@@ -65,6 +65,18 @@ fn a_word_finds_its_translation_in_the_other_language() {
 }
 
 #[test]
+fn function_words_among_content_words_are_not_translated() {
+    let s = sandbox();
+    // The dictionary's senses of `of` are glosses of grammar, not words to find.
+    let e = explain(&s, "keeper of the lighthouse");
+    let line = |word: &str| e.lines().find(|l| l.contains(word)).unwrap_or_default().to_string();
+    assert!(line("«keeper»").contains("translation"), "{e}");
+    assert!(!line("«of»").is_empty() && !line("«of»").contains("translation"), "{e}");
+    let t = texts(&s.search_json("keeper of the lighthouse", &[]));
+    assert!(t.iter().any(|x| x.starts_with("Смотритель маяка")), "{t:?}");
+}
+
+#[test]
 fn a_dictionary_phrase_matches_as_a_phrase() {
     let s = sandbox();
     // `lighthouse keeper` is two words, each translated: the Russian passage has both.

@@ -254,6 +254,11 @@ pub struct Planner<'a> {
     /// Set just before a top-level word is compiled: its translations go to `aside`
     /// instead of its alternatives.
     split: bool,
+    /// Set while a function word among content words is compiled (optional, `of`, `в`):
+    /// it is not translated. A dictionary's senses of such a word are glosses of grammar
+    /// (`of`: `указывает на принадлежность`), and every one would be one more phrase to
+    /// match in every candidate.
+    function_word: bool,
     aside: Option<Box<dyn Query>>,
     excluded: Vec<Box<dyn Query>>,
     /// `lang:` and `doc:` terms of the query: filters of the strict and relaxed queries.
@@ -343,6 +348,7 @@ impl<'a> Planner<'a> {
             crosses: Vec::new(),
             crossing: false,
             split: false,
+            function_word: false,
             aside: None,
             excluded: Vec::new(),
             inline_filters: Vec::new(),
@@ -578,10 +584,12 @@ impl<'a> Planner<'a> {
                 }
                 (None, None) => {
                     self.split = top && !optional && matches!(node, Node::Word { .. });
+                    self.function_word = optional;
                     (self.compile(node), i + 1)
                 }
             };
             self.split = false;
+            self.function_word = false;
             let aside = self.aside.take();
             let crossing = std::mem::take(&mut self.crossing);
             if let Some(q) = q {
@@ -737,7 +745,7 @@ impl<'a> Planner<'a> {
                 self.marks.add(MarkKind::Key, k, self.via(Via::Transliteration), group);
                 alternatives.push(boosted(term_query(key_field, k), TRANSLIT_BOOST));
             }
-            if self.translate && self.via_override.is_none() {
+            if self.translate && self.via_override.is_none() && !self.function_word {
                 let (folded, stems) = (std::slice::from_ref(&fold), std::slice::from_ref(&stem));
                 // The word as written or by its stem, else by a form or derivative of it
                 // that the dictionary knows (`зеркалами` → `зеркало`).
