@@ -4,6 +4,7 @@
 //! required parts has too few passages matching all of them, passages matching all but one
 //! follow, marked `partial`. Returns data; the `cli` prints it and `cite` formats it.
 
+mod at_least;
 mod best_of;
 mod feedback;
 mod highlight;

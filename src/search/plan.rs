@@ -421,13 +421,19 @@ impl<'a> Planner<'a> {
                     None => q,
                 })
                 .collect();
-            let some = BooleanQuery::union_with_minimum_required_clauses(required, groups - 1);
+            // All but one of three or more clauses is found by the rarest two (`at_least`);
+            // one of two is a union, read from end to end.
+            let some: Box<dyn Query> = if groups >= 3 {
+                Box::new(super::at_least::AtLeast::new(required, groups - 1))
+            } else {
+                Box::new(BooleanQuery::union_with_minimum_required_clauses(required, groups - 1))
+            };
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
                 .into_iter()
                 .chain(self.inline_filters.drain(..))
                 .map(|f| (Occur::Must, f))
                 .collect();
-            clauses.push((Occur::Must, Box::new(some)));
+            clauses.push((Occur::Must, some));
             clauses.extend(self.excluded.drain(..).map(|q| (Occur::MustNot, q)));
             Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>
         });
