@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
+use crate::manifest::{put_bytes, Manifest, Reader};
 
 /// The stamp's file in the index's version folder.
 const FILE: &str = "fresh.bin";
@@ -105,15 +105,15 @@ impl Stamp {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.taken_ns.to_le_bytes());
         out.push(self.follow as u8);
-        put(&mut out, self.manifest.as_bytes());
+        put_bytes(&mut out, self.manifest.as_bytes());
         out.extend_from_slice(&(self.folders.len() as u64).to_le_bytes());
         for (path, mtime) in &self.folders {
-            put(&mut out, &path_bytes(path));
+            put_bytes(&mut out, &path_bytes(path));
             out.extend_from_slice(&mtime.to_le_bytes());
         }
         out.extend_from_slice(&(self.recent.len() as u64).to_le_bytes());
         for rel in &self.recent {
-            put(&mut out, rel.as_bytes());
+            put_bytes(&mut out, rel.as_bytes());
         }
         let hash = crate::ingest::content_hash(&out);
         out.extend_from_slice(&hash.to_le_bytes());
@@ -220,11 +220,6 @@ fn mtime(meta: &std::fs::Metadata) -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
-fn put(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
 #[cfg(unix)]
 fn path_bytes(path: &Path) -> Vec<u8> {
     std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec()
@@ -245,29 +240,6 @@ fn path_bytes(path: &Path) -> Vec<u8> {
 #[cfg(not(unix))]
 fn bytes_path(bytes: &[u8]) -> Option<PathBuf> {
     String::from_utf8(bytes.to_vec()).ok().map(PathBuf::from)
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n)?;
-        let out = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(out)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let len = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        self.take(len)
-    }
 }
 
 #[cfg(test)]

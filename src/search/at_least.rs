@@ -28,10 +28,7 @@ impl AtLeast {
 
 impl Clone for AtLeast {
     fn clone(&self) -> AtLeast {
-        AtLeast {
-            clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
-            minimum: self.minimum,
-        }
+        AtLeast { clauses: super::best_of::clone_all(&self.clauses), minimum: self.minimum }
     }
 }
 
@@ -46,9 +43,7 @@ impl Query for AtLeast {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for q in &self.clauses {
-            q.query_terms(visitor);
-        }
+        super::best_of::terms_of(&self.clauses, visitor);
     }
 }
 
@@ -59,14 +54,9 @@ struct AtLeastWeight {
 
 impl Weight for AtLeastWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorers = Vec::with_capacity(self.weights.len());
-        for w in &self.weights {
-            let scorer = w.scorer(reader, boost)?;
-            // A clause with no passage in this segment can only be one of those missed.
-            if scorer.doc() != TERMINATED {
-                scorers.push(scorer);
-            }
-        }
+        // A clause with no passage in this segment can only be one of those missed.
+        let weights = self.weights.iter().map(|w| w.as_ref());
+        let scorers = super::best_of::live_scorers(weights, reader, boost)?;
         if scorers.len() < self.minimum {
             return Ok(Box::new(EmptyScorer));
         }

@@ -37,10 +37,35 @@ impl BestOf {
 
 impl Clone for BestOf {
     fn clone(&self) -> BestOf {
-        BestOf {
-            alternatives: self.alternatives.iter().map(|q| q.box_clone()).collect(),
-            tie_breaker: self.tie_breaker,
+        BestOf { alternatives: clone_all(&self.alternatives), tie_breaker: self.tie_breaker }
+    }
+}
+
+/// The scorers of `weights` on `reader` that match something there.
+pub(super) fn live_scorers<'a>(
+    weights: impl Iterator<Item = &'a dyn Weight>,
+    reader: &SegmentReader,
+    boost: Score,
+) -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+    let mut scorers = Vec::new();
+    for w in weights {
+        let scorer = w.scorer(reader, boost)?;
+        if scorer.doc() != TERMINATED {
+            scorers.push(scorer);
         }
+    }
+    Ok(scorers)
+}
+
+/// Copies of `queries` (boxed queries clone through `box_clone`).
+pub(super) fn clone_all(queries: &[Box<dyn Query>]) -> Vec<Box<dyn Query>> {
+    queries.iter().map(|q| q.box_clone()).collect()
+}
+
+/// Shows `visitor` the terms of every one of `queries`.
+pub(super) fn terms_of<'a>(queries: &'a [Box<dyn Query>], visitor: &mut dyn FnMut(&'a Term, bool)) {
+    for q in queries {
+        q.query_terms(visitor);
     }
 }
 
@@ -62,9 +87,7 @@ impl Query for BestOf {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for q in &self.alternatives {
-            q.query_terms(visitor);
-        }
+        terms_of(&self.alternatives, visitor);
     }
 }
 
@@ -90,13 +113,7 @@ struct BestOfWeight {
 
 impl Weight for BestOfWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorers = Vec::with_capacity(self.weights.len());
-        for w in &self.weights {
-            let scorer = w.scorer(reader, boost)?;
-            if scorer.doc() != TERMINATED {
-                scorers.push(scorer);
-            }
-        }
+        let mut scorers = live_scorers(self.weights.iter().map(|w| w.as_ref()), reader, boost)?;
         Ok(match scorers.len() {
             0 => Box::new(EmptyScorer),
             1 => scorers.pop().unwrap_or_else(|| Box::new(EmptyScorer)),
