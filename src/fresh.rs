@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
+use crate::ingest::mtime_ns;
 use crate::manifest::{put_bytes, Manifest, Reader};
 
 /// The stamp's file in the index's version folder.
@@ -198,26 +199,19 @@ impl Stamp {
 /// manifest had to escape (`ingest::name_of`) cannot be stat'ed from it, so it counts as
 /// changed.
 pub fn changed(corpus: &Path, rel: &str, recorded: Option<(u64, u64)>) -> bool {
-    let Some((size, mtime_ns)) = recorded else { return true };
+    let Some((size, recorded_mtime)) = recorded else { return true };
     if rel.contains('\\') {
         return true;
     }
     match std::fs::metadata(corpus.join(rel)) {
-        Ok(meta) => meta.len() != size || mtime(&meta) != mtime_ns,
+        Ok(meta) => meta.len() != size || mtime_ns(&meta) != recorded_mtime,
         Err(_) => true,
     }
 }
 
 /// The mtime of `path` (links followed), ns since the epoch.
 pub fn mtime_of(path: &Path) -> Option<u64> {
-    std::fs::metadata(path).ok().map(|m| mtime(&m))
-}
-
-fn mtime(meta: &std::fs::Metadata) -> u64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64)
+    std::fs::metadata(path).ok().map(|m| mtime_ns(&m))
 }
 
 #[cfg(unix)]
@@ -305,7 +299,7 @@ mod tests {
         let folder = |rel: &str| (PathBuf::from(rel), mtime_of(&corpus.join(rel)).unwrap());
         let mut manifest = Manifest::default();
         let meta = std::fs::metadata(corpus.join("sub/a.txt")).unwrap();
-        manifest.files.insert("sub/a.txt".into(), state(meta.len(), mtime(&meta)));
+        manifest.files.insert("sub/a.txt".into(), state(meta.len(), mtime_ns(&meta)));
         let folders = vec![folder(""), folder("sub")];
         let taken = now_ns();
         let stamp = Stamp::new(taken, false, folders, &manifest, "m.bin");

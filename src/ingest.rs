@@ -333,12 +333,17 @@ fn stat(corpus: &Path, path: &Path) -> std::result::Result<Option<FileEntry>, Er
         return Ok(None);
     }
     let Some(rel) = relative(corpus, path) else { return Ok(None) };
-    let mtime_ns = meta
-        .modified()
+    let mtime_ns = mtime_ns(&meta);
+    Ok(Some(FileEntry { rel, path: path.to_path_buf(), size: meta.len(), mtime_ns }))
+}
+
+/// A file's or folder's mtime in ns since the epoch (0 where the system has none): what
+/// the manifest records and the freshness stamp compares.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    Ok(Some(FileEntry { rel, path: path.to_path_buf(), size: meta.len(), mtime_ns }))
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{locator_is_true, strict_texts, texts, Sandbox};
+use common::{locator_is_true, quelle_with, strict_texts, texts, Sandbox};
 
 const RU: &str = "Германо-советские отношения\n\n\
 Рапалльский договор был подписан 16 апреля 1922 года. Он восстановил дипломатические отношения.\n\
@@ -204,15 +204,8 @@ fn age(path: &std::path::Path, secs: u64) {
 /// A JSON search with `QUELLE_FULL_CHECK_SECS` set; the texts of its hits, each checked
 /// against its cited lines.
 fn search_checked_every(s: &Sandbox, secs: &str, query: &str) -> Vec<String> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quelle"))
-        .arg("--corpus")
-        .arg(s.corpus())
-        .arg("--index")
-        .arg(s.index())
-        .args(["search", "--json", "--", query])
-        .env("QUELLE_FULL_CHECK_SECS", secs)
-        .output()
-        .unwrap();
+    let args = ["search", "--json", "--", query];
+    let out = quelle_with(&s.corpus(), &s.index(), &args, &[("QUELLE_FULL_CHECK_SECS", secs)]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for hit in v["hits"].as_array().unwrap() {
@@ -255,15 +248,8 @@ fn searches_skip_the_walk_only_where_nothing_shown_can_have_changed() {
     let out = s.search_json("numbat", &[]);
     assert_eq!(out["hits"][0]["doc"], "notes/renamed.txt");
     // A setting that is not a number is one clear error.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quelle"))
-        .arg("--corpus")
-        .arg(s.corpus())
-        .arg("--index")
-        .arg(s.index())
-        .args(["search", "quokka"])
-        .env("QUELLE_FULL_CHECK_SECS", "soon")
-        .output()
-        .unwrap();
+    let soon = [("QUELLE_FULL_CHECK_SECS", "soon")];
+    let out = quelle_with(&s.corpus(), &s.index(), &["search", "quokka"], &soon);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("QUELLE_FULL_CHECK_SECS=\"soon\""), "{stderr}");

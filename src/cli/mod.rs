@@ -304,12 +304,10 @@ fn report_problems(report: &RefreshReport) {
 /// for the corpus (`fresh`), else after a refresh; true when on the stamp's word, so that
 /// the documents shown are to be checked ([`shows_changed`]).
 fn open_quick(config: &Config) -> anyhow::Result<(QIndex, bool)> {
-    if !config.ocr {
-        if let Some(qindex) = index::open_if_fresh(&config.corpus, &config.index, config.follow)? {
-            return Ok((qindex, true));
-        }
+    match index::open_if_fresh(&config.corpus, &config.index, config.follow)? {
+        Some(qindex) => Ok((qindex, true)),
+        None => Ok((open_for_search(config, true)?, false)),
     }
-    Ok((open_for_search(config, true)?, false))
 }
 
 /// True when a file of `docs`, shown from an index opened on a stamp's word, changed
@@ -407,6 +405,7 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
         });
     }
     crate::trace::mark("arguments");
+    // `--ocr` reads scanned files again at every refresh: no stamp vouches for them.
     let (mut qindex, quick) = if s.no_refresh || config.ocr {
         (open_for_search(config, !s.no_refresh)?, false)
     } else {

@@ -56,9 +56,14 @@ impl Sandbox {
 }
 
 pub fn quelle(corpus: &Path, index: &Path, args: &[&str]) -> Output {
+    quelle_with(corpus, index, args, &[])
+}
+
+/// Runs `quelle --corpus C --index I ARGS…` with these environment variables set.
+pub fn quelle_with(corpus: &Path, index: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_quelle"));
     cmd.arg("--corpus").arg(corpus).arg("--index").arg(index).args(args);
-    cmd.env("NO_COLOR", "1");
+    cmd.env("NO_COLOR", "1").envs(env.iter().copied());
     cmd.output().expect("run quelle")
 }
 
