@@ -116,7 +116,7 @@ impl Stamp {
         for rel in &self.recent {
             put_bytes(&mut out, rel.as_bytes());
         }
-        let hash = crate::ingest::content_hash(&out);
+        let hash = crate::ingest::check_hash(&out);
         out.extend_from_slice(&hash.to_le_bytes());
         out
     }
@@ -124,7 +124,7 @@ impl Stamp {
     /// Reads the binary form back; `None` for anything damaged or of another version.
     pub fn decode(bytes: &[u8]) -> Option<Stamp> {
         let (body, hash) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-        if crate::ingest::content_hash(body).to_le_bytes() != hash {
+        if crate::ingest::check_hash(body).to_le_bytes() != hash {
             return None;
         }
         let mut r = Reader { bytes: body, at: 0 };

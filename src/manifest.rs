@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::ingest::content_hash;
+use crate::ingest::check_hash;
 
 /// What the index knows of one corpus file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +88,7 @@ impl Manifest {
     /// of the commit that makes it current.
     pub fn write(&self, dir: &Path) -> std::io::Result<String> {
         let bytes = self.encode();
-        let name = format!("{PREFIX}{:016x}{SUFFIX}", content_hash(&bytes));
+        let name = format!("{PREFIX}{:016x}{SUFFIX}", check_hash(&bytes));
         let tmp = dir.join(format!("{name}{TEMPORARY}"));
         let written = std::fs::File::create(&tmp)
             .and_then(|mut file| {
@@ -166,7 +166,7 @@ impl Stored {
         let hash = payload.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
         let hash = u64::from_str_radix(hash, 16).ok()?;
         let bytes = std::fs::read(dir.join(payload)).ok()?;
-        if content_hash(&bytes) != hash {
+        if check_hash(&bytes) != hash {
             return None;
         }
         Stored::from_bytes(bytes)
