@@ -7,7 +7,10 @@ Usage:
       each binary with an index of its own (built first), so that index sizes compare too;
   python3 scripts/compare_latency.py OLD_BIN NEW_BIN --shared CORPUS INDEX [ROUNDS]
       the 20 bench queries of scripts/bench.sh on one corpus and one index both binaries
-      can read (the same index version), e.g. target/bench/corpus-500 target/bench/quelle-500.
+      can read (the same index version), e.g. target/bench/corpus-500 target/bench/quelle-500;
+  python3 scripts/compare_latency.py OLD_BIN NEW_BIN --indexes CORPUS OLD_INDEX NEW_INDEX [ROUNDS]
+      the same queries, each binary on an index of its own that it built from CORPUS (for
+      changes of the index's version or layout).
 Runs `BIN … search --json --limit 10 -- QUERY` for every query, ROUNDS times (default 5),
 alternating which binary goes first; prints p50, p90 and p99 per binary.
 """
@@ -19,12 +22,18 @@ from bench import QUERIES  # the 20 bench queries
 
 def main():
     old, new = (str(pathlib.Path(b).resolve()) for b in sys.argv[1:3])
-    shared = sys.argv[3] == "--shared"
-    if shared:
+    shared = sys.argv[3] in ("--shared", "--indexes")
+    if sys.argv[3] == "--shared":
         corpus, index = sys.argv[4:6]
         rounds = int(sys.argv[6]) if len(sys.argv) > 6 else 5
         qs, cwd = QUERIES, None
         bins = {k: (b, ["--corpus", corpus, "--index", index]) for k, b in (("old", old), ("new", new))}
+    elif shared:
+        corpus, old_index, new_index = sys.argv[4:7]
+        rounds = int(sys.argv[7]) if len(sys.argv) > 7 else 5
+        qs, cwd = QUERIES, None
+        bins = {k: (b, ["--corpus", corpus, "--index", i])
+                for k, b, i in (("old", old, old_index), ("new", new, new_index))}
     else:
         parent, queries = sys.argv[3:5]
         rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 5
