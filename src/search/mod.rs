@@ -12,6 +12,7 @@ mod layout;
 mod parse;
 mod plan;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::ColumnValues;
@@ -238,9 +239,17 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     )?;
     crate::trace::mark("top candidates and count");
     let mut hits = Vec::with_capacity(candidates.len());
-    for &(score, address) in &candidates {
-        let doc: TantivyDocument = qindex.stored(&searcher, address)?;
-        let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks);
+    // Reading, checking and marking the candidates is most of this stage, and each is on
+    // its own: they are spread over the cores.
+    let fetched: Vec<Result<Scored>> = candidates
+        .par_iter()
+        .map(|&(score, address)| {
+            let doc: TantivyDocument = qindex.stored(&searcher, address)?;
+            Ok(to_hit(qindex, &doc, 0, score, &plan.marks))
+        })
+        .collect();
+    for hit in fetched {
+        let mut hit = hit?;
         if let Some(window) = highlight::tightest_window(&hit.positions, plan.groups) {
             let closeness = (plan.groups - 1) as f32 / (window - 1).max(1) as f32;
             hit.hit.score *= 1.0 + PROXIMITY_WEIGHT * closeness.min(1.0);
