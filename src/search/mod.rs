@@ -241,13 +241,14 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     let mut hits = Vec::with_capacity(candidates.len());
     // Reading, checking and marking the candidates is most of this stage, and each is on
     // its own: they are spread over the cores.
-    let fetched: Vec<Result<Scored>> = candidates
-        .par_iter()
-        .map(|&(score, address)| {
-            let doc: TantivyDocument = qindex.stored(&searcher, address)?;
-            Ok(to_hit(qindex, &doc, 0, score, &plan.marks))
-        })
-        .collect();
+    let fetch = |&(score, address): &(Score, DocAddress)| -> Result<Scored> {
+        let doc: TantivyDocument = qindex.stored(&searcher, address)?;
+        Ok(to_hit(qindex, &doc, 0, score, &plan.marks))
+    };
+    let fetched: Vec<Result<Scored>> = match crate::index::search_pool() {
+        Some(pool) => pool.install(|| candidates.par_iter().map(fetch).collect()),
+        None => candidates.iter().map(fetch).collect(),
+    };
     for hit in fetched {
         let mut hit = hit?;
         if let Some(window) = highlight::tightest_window(&hit.positions, plan.groups) {
