@@ -318,11 +318,10 @@ impl QIndex {
     }
 }
 
-/// The manifest the last commit names, and its file name. A writer may commit between
-/// reading `meta.json` and reading the file it names (writers keep the previous file for
-/// such readers), so a missing file is looked up again before the index counts as
-/// unrecorded.
-/// The manifest the last commit names, its file name, and the commit's segment count.
+/// The manifest the last commit names, its file name, and the commit's segment count. A
+/// writer may commit between reading `meta.json` and reading the file it names (writers
+/// keep the previous file for such readers), so a missing file is looked up again before
+/// the index counts as unrecorded.
 fn read_manifest(
     dir: &Path,
     index: &Index,
