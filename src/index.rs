@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 16;
+pub const SCHEMA_VERSION: u32 = 17;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -1146,16 +1146,16 @@ fn passage_check(p: &Passage, title: &str, marks: &str, pages: &str) -> u64 {
     )
 }
 
+/// Each text hashed eight bytes a step ([`ingest::check_hash`], which counts its length, so
+/// no two splits of the same bytes agree), and the texts' hashes and the numbers mixed in
+/// order: a search checks every passage it shows, and a build every passage it writes.
 fn stored_check(texts: [&str; 7], numbers: [u64; 4]) -> u64 {
-    let mut hash = ingest::ContentHash::default();
-    for t in texts {
-        hash.update(t.as_bytes());
-        hash.update(&[0xFF]);
+    let words = texts.map(|t| ingest::check_hash(t.as_bytes())).into_iter().chain(numbers);
+    let mut bytes = [0u8; 8 * 11];
+    for (chunk, w) in bytes.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&w.to_le_bytes());
     }
-    for n in numbers {
-        hash.update(&n.to_le_bytes());
-    }
-    hash.finish()
+    ingest::check_hash(&bytes)
 }
 
 impl QIndex {
@@ -1209,6 +1209,24 @@ fn remove_other_versions(root: &Path, keep: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_check_sees_every_text_boundary_and_number() {
+        let texts = ["id", "doc.txt", "Title", "Section", "Ехал Грека через реку", "5:2", ""];
+        let base = stored_check(texts, [1, 2, 30, 40]);
+        assert_eq!(base, stored_check(texts, [1, 2, 30, 40]));
+        let mut moved = texts;
+        (moved[0], moved[1]) = ("idd", "oc.txt");
+        assert_ne!(base, stored_check(moved, [1, 2, 30, 40]));
+        let mut swapped = texts;
+        swapped.swap(2, 3);
+        assert_ne!(base, stored_check(swapped, [1, 2, 30, 40]));
+        let mut edited = texts;
+        edited[4] = "Ехал Грека через рекu";
+        assert_ne!(base, stored_check(edited, [1, 2, 30, 40]));
+        assert_ne!(base, stored_check(texts, [1, 2, 30, 41]));
+        assert_ne!(base, stored_check(texts, [2, 1, 30, 40]));
+    }
 
     #[test]
     fn files_skipped_for_a_passing_reason_are_retried_and_others_not() {
