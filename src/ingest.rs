@@ -1036,9 +1036,10 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     hash.finish()
 }
 
-/// A checksum of a file quelle wrote itself (the manifest, the freshness stamp), read
-/// back by every search: eight bytes a step (FxHash's rotate, xor and multiply) and
-/// MurmurHash3's finaliser, about eight times as fast as [`content_hash`]. Every step is a
+/// A checksum of what quelle wrote itself (the manifest, the freshness stamp, each stored
+/// passage: `index::stored_check`), read back by every search: eight bytes a step
+/// (FxHash's rotate, xor and multiply) and MurmurHash3's finaliser, about eight times as
+/// fast as [`content_hash`]. Every step is a
 /// bijection of the state, so a change confined to one word always shows. Fixed here, not
 /// taken from a crate, so that the files stay valid across dependency updates.
 pub fn check_hash(bytes: &[u8]) -> u64 {
