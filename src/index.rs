@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 17;
+pub const SCHEMA_VERSION: u32 = 18;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -64,7 +64,8 @@ pub struct Fields {
     pub body: Field,
     /// Passage text as stored (shown and quoted).
     pub text: Field,
-    /// Passage text, folded but not stemmed (exact-form queries).
+    /// Passage text, folded but not stemmed (exact-form queries), without positions:
+    /// exact-form phrases are checked against the stored text instead.
     pub exact: Field,
     /// Name keys of the passage's Cyrillic words (found by Latin queries).
     pub key_cyr: Field,
@@ -98,7 +99,8 @@ fn build_schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let keys = |tokenizer: &str| {
+    // Frequencies without positions: fields no phrase is looked up in.
+    let counted = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
@@ -117,9 +119,9 @@ fn build_schema() -> (Schema, Fields) {
         section_text: b.add_text_field("section_text", STORED),
         body: b.add_text_field("body", text(TERMS_TOKENIZER)),
         text: b.add_text_field("text", STORED),
-        exact: b.add_text_field("exact", text(TERMS_TOKENIZER)),
-        key_cyr: b.add_text_field("key_cyr", keys(TERMS_TOKENIZER)),
-        key_lat: b.add_text_field("key_lat", keys(TERMS_TOKENIZER)),
+        exact: b.add_text_field("exact", counted(TERMS_TOKENIZER)),
+        key_cyr: b.add_text_field("key_cyr", counted(TERMS_TOKENIZER)),
+        key_lat: b.add_text_field("key_lat", counted(TERMS_TOKENIZER)),
         ordinal: b.add_u64_field("ordinal", INDEXED | STORED | FAST),
         line_start: b.add_u64_field("line_start", STORED),
         line_end: b.add_u64_field("line_end", STORED),

@@ -131,3 +131,29 @@ fn a_phrase_is_highlighted_where_it_stands_whole() {
     let v = s.search_json("\"government press office\"", &[]);
     assert_eq!(v["hits"][0]["snippet"], "The **government press office** reported the result.");
 }
+
+#[test]
+fn an_exact_phrase_is_found_only_where_its_text_shows_it() {
+    let s = Sandbox::new();
+    s.write(
+        "kettles.txt",
+        "The copper kettle whistled on the stove all morning.\n\n\
+         Two copper kettles boiled beside one small kettle.\n\n\
+         The kettle of copper stood on the shelf.\n\n\
+         Медный чайник свистел на плите, а медные чайники молчали.\n\n\
+         Медные чайники стояли рядом с медной посудой.\n",
+    );
+    // Every form of the phrase: the stems' phrase.
+    assert_eq!(texts(&s.search_json("\"copper kettle\"", &[])).len(), 2);
+    // Exactly these forms, side by side: the second passage has both words and the
+    // phrase in another form, yet not the phrase typed.
+    let v = s.search_json("=\"copper kettle\"", &[]);
+    assert_eq!(texts(&v), ["The copper kettle whistled on the stove all morning."]);
+    assert_eq!(v["hits"][0]["snippet"], "The **copper kettle** whistled on the stove all morning.");
+    assert_eq!(v["total_hits"], 1, "{v}");
+    assert_eq!(texts(&s.search_json("=\"copper kettles\"", &[])).len(), 1);
+    assert_eq!(texts(&s.search_json("=\"kettle copper\"", &[])).len(), 0);
+    let ru = texts(&s.search_json("=\"медные чайники\"", &[]));
+    assert_eq!(ru.len(), 2, "{ru:?}");
+    assert_eq!(texts(&s.search_json("=\"медный чайники\"", &[])).len(), 0);
+}

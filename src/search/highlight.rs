@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::plan::{MarkKind, Marks, PhraseMark, Via};
+use super::plan::{MarkKind, Marks, Via};
 use crate::analysis::{Analyzer, Mode, Tok};
 
 /// Length of a snippet, in characters.
@@ -69,7 +69,7 @@ pub fn mark(text: &str, marks: &Marks) -> Highlight {
     });
     for phrase in &marks.phrases {
         let toks = if phrase.mode == Mode::Stem { &stems } else { &folds };
-        for (a, b) in phrase_matches(toks, phrase) {
+        for (a, b) in phrase_matches(toks, &phrase.terms, phrase.slop) {
             found.push((toks[a].start, toks[b].end, phrase.via, phrase.group, toks[a].position));
         }
     }
@@ -86,9 +86,11 @@ pub fn mark(text: &str, marks: &Marks) -> Highlight {
     Highlight { ranges, matched: matched.into_iter().collect(), positions }
 }
 
-/// Token index ranges where the phrase occurs, in order, with at most `slop` extra words.
-fn phrase_matches(toks: &[Tok], phrase: &PhraseMark) -> Vec<(usize, usize)> {
-    let Some(first) = phrase.terms.first() else { return Vec::new() };
+/// Token index ranges where `terms` occur in order, with at most `slop` other words
+/// between them in all. Taking each word's first fit is never wrong: whichever fit is
+/// taken, the next word must come before the same last token.
+pub(super) fn phrase_matches(toks: &[Tok], terms: &[String], slop: u32) -> Vec<(usize, usize)> {
+    let Some((first, rest)) = terms.split_first() else { return Vec::new() };
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if &t.text != first {
@@ -97,8 +99,8 @@ fn phrase_matches(toks: &[Tok], phrase: &PhraseMark) -> Vec<(usize, usize)> {
         let mut at = i;
         let mut gaps = 0;
         let mut ok = true;
-        for term in &phrase.terms[1..] {
-            let limit = (at + 1 + (phrase.slop - gaps) as usize).min(toks.len().saturating_sub(1));
+        for term in rest {
+            let limit = (at + 1 + (slop - gaps) as usize).min(toks.len().saturating_sub(1));
             match (at + 1..=limit).find(|&j| &toks[j].text == term) {
                 Some(j) => {
                     gaps += (j - at - 1) as u32;
@@ -215,6 +217,7 @@ pub fn render(snippet: &Snippet, open: &str, close: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plan::PhraseMark;
     use super::*;
 
     /// Marks for query words (clause i for word i) and phrases, analysed as the planner does.
@@ -260,6 +263,18 @@ mod tests {
             marked("Военное сотрудничество и военное дело; сотрудничество", &m),
             "[Военное сотрудничество] и военное дело; сотрудничество"
         );
+    }
+
+    #[test]
+    fn a_phrase_with_slop_spends_it_on_all_its_gaps() {
+        let toks = Analyzer::shared().tokens("amber kiln amber pot glaze kiln", Mode::Fold);
+        let terms = |p: &str| p.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(phrase_matches(&toks, &terms("amber kiln"), 0), [(0, 1)]);
+        assert_eq!(phrase_matches(&toks, &terms("amber glaze kiln"), 1), [(2, 5)]);
+        assert_eq!(phrase_matches(&toks, &terms("amber kiln glaze"), 2), [(0, 4)]);
+        assert!(phrase_matches(&toks, &terms("amber kiln glaze"), 1).is_empty());
+        assert!(phrase_matches(&toks, &terms("glaze amber"), 5).is_empty());
+        assert!(phrase_matches(&toks, &[], 5).is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod at_least;
 mod best_of;
+mod exact_phrase;
 mod feedback;
 mod highlight;
 mod layout;

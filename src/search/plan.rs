@@ -11,12 +11,13 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
+    FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::exact_phrase::ExactPhrase;
 use super::layout;
 use super::parse::Node;
 use crate::analysis::STOP_WORDS;
@@ -1044,10 +1045,43 @@ impl<'a> Planner<'a> {
             if slop > 0 { format!(" within {slop} words") } else { String::new() },
             if exact { "exact" } else { "body" }
         ));
-        self.marks.phrases.push(PhraseMark { terms, mode, slop, via, group: self.group });
+        self.marks.phrases.push(PhraseMark {
+            terms: terms.clone(),
+            mode,
+            slop,
+            via,
+            group: self.group,
+        });
+        if exact {
+            return Some(self.exact_phrase(text, terms, slop));
+        }
         let terms =
             toks.iter().map(|t| (t.position, Term::from_field_text(field, &t.text))).collect();
         Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
+    }
+
+    /// An exact-form phrase: the `exact` field has no positions, so the passages with the
+    /// phrase of its stems and every form typed are read and kept when they show it
+    /// ([`ExactPhrase`]). Scored as the stems' phrase.
+    fn exact_phrase(&self, text: &str, folds: Vec<String>, slop: u32) -> Box<dyn Query> {
+        let stems = self.analyzer.tokens(text, Mode::Stem);
+        let body = |t: &str| Term::from_field_text(self.fields.body, t);
+        let exact = |t: &str| Term::from_field_text(self.fields.exact, t);
+        let phrase = PhraseQuery::new_with_offset_and_slop(
+            stems.iter().map(|t| (t.position, body(&t.text))).collect(),
+            slop,
+        );
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(phrase))];
+        let mut distinct: Vec<&String> = folds.iter().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for fold in distinct {
+            let present = ConstScoreQuery::new(term_query(self.fields.exact, fold), 0.0);
+            clauses.push((Occur::Must, Box::new(present)));
+        }
+        let forms = stems.iter().zip(&folds).map(|(s, f)| (body(&s.text), exact(f))).collect();
+        let candidates = Box::new(BooleanQuery::new(clauses));
+        Box::new(ExactPhrase::new(candidates, self.fields.text, folds, slop, forms))
     }
 
     /// A phrase of `text`'s stems on `field`, or its one term.
