@@ -735,6 +735,7 @@ fn write_index(
         }
         Ok(())
     });
+    crate::trace::mark("read, analyse and index the files");
     let mut written = None;
     let committed = added.and_then(|()| {
         let manifest_file = manifest.write(&qindex.dir).map_err(|e| Error::io(&qindex.dir, e))?;
@@ -755,6 +756,7 @@ fn write_index(
             return Err(abandon(writer, &qindex.index, &qindex.dir, err));
         }
     };
+    crate::trace::mark("commit");
     let previous = qindex.manifest_file.replace(manifest_file);
     let keep: Vec<&str> =
         qindex.manifest_file.iter().chain(&previous).map(String::as_str).collect();
@@ -780,6 +782,7 @@ fn write_index(
         writer.garbage_collect_files().wait().map_err(|e| Error::index(&qindex.dir, e))?;
     }
     writer.wait_merging_threads().map_err(|e| Error::index(&qindex.dir, e))?;
+    crate::trace::mark("merge");
     progress.finish();
     qindex.reader.reload().map_err(|e| Error::index(&qindex.dir, e))?;
     let previous = qindex.replace_manifest(manifest);
@@ -787,6 +790,7 @@ fn write_index(
         Ok(pairs) => report.aligned = pairs.unwrap_or_default(),
         Err(e) => report.learn_problem = Some(e),
     }
+    crate::trace::mark("align translated documents");
     remove_other_versions(root, &qindex.dir);
     leave_stamp(&qindex);
     report.added = plan.added;
