@@ -5,7 +5,7 @@
 //! words of a field (`upload`), the passages it answered can. This is pseudo-relevance
 //! feedback, the standard complement of dictionary translation in cross-language search.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -39,6 +39,8 @@ fn shared_words(
     let analyzer = Analyzer::shared();
     let max_df = ((searcher.num_docs() as f64 * MAX_DOC_SHARE) as u32).max(3);
     let mut out: Vec<String> = Vec::new();
+    // Each word's passages, looked up once: a hit repeats its words, hits share them.
+    let mut doc_freqs: HashMap<String, u32> = HashMap::new();
     for hit in hits {
         let mut words: Vec<(u32, String)> = Vec::new();
         for tok in analyzer.tokens(&hit.text, Mode::Stem) {
@@ -51,7 +53,14 @@ fn shared_words(
             {
                 continue;
             }
-            let df = super::doc_freq(searcher, fields.body, &t);
+            let df = match doc_freqs.get(&t) {
+                Some(&df) => df,
+                None => {
+                    let df = super::doc_freq(searcher, fields.body, &t);
+                    doc_freqs.insert(t.clone(), df);
+                    df
+                }
+            };
             if (2..=max_df).contains(&df) {
                 words.push((df, t));
             }
@@ -90,7 +99,8 @@ pub fn related(
             )) as Box<dyn Query>
         })
         .collect();
-    let shared = BooleanQuery::union_with_minimum_required_clauses(terms, MIN_SHARED);
+    // Every word is rare, and any two make a candidate: read a window at a time.
+    let shared = super::at_least::AtLeast::new(terms, MIN_SHARED);
     let lang = TermQuery::new(Term::from_field_text(fields.lang, other), IndexRecordOption::Basic);
     let query = BooleanQuery::new(vec![
         (Occur::Must, Box::new(lang) as Box<dyn Query>),
