@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
@@ -174,8 +175,9 @@ pub struct PhraseMark {
 #[derive(Debug, Clone, Default)]
 pub struct Marks {
     /// Single terms: term → (how, query clause) for each kind of term it is compared as,
-    /// the most direct `Via` kept. Keyed by the term alone, so a lookup borrows it.
-    terms: HashMap<String, [Option<(Via, usize)>; 3]>,
+    /// the most direct `Via` kept. Keyed by the term alone, so a lookup borrows it; Fx
+    /// hashing, as highlighting looks up every word of every candidate three times.
+    terms: FxHashMap<String, [Option<(Via, usize)>; 3]>,
     /// Whether some term is a name key (highlighting then makes the text's keys).
     keys: bool,
     /// Phrases: marked only where the whole phrase occurs.
