@@ -1,7 +1,8 @@
 //! Exact-form phrases (`="secret protocol"`) without positions in the exact-form field.
 //!
 //! Only these phrases need the positions of folded forms, and they are rare, while
-//! positions for every word of the `exact` field cost a tenth of a build and of the index.
+//! positions for every word of the `exact` field cost about 5% of a build and 8% of the
+//! index (100 MB bench corpus).
 //! So the `exact` field keeps frequencies only: the passages that hold the phrase in some
 //! form (the stems' phrase on `body`, whose positions are the same words') and every form
 //! typed (`exact` terms) are the candidates. Where every word of a stem is in the form
