@@ -25,9 +25,7 @@ use crate::analysis::{Analyzer, Mode};
 #[derive(Debug)]
 pub struct ExactPhrase {
     candidates: Box<dyn Query>,
-    text: Field,
-    terms: Vec<String>,
-    slop: u32,
+    phrase: Phrase,
     /// Each word's (stem on `body`, folded form on `exact`), when the frequencies can
     /// vouch for a candidate.
     forms: Vec<(Term, Term)>,
@@ -47,7 +45,7 @@ impl ExactPhrase {
         // slop (a sloppy phrase may match words in another order), and one form per stem.
         let one_form = forms.iter().all(|(s, f)| forms.iter().all(|(s2, f2)| s != s2 || f == f2));
         let forms = if slop == 0 && one_form { forms } else { Vec::new() };
-        ExactPhrase { candidates, text, terms, slop, forms }
+        ExactPhrase { candidates, phrase: Phrase { text, terms, slop }, forms }
     }
 }
 
@@ -55,9 +53,7 @@ impl Clone for ExactPhrase {
     fn clone(&self) -> ExactPhrase {
         ExactPhrase {
             candidates: self.candidates.box_clone(),
-            text: self.text,
-            terms: self.terms.clone(),
-            slop: self.slop,
+            phrase: self.phrase.clone(),
             forms: self.forms.clone(),
         }
     }
@@ -67,7 +63,7 @@ impl Query for ExactPhrase {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(ExactPhraseWeight {
             candidates: self.candidates.weight(enable_scoring)?,
-            phrase: Phrase { text: self.text, terms: self.terms.clone(), slop: self.slop },
+            phrase: self.phrase.clone(),
             forms: self.forms.clone(),
         }))
     }
@@ -78,7 +74,7 @@ impl Query for ExactPhrase {
 }
 
 /// What a candidate's text must show.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 struct Phrase {
     text: Field,
     terms: Vec<String>,

@@ -1038,7 +1038,6 @@ impl<'a> Planner<'a> {
                 self.plain_word(&word, self.expand)
             };
         }
-        let field = if exact { self.fields.exact } else { self.fields.body };
         let terms: Vec<String> = toks.iter().map(|t| t.text.clone()).collect();
         let via = self.via(if exact { Via::Exact } else { Via::WordForm });
         self.explain.push(format!(
@@ -1057,23 +1056,15 @@ impl<'a> Planner<'a> {
         if exact {
             return Some(self.exact_phrase(text, terms, slop));
         }
-        let terms =
-            toks.iter().map(|t| (t.position, Term::from_field_text(field, &t.text))).collect();
-        Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
+        Some(self.phrase_on(self.fields.body, text, slop))
     }
 
     /// An exact-form phrase: the `exact` field has no positions, so the passages with the
     /// phrase of its stems and every form typed are read and kept when they show it
     /// ([`ExactPhrase`]). Scored as the stems' phrase.
     fn exact_phrase(&self, text: &str, folds: Vec<String>, slop: u32) -> Box<dyn Query> {
-        let stems = self.analyzer.tokens(text, Mode::Stem);
-        let body = |t: &str| Term::from_field_text(self.fields.body, t);
-        let exact = |t: &str| Term::from_field_text(self.fields.exact, t);
-        let phrase = PhraseQuery::new_with_offset_and_slop(
-            stems.iter().map(|t| (t.position, body(&t.text))).collect(),
-            slop,
-        );
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(phrase))];
+        let phrase = self.phrase_on(self.fields.body, text, slop);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, phrase)];
         let mut distinct: Vec<&String> = folds.iter().collect();
         distinct.sort_unstable();
         distinct.dedup();
@@ -1081,7 +1072,11 @@ impl<'a> Planner<'a> {
             let present = ConstScoreQuery::new(term_query(self.fields.exact, fold), 0.0);
             clauses.push((Occur::Must, Box::new(present)));
         }
-        let forms = stems.iter().zip(&folds).map(|(s, f)| (body(&s.text), exact(f))).collect();
+        let term = Term::from_field_text;
+        let stems = self.analyzer.tokens(text, Mode::Stem);
+        let forms = (stems.iter().zip(&folds))
+            .map(|(s, f)| (term(self.fields.body, &s.text), term(self.fields.exact, f)))
+            .collect();
         let candidates = Box::new(BooleanQuery::new(clauses));
         Box::new(ExactPhrase::new(candidates, self.fields.text, folds, slop, forms))
     }
