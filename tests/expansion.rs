@@ -44,6 +44,27 @@ fn a_typo_in_the_query_finds_the_word_and_says_did_you_mean() {
 }
 
 #[test]
+fn a_word_no_passage_has_is_searched_as_the_word_meant_in_all_its_forms() {
+    let s = Sandbox::new();
+    s.write(
+        "farm.md",
+        "# Farm notes\n\n## Harvests\n\nThe fields gave little grain that autumn.\n\nThe villages stored what they could.\n\n\
+         ## Markets\n\nPrices rose after the poor harvest.\n\nThe fair closed early.\n",
+    );
+    let v = s.search_json("Harvsets", &[]);
+    assert!(v["notice"].as_str().unwrap().contains("did you mean «harvests»"), "{}", v["notice"]);
+    let t = texts(&v);
+    // Another form of the word meant (one edit further from the typo than the typo goes),
+    // and passages under a heading that has it.
+    assert!(t.iter().any(|t| t == "Prices rose after the poor harvest."), "{t:?}");
+    assert!(t.iter().any(|t| t == "The fields gave little grain that autumn."), "{t:?}");
+    assert!(!t.iter().any(|t| t == "The fair closed early."), "{t:?}");
+    let hits = v["hits"].as_array().unwrap();
+    let other_form = hits.iter().find(|h| h["text"] == "Prices rose after the poor harvest.");
+    assert_eq!(matched(other_form.unwrap()), ["typo"]);
+}
+
+#[test]
 fn ocr_misspellings_in_sources_are_found_after_exact_matches() {
     let s = sandbox();
     let v = s.search_json("government", &["--lang", "en"]);

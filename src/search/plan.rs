@@ -808,6 +808,31 @@ impl<'a> Planner<'a> {
                     self.marks.add(MarkKind::Fold, t, Via::Typo, group);
                     alternatives.push(boosted(term_query(self.fields.exact, t), TYPO_BOOST));
                 }
+                // A word no passage has is taken for the word meant, in all its forms and
+                // in section headings too, as the word typed would have been.
+                if own == 0 {
+                    let mut stems: Vec<String> =
+                        typos.iter().map(|t| self.analyzer.term(t, Mode::Stem)).collect();
+                    stems.sort();
+                    stems.dedup();
+                    stems.retain(|s| !s.is_empty());
+                    if !stems.is_empty() {
+                        lines.push(format!(
+                            "its word forms {} (body ×{TYPO_BOOST}, section ×{})",
+                            stems.join(" "),
+                            TYPO_BOOST * SECTION_BOOST
+                        ));
+                    }
+                    for s in &stems {
+                        found += self.doc_freq(self.fields.body, s);
+                        self.marks.add(MarkKind::Stem, s, Via::Typo, group);
+                        alternatives.push(boosted(term_query(self.fields.body, s), TYPO_BOOST));
+                        alternatives.push(boosted(
+                            term_query(self.fields.section, s),
+                            TYPO_BOOST * SECTION_BOOST,
+                        ));
+                    }
+                }
             }
             if found == 0 && self.via_override.is_none() {
                 if let Some(q) = self.other_layout(text) {
