@@ -65,6 +65,19 @@ fn a_word_no_passage_has_is_searched_as_the_word_meant_in_all_its_forms() {
 }
 
 #[test]
+fn an_initialism_meets_its_plural() {
+    let s = Sandbox::new();
+    s.write(
+        "bank.txt",
+        "Two ATMs stood in the hall.\n\nThe ATM took only coins.\n\nThe hall was cold.\n",
+    );
+    for query in ["ATM", "ATMs"] {
+        let t = texts(&s.search_json(query, &[]));
+        assert_eq!(t.len(), 2, "{query}: {t:?}");
+    }
+}
+
+#[test]
 fn ocr_misspellings_in_sources_are_found_after_exact_matches() {
     let s = sandbox();
     let v = s.search_json("government", &["--lang", "en"]);

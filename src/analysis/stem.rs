@@ -39,6 +39,16 @@ pub fn token_script(token: &str) -> Option<Script> {
     script
 }
 
+/// The singular of an initialism's plural as written (`ATMs`, `PhDs`, `binNMUs`): the word
+/// less its final lowercase `s` when what comes before it ends in a capital and has two
+/// or more. Snowball sees only the folded word and keeps the `s` of most of them (`atms`,
+/// `pdfs`), so that the plural never meets the singular. `None` for any other word.
+pub fn initialism_singular(raw: &str) -> Option<&str> {
+    let rest = raw.strip_suffix('s')?;
+    let ends_in_capital = rest.chars().next_back().is_some_and(char::is_uppercase);
+    (ends_in_capital && rest.chars().filter(|c| c.is_uppercase()).nth(1).is_some()).then_some(rest)
+}
+
 impl Stemmers {
     /// Stems a folded token in place.
     pub fn stem_in_place(&self, token: &mut String) {
@@ -70,6 +80,18 @@ mod tests {
             "the Kazan school в Казани",
             &["the", "kazan", "school", "в", "казан"],
         );
+    }
+
+    #[test]
+    fn the_plural_of_an_initialism_meets_its_singular() {
+        assert_terms(Mode::Stem, "ATMs ATM PhDs PhD", &["atm", "atm", "phd", "phd"]);
+        assert_terms(Mode::Stem, "subATMs", &["subatm"]);
+        // Not an initialism's plural: a capital word's own `s`, a word in capitals.
+        assert_terms(Mode::Stem, "Thomas ATMS Xs", &["thoma", "atm", "xs"]);
+        assert_eq!(super::initialism_singular("ATMs"), Some("ATM"));
+        assert_eq!(super::initialism_singular("Atms"), None);
+        assert_eq!(super::initialism_singular("As"), None);
+        assert_eq!(super::initialism_singular("s"), None);
     }
 
     #[test]

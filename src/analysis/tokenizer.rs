@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::fold::{fold_into, repair};
-use super::stem::{token_script, Stemmers};
+use super::stem::{initialism_singular, token_script, Stemmers};
 use super::translit::{key_of_cyrillic, key_of_latin};
 use super::words::{words, Words};
 use crate::lang::Script;
@@ -150,6 +150,9 @@ impl Analyzer {
         }
         repair(&mut fold);
         let mut stem = fold.clone();
+        if initialism_singular(raw).is_some() && stem.ends_with('s') {
+            stem.pop();
+        }
         self.stemmers.stem_in_place(&mut stem);
         CachedWord { fold, stem, key: std::cell::OnceCell::new() }
     }
