@@ -148,3 +148,29 @@ fn every_encoding_ingests_to_the_same_text() {
     assert_eq!(v["hits"].as_array().unwrap().len(), 1);
     assert_eq!(v["hits"][0]["also_in"].as_array().map(Vec::len), Some(3));
 }
+
+#[test]
+fn a_plain_text_note_is_a_note_only_where_the_text_marks_it() {
+    let s = Sandbox::new();
+    s.write(
+        "tides.txt",
+        "Notes on tides\n\n\
+         Spring tides follow the new and the full moon, when the sun and the moon pull\n\
+         together and the spring tides run highest. [1] Neap tides fall between them,\n\
+         when the pull of the sun works against that of the moon, and the water rises\n\
+         and falls the least of the month.\n\n\
+         Sailors read the tables before they leave a harbour, and they read the sky as\n\
+         well, for a gale from the west can raise the water more than the moon does,\n\
+         and a calm can leave a boat aground.\n\n\
+         [1] Tide tables give the spring tides for each harbour.\n\n\
+         [2] A numbered line that no mark in the text points at.\n",
+    );
+    let ps = passages(&s, "tides.txt");
+    assert_eq!(of_kind(&ps, "note"), ["[1] Tide tables give the spring tides for each harbour."]);
+    assert!(of_kind(&ps, "body").iter().any(|t| t.starts_with("[2] A numbered line")), "{ps:?}");
+    // The paragraph about the tides ranks above the note that also names them.
+    let v = s.search_json("spring tides", &[]);
+    assert_eq!(v["hits"][0]["kind"], "body");
+    assert_eq!(v["hits"][1]["kind"], "note");
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| locator_is_true(&s.corpus(), h)));
+}

@@ -6,6 +6,7 @@
 mod chrome;
 mod footnotes;
 mod glosses;
+mod notes;
 mod references;
 mod toc;
 
@@ -21,6 +22,7 @@ pub fn clean(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     let blocks = glosses::stitch(doc, blocks);
     let blocks = references::separate(doc, blocks);
     let blocks = footnotes::cut(doc, blocks);
+    let blocks = notes::label(doc, blocks);
     blocks.into_iter().filter(|b| has_letters(doc, b)).collect()
 }
 
