@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 17;
+pub const SEGMENT_VERSION: u32 = 18;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -593,15 +593,7 @@ pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
                 if !starts_item(&doc.lines[i].text)
                     && (!indented || starts_indented(doc, block) || hangs_from(doc, block, i)) =>
             {
-                let prev = block.pieces.last_mut().expect("blocks are never empty");
-                let mut piece = line.pieces[0];
-                let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
-                let next_text = &doc.lines[i].text[piece.start..piece.end];
-                if hyphenated_break(prev_text, next_text) {
-                    prev.end -= 1;
-                    piece.glue = Glue::Join;
-                }
-                block.pieces.push(piece);
+                continue_block(doc, block, i);
             }
             _ => {
                 blocks.extend(current.take());
@@ -611,6 +603,19 @@ pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
     }
     blocks.extend(current);
     blocks.into_iter().flat_map(|b| bounded(doc, b)).collect()
+}
+
+/// Adds line `i` to `block`, joining a word hyphenated across the break.
+pub(crate) fn continue_block(doc: &SourceDoc, block: &mut Block, i: usize) {
+    let mut piece = Block::line(doc, i).pieces[0];
+    let prev = block.pieces.last_mut().expect("blocks are never empty");
+    let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
+    let next_text = &doc.lines[i].text[piece.start..piece.end];
+    if hyphenated_break(prev_text, next_text) {
+        prev.end -= 1;
+        piece.glue = Glue::Join;
+    }
+    block.pieces.push(piece);
 }
 
 /// A block whose one-line pieces are cut to at most `MAX_BLOCK_BYTES`, at spaces where
@@ -691,7 +696,7 @@ pub fn list_marker_width(text: &str) -> usize {
 }
 
 /// A line opening a bulleted item (`* `, `- `, `• `) or a note (`[1] `) starts a block.
-fn starts_item(line: &str) -> bool {
+pub(crate) fn starts_item(line: &str) -> bool {
     let t = line.trim_start();
     !t.starts_with(|c: char| c.is_ascii_digit()) && list_marker_width(t) > 0
 }

@@ -174,3 +174,29 @@ fn a_plain_text_note_is_a_note_only_where_the_text_marks_it() {
     assert_eq!(v["hits"][1]["kind"], "note");
     assert!(v["hits"].as_array().unwrap().iter().all(|h| locator_is_true(&s.corpus(), h)));
 }
+
+#[test]
+fn a_sentence_wrapped_in_a_short_note_stays_whole() {
+    let s = Sandbox::new();
+    s.write(
+        "tides.txt",
+        "Notes on tides\n\n\
+         Spring tides follow the new and the full moon, and neap tides fall between\n\
+         them, when the pull of the sun works against that of the moon.\n\n\
+         Harbour log\n\
+         tides were late all week.\n",
+    );
+    let ps = passages(&s, "tides.txt");
+    let body = of_kind(&ps, "body");
+    assert!(
+        body.contains(&"Spring tides follow the new and the full moon, and neap tides fall between them, when the pull of the sun works against that of the moon.".to_string()),
+        "{ps:?}"
+    );
+    // No heading cut from the first half of the sentence; a short line stays a line.
+    assert!(!of_kind(&ps, "heading").iter().any(|t| t.starts_with("Spring tides")), "{ps:?}");
+    assert!(body.contains(&"tides were late all week.".to_string()), "{ps:?}");
+    let v = s.search_json("neap tides", &[]);
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| locator_is_true(&s.corpus(), h)));
+    assert_eq!(v["hits"][0]["line_start"], 3);
+    assert_eq!(v["hits"][0]["line_end"], 4);
+}

@@ -9,6 +9,7 @@ mod glosses;
 mod notes;
 mod references;
 mod toc;
+mod wraps;
 
 pub use references::is_bibliography_heading;
 
@@ -23,6 +24,7 @@ pub fn clean(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     let blocks = references::separate(doc, blocks);
     let blocks = footnotes::cut(doc, blocks);
     let blocks = notes::label(doc, blocks);
+    let blocks = wraps::join(doc, blocks);
     blocks.into_iter().filter(|b| has_letters(doc, b)).collect()
 }
 
