@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{matched, texts, Sandbox};
+use common::{matched, strict_texts, texts, Sandbox};
 
 fn sandbox() -> Sandbox {
     let s = Sandbox::new();
@@ -74,6 +74,27 @@ fn an_initialism_meets_its_plural() {
     for query in ["ATM", "ATMs"] {
         let t = texts(&s.search_json(query, &[]));
         assert_eq!(t.len(), 2, "{query}: {t:?}");
+    }
+}
+
+#[test]
+fn british_and_american_spellings_meet() {
+    let s = Sandbox::new();
+    s.write(
+        "ports.txt",
+        "The harbour glowed with colour at dusk.\n\nThe harbor pilots standardized the signals.\n\n\
+         Nobody rowed that night.\n",
+    );
+    for query in ["harbor color", "harbour colour"] {
+        let v = s.search_json(query, &[]);
+        assert_eq!(strict_texts(&v), ["The harbour glowed with colour at dusk."], "{query}");
+    }
+    for query in ["harbour", "harbor", "standardised"] {
+        let t = texts(&s.search_json(query, &[]));
+        assert!(
+            t.contains(&"The harbor pilots standardized the signals.".to_string()),
+            "{query}: {t:?}"
+        );
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod derive;
 mod fold;
+mod spelling;
 mod stem;
 mod tokenizer;
 mod translit;
@@ -29,7 +30,7 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 /// Bumped whenever analysis changes what is indexed: an index with another version is rebuilt.
-pub const ANALYZER_VERSION: u32 = 3;
+pub const ANALYZER_VERSION: u32 = 4;
 
 #[cfg(test)]
 pub(crate) mod test_util {
