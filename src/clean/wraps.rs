@@ -16,8 +16,12 @@ const MIN_WRAPPED_CHARS: usize = 40;
 /// a longer line is a paragraph of its own, whatever follows it.
 const MAX_WRAPPED_CHARS: usize = 100;
 
-/// Joins each body block that continues the body block above it.
+/// Joins each body block that continues the body block above it, in plain text (a format
+/// that marks its paragraphs, PDF's layout included, is left as it says).
 pub fn join(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
+    if !doc.structure.is_empty() {
+        return blocks;
+    }
     let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
     for block in blocks {
         match out.last_mut() {
