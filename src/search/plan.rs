@@ -808,9 +808,9 @@ impl<'a> Planner<'a> {
                     self.marks.add(MarkKind::Fold, t, Via::Typo, group);
                     alternatives.push(boosted(term_query(self.fields.exact, t), TYPO_BOOST));
                 }
-                // A word no passage has is taken for the word meant, in all its forms and
-                // in section headings too, as the word typed would have been.
-                if own == 0 {
+                // A word taken for a typo is searched as the word meant, in all its forms
+                // and in section headings too, as the word typed would have been.
+                if own < TYPO_MIN_DOC_FREQ {
                     let mut stems: Vec<String> =
                         typos.iter().map(|t| self.analyzer.term(t, Mode::Stem)).collect();
                     stems.sort();
