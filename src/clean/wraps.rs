@@ -12,8 +12,8 @@ use crate::segment::{continue_block, starts_item, Block, Kind};
 /// a heading or a verse.
 const MIN_WRAPPED_CHARS: usize = 40;
 
-/// Characters a wrapped line has at most (text wrapped at 72–80 columns, a PDF's lines):
-/// a longer line is a paragraph of its own, whatever follows it.
+/// Characters a wrapped line has at most (text is wrapped at 72–80 columns): a longer
+/// line is a paragraph of its own, whatever follows it.
 const MAX_WRAPPED_CHARS: usize = 100;
 
 /// Joins each body block that continues the body block above it, in plain text (a format
