@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 19;
+pub const SEGMENT_VERSION: u32 = 20;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -775,6 +775,11 @@ fn marked_heading(doc: &SourceDoc, line: usize) -> Option<usize> {
     })
 }
 
+/// Characters a line needs to count as wrapped in [`is_hard_wrapped`]'s test.
+const MIN_RUN_ON_CHARS: usize = 40;
+/// The narrowest column [`is_narrow_column`] takes for wrapped text.
+const MIN_COLUMN_CHARS: usize = 20;
+
 /// Hard-wrapped text: few long lines, most lines run on into the next one, and most of
 /// those break mid-sentence (one-sentence-per-line text ends its lines with a period).
 fn is_hard_wrapped(doc: &SourceDoc) -> bool {
@@ -798,12 +803,39 @@ fn is_hard_wrapped(doc: &SourceDoc) -> bool {
     let run_on: Vec<bool> = lines
         .windows(2)
         .filter_map(|w| match w {
-            [Some((n, ends)), Some(_)] if *n >= 40 => Some(*ends),
+            [Some((n, ends)), Some(_)] if *n >= MIN_RUN_ON_CHARS => Some(*ends),
             _ => None,
         })
         .collect();
     let mid_sentence = run_on.iter().filter(|&&ends| !ends).count();
     long * 10 <= nonblank && run_on.len() * 2 >= nonblank && mid_sentence * 2 > run_on.len()
+        || is_narrow_column(doc, &lines, nonblank)
+}
+
+/// Text wrapped in a narrow column (a newspaper's, as OCR gives it, at 25–40 characters):
+/// lines too short for [`is_hard_wrapped`]'s test, but most of them near the column's
+/// width, running on into the next line, which starts in lowercase (a list's or a poem's
+/// lines start with capitals).
+fn is_narrow_column(doc: &SourceDoc, lines: &[Option<(usize, bool)>], nonblank: usize) -> bool {
+    let mut lengths: Vec<usize> = lines.iter().flatten().map(|&(n, _)| n).collect();
+    lengths.sort_unstable();
+    let width = lengths[lengths.len() * 9 / 10];
+    if width >= MIN_RUN_ON_CHARS || width < MIN_COLUMN_CHARS {
+        return false;
+    }
+    let near_width = width * 7 / 10;
+    let mut run_on = 0;
+    let mut continued = 0;
+    for (i, w) in lines.windows(2).enumerate() {
+        if let [Some((n, ends)), Some(_)] = w {
+            if *n >= near_width && !ends {
+                run_on += 1;
+                let next = doc.lines[i + 1].text.trim_start();
+                continued += usize::from(next.starts_with(char::is_lowercase));
+            }
+        }
+    }
+    run_on * 2 >= nonblank && continued * 2 > run_on
 }
 
 /// Function words that cannot end a heading: a line ending in one runs on.
@@ -1149,6 +1181,28 @@ mod tests {
         assert!(p.text.contains("несмотря на сотрудничество с Антантой"), "{}", p.text);
         assert_eq!((p.line_start, p.line_end), (1, 3));
         assert_eq!(seg.passages[1].line_start, 5);
+    }
+
+    #[test]
+    fn a_narrow_column_is_read_as_wrapped_text() {
+        let text = "THE EVENING POST\n\n\
+                    The ferry left the quay at\n\
+                    noon and reached the island\n\
+                    before the storm, which kept\n\
+                    the fishermen ashore all week.\n\n\
+                    Repairs to the pier begin\n\
+                    on Monday, the council said.\n";
+        let seg = passages(text);
+        let texts: Vec<&str> = seg.passages.iter().map(|p| p.text.as_str()).collect();
+        assert!(texts.contains(&"The ferry left the quay at noon and reached the island before the storm, which kept the fishermen ashore all week."), "{texts:?}");
+        // The first line of a paragraph is no heading.
+        assert!(
+            texts.contains(&"Repairs to the pier begin on Monday, the council said."),
+            "{texts:?}"
+        );
+        // A list of short capitalised lines stays a line each.
+        let list = "Apples from the north orchard\nPears from the old garden\nPlums from the hill farm\nQuinces from the river bank\nCherries from the school yard\n";
+        assert_eq!(passages(list).passages.len(), 5);
     }
 
     #[test]
