@@ -820,7 +820,7 @@ fn is_narrow_column(doc: &SourceDoc, lines: &[Option<(usize, bool)>], nonblank: 
     let mut lengths: Vec<usize> = lines.iter().flatten().map(|&(n, _)| n).collect();
     lengths.sort_unstable();
     let width = lengths[lengths.len() * 9 / 10];
-    if width >= MIN_RUN_ON_CHARS || width < MIN_COLUMN_CHARS {
+    if !(MIN_COLUMN_CHARS..MIN_RUN_ON_CHARS).contains(&width) {
         return false;
     }
     let near_width = width * 7 / 10;
