@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 20;
+pub const SEGMENT_VERSION: u32 = 21;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -775,10 +775,16 @@ fn marked_heading(doc: &SourceDoc, line: usize) -> Option<usize> {
     })
 }
 
-/// Characters a line needs to count as wrapped in [`is_hard_wrapped`]'s test.
-const MIN_RUN_ON_CHARS: usize = 40;
+/// Characters a line needs to count as wrapped in [`is_hard_wrapped`]'s test (and in
+/// `clean::wraps`).
+pub(crate) const MIN_RUN_ON_CHARS: usize = 40;
 /// The narrowest column [`is_narrow_column`] takes for wrapped text.
 const MIN_COLUMN_CHARS: usize = 20;
+
+/// A line (trimmed) that ends a sentence, or a quotation ending one.
+pub(crate) fn ends_sentence(line: &str) -> bool {
+    line.ends_with(['.', '!', '?', '…', ':', ';', '»', '"', '”'])
+}
 
 /// Hard-wrapped text: few long lines, most lines run on into the next one, and most of
 /// those break mid-sentence (one-sentence-per-line text ends its lines with a period).
@@ -790,7 +796,7 @@ fn is_hard_wrapped(doc: &SourceDoc) -> bool {
         .enumerate()
         .map(|(i, l)| {
             let t = l.text.trim();
-            let ends_sentence = t.ends_with(['.', '!', '?', '…', ':', ';', '»', '"', '”']);
+            let ends_sentence = ends_sentence(t);
             let structure = is_underline(t) || underline_below(doc, i).is_some();
             (!t.is_empty() && !structure).then(|| (t.chars().count(), ends_sentence))
         })

@@ -5,6 +5,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::spelling::americanise;
 use crate::lang::{script_of, Script};
 
 /// The two Snowball stemmers quelle uses.
@@ -50,11 +51,14 @@ pub fn initialism_singular(raw: &str) -> Option<&str> {
 }
 
 impl Stemmers {
-    /// Stems a folded token in place.
+    /// Stems a folded token in place (an English one written the American way first).
     pub fn stem_in_place(&self, token: &mut String) {
         let stemmer = match token_script(token) {
             Some(Script::Cyrillic) => &self.russian,
-            Some(Script::Latin) => &self.english,
+            Some(Script::Latin) => {
+                americanise(token);
+                &self.english
+            }
             _ => return,
         };
         let stemmed = stemmer.stem(token);

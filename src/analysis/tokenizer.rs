@@ -13,7 +13,6 @@ use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::fold::{fold_into, repair};
-use super::spelling::americanise;
 use super::stem::{initialism_singular, token_script, Stemmers};
 use super::translit::{key_of_cyrillic, key_of_latin};
 use super::words::{words, Words};
@@ -153,9 +152,6 @@ impl Analyzer {
         let mut stem = fold.clone();
         if initialism_singular(raw).is_some() && stem.ends_with('s') {
             stem.pop();
-        }
-        if token_script(&stem) == Some(Script::Latin) {
-            americanise(&mut stem);
         }
         self.stemmers.stem_in_place(&mut stem);
         CachedWord { fold, stem, key: std::cell::OnceCell::new() }

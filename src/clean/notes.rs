@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use super::text_of;
 use crate::ingest::SourceDoc;
-use crate::segment::{Block, Kind};
+use crate::segment::{list_marker_width, Block, Kind};
 
 /// Digits a note number has at most.
 const MAX_DIGITS: usize = 3;
@@ -37,13 +37,15 @@ pub fn label(doc: &SourceDoc, mut blocks: Vec<Block>) -> Vec<Block> {
     blocks
 }
 
-/// The number of the mark a line starts with (`[12] Text` → `12`), if it starts so and
-/// text follows.
+/// The number of the mark a line starts with (`[12] Text` → `12`), if it opens with one
+/// as `segment` reads a note's marker (text follows).
 fn leading_mark(line: &str) -> Option<&str> {
-    let rest = line.trim_start().strip_prefix('[')?;
-    let (number, after) = rest.split_once(']')?;
-    let text_follows = after.starts_with(char::is_whitespace) && !after.trim().is_empty();
-    (is_number(number) && text_follows).then_some(number)
+    let text = line.trim_start();
+    if !text.starts_with('[') || list_marker_width(text) == 0 {
+        return None;
+    }
+    let number = &text[1..text.find(']')?];
+    is_number(number).then_some(number)
 }
 
 /// The numbers of the marks `[N]` in `text`.

@@ -6,11 +6,7 @@
 //! and keep what they recognise (contents, glosses, references) apart.
 
 use crate::ingest::SourceDoc;
-use crate::segment::{continue_block, starts_item, Block, Kind};
-
-/// Characters a line needs before the next may continue it: a shorter line is more likely
-/// a heading or a verse.
-const MIN_WRAPPED_CHARS: usize = 40;
+use crate::segment::{continue_block, ends_sentence, starts_item, Block, Kind, MIN_RUN_ON_CHARS};
 
 /// Characters a wrapped line has at most (text is wrapped at 72–80 columns): a longer
 /// line is a paragraph of its own, whatever follows it.
@@ -50,9 +46,10 @@ fn continues(doc: &SourceDoc, above: &Block, next: &Block) -> bool {
         && next.kind == Kind::Body
         && whole
         && last.line + 1 == first.line
-        && (MIN_WRAPPED_CHARS..=MAX_WRAPPED_CHARS).contains(&prev.chars().count())
+        // A shorter line is more likely a heading or a verse.
+        && (MIN_RUN_ON_CHARS..=MAX_WRAPPED_CHARS).contains(&prev.chars().count())
         && line.chars().count() <= MAX_WRAPPED_CHARS
-        && !prev.ends_with(['.', '!', '?', '…', ':', ';', '»', '"', '”', ')'])
+        && !ends_sentence(prev)
         && line.starts_with(char::is_lowercase)
         && !starts_item(line)
 }
