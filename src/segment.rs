@@ -824,8 +824,8 @@ fn is_hard_wrapped(doc: &SourceDoc) -> bool {
 /// lines start with capitals).
 fn is_narrow_column(doc: &SourceDoc, lines: &[Option<(usize, bool)>], nonblank: usize) -> bool {
     let mut lengths: Vec<usize> = lines.iter().flatten().map(|&(n, _)| n).collect();
-    lengths.sort_unstable();
-    let width = lengths[lengths.len() * 9 / 10];
+    let at = lengths.len() * 9 / 10;
+    let width = *lengths.select_nth_unstable(at).1;
     if !(MIN_COLUMN_CHARS..MIN_RUN_ON_CHARS).contains(&width) {
         return false;
     }

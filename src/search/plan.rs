@@ -302,6 +302,15 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
+/// A stem in the passage's text (×`boost`) and in its section path (×`boost` ×
+/// `SECTION_BOOST`): a word's own forms, and those of the word a typo meant.
+fn stem_in_text_and_headings(fields: Fields, stem: &str, boost: f32) -> [Box<dyn Query>; 2] {
+    [
+        boosted(term_query(fields.body, stem), boost),
+        boosted(term_query(fields.section, stem), boost * SECTION_BOOST),
+    ]
+}
+
 fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match clauses.len() {
         0 => Box::new(EmptyQuery),
@@ -732,10 +741,7 @@ impl<'a> Planner<'a> {
         let stem = toks.first()?.text.clone();
         let fold = self.analyzer.term(text, Mode::Fold);
         let group = self.group;
-        let mut alternatives = vec![
-            term_query(self.fields.body, &stem),
-            boosted(term_query(self.fields.section, &stem), SECTION_BOOST),
-        ];
+        let mut alternatives = Vec::from(stem_in_text_and_headings(self.fields, &stem, 1.0));
         let mut lines = vec![format!("word form {stem} (body, section ×{SECTION_BOOST})")];
         self.marks.add(MarkKind::Stem, &stem, self.via(Via::WordForm), group);
         self.marks.add(MarkKind::Fold, &fold, self.via(Via::Exact), group);
@@ -826,11 +832,7 @@ impl<'a> Planner<'a> {
                     for s in &stems {
                         found += self.doc_freq(self.fields.body, s);
                         self.marks.add(MarkKind::Stem, s, Via::Typo, group);
-                        alternatives.push(boosted(term_query(self.fields.body, s), TYPO_BOOST));
-                        alternatives.push(boosted(
-                            term_query(self.fields.section, s),
-                            TYPO_BOOST * SECTION_BOOST,
-                        ));
+                        alternatives.extend(stem_in_text_and_headings(self.fields, s, TYPO_BOOST));
                     }
                 }
             }
