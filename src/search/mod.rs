@@ -12,6 +12,7 @@ mod highlight;
 mod layout;
 mod parse;
 mod plan;
+mod split;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -626,7 +627,8 @@ fn top_by_kind(
             score * Kind::ALL.get(code as usize).map_or(1.0, |k| k.weight())
         }
     });
-    searcher.search(query, &(by_kind, Count)).map_err(|e| qindex.damaged(e))
+    let pool = crate::index::search_pool().map(|p| p.as_ref());
+    split::search(searcher, query, &(by_kind, Count), pool).map_err(|e| qindex.damaged(e))
 }
 
 /// Every passage of the documents a `doc:` filter names, in document order.
