@@ -7,17 +7,22 @@
 
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::query::{EnableScoring, Query, Scorer};
+
+use std::sync::Mutex;
 use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
-/// A range shorter than this is not split further: opening a query's postings again for
-/// a range costs a few microseconds, scoring this many documents far more.
-const MIN_RANGE_DOCS: u32 = 1 << 16;
+/// Below this many matching passages (as the postings estimate them) a query is searched
+/// a segment at a time: opening a query's postings again for a range (its unions fill
+/// buffers of 4,096 documents on opening) costs more than scoring this many passages on
+/// one core.
+const MIN_SPLIT_MATCHES: u32 = 1 << 15;
 /// Ranges per thread: with more than one, a thread that finishes early takes another.
 const RANGES_PER_THREAD: u32 = 2;
 
-/// The fruit of `collector` for `query` over `searcher`, each segment searched in ranges
-/// of documents on `pool`'s threads (in one go where there is no pool).
+/// The fruit of `collector` for `query` over `searcher`, on `pool`'s threads (in one go
+/// where there is no pool): each segment whole when the query matches few passages, else
+/// cut into ranges of about the same number of matches.
 pub fn search<C: Collector>(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
@@ -30,11 +35,28 @@ pub fn search<C: Collector>(
         EnableScoring::disabled_from_searcher(searcher)
     };
     let weight = query.weight(scoring)?;
+    let readers = searcher.segment_readers();
     let threads = pool.map_or(1, |p| p.current_num_threads()) as u32;
-    let ranges = ranges(searcher.segment_readers(), threads);
+    // Each segment's scorer, opened to estimate its matches, searches its first range.
+    let opened: tantivy::Result<Vec<Box<dyn Scorer>>> =
+        readers.iter().map(|r| weight.scorer(r, 1.0)).collect();
+    let opened: Vec<Mutex<Option<Box<dyn Scorer>>>> =
+        opened?.into_iter().map(|s| Mutex::new(Some(s))).collect();
+    let ranges = if threads > 1 {
+        let hints: Vec<u32> =
+            opened.iter().map(|s| lock(s).as_ref().map_or(0, |s| s.size_hint())).collect();
+        ranges(readers, &hints, threads)
+    } else {
+        whole(readers)
+    };
     let collect = |&(ord, from, to): &(u32, DocId, DocId)| {
         let reader = searcher.segment_reader(ord);
-        collect_range(collector, weight.as_ref(), ord, reader, from, to)
+        let first = if from == 0 { lock(&opened[ord as usize]).take() } else { None };
+        let scorer = match first {
+            Some(scorer) => scorer,
+            None => weight.scorer(reader, 1.0)?,
+        };
+        collect_range(collector, scorer, ord, reader, from, to)
     };
     let fruits: tantivy::Result<Vec<_>> = match pool {
         Some(pool) if ranges.len() > 1 => pool.install(|| ranges.par_iter().map(collect).collect()),
@@ -43,36 +65,49 @@ pub fn search<C: Collector>(
     collector.merge_fruits(fruits?)
 }
 
-/// The ranges `(segment, from, to)` to search: every segment cut into pieces of about the
-/// same number of documents, so that the threads get about the same work.
-fn ranges(readers: &[SegmentReader], threads: u32) -> Vec<(u32, DocId, DocId)> {
-    let total: u64 = readers.iter().map(|r| u64::from(r.max_doc())).sum();
+/// Every segment as one range.
+fn whole(readers: &[SegmentReader]) -> Vec<(u32, DocId, DocId)> {
+    readers.iter().enumerate().map(|(ord, r)| (ord as u32, 0, r.max_doc())).collect()
+}
+
+/// The ranges `(segment, from, to)` to search, given the matches each segment is estimated
+/// to hold (`hints`): segments cut into pieces of about the same number of matches, so
+/// that the threads get about the same work; whole segments when the matches are few.
+fn ranges(readers: &[SegmentReader], hints: &[u32], threads: u32) -> Vec<(u32, DocId, DocId)> {
+    let total: u64 = hints.iter().map(|&h| u64::from(h)).sum();
+    if total < u64::from(MIN_SPLIT_MATCHES) {
+        return whole(readers);
+    }
     let wanted = u64::from(threads.max(1) * RANGES_PER_THREAD);
-    let size = (total / wanted).max(u64::from(MIN_RANGE_DOCS));
+    let size = (total / wanted).max(u64::from(MIN_SPLIT_MATCHES / 2));
     let mut out = Vec::new();
-    for (ord, reader) in readers.iter().enumerate() {
-        let max = reader.max_doc();
-        let pieces = u64::from(max).div_ceil(size).max(1);
+    for ((ord, reader), &hint) in readers.iter().enumerate().zip(hints) {
+        let max = u64::from(reader.max_doc());
+        let pieces = u64::from(hint).div_ceil(size).clamp(1, max.max(1));
         for k in 0..pieces {
-            let from = (u64::from(max) * k / pieces) as DocId;
-            let to = (u64::from(max) * (k + 1) / pieces) as DocId;
+            let from = (max * k / pieces) as DocId;
+            let to = (max * (k + 1) / pieces) as DocId;
             out.push((ord as u32, from, to));
         }
     }
     out
 }
 
-/// What `collector` gathers from the documents `from..to` of one segment.
+/// The scorer in `slot`, whoever held it before (a panic elsewhere does not spoil it).
+fn lock<T>(slot: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    slot.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What `collector` gathers with `scorer` from the documents `from..to` of one segment.
 fn collect_range<C: Collector>(
     collector: &C,
-    weight: &dyn Weight,
+    mut scorer: Box<dyn Scorer>,
     ord: u32,
     reader: &SegmentReader,
     from: DocId,
     to: DocId,
 ) -> tantivy::Result<<C::Child as SegmentCollector>::Fruit> {
     let mut child = collector.for_segment(ord, reader)?;
-    let mut scorer = weight.scorer(reader, 1.0)?;
     let scoring = collector.requires_scoring();
     let alive = reader.alive_bitset();
     let mut doc = if from > 0 { scorer.seek(from) } else { scorer.doc() };
@@ -119,9 +154,10 @@ mod tests {
     fn ranges_cover_every_document_once() {
         let (index, _) = index(2, 300);
         let searcher = index.reader().expect("a reader").searcher();
-        for threads in [1, 2, 3, 8] {
-            let ranges = ranges(searcher.segment_readers(), threads);
-            for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let readers = searcher.segment_readers();
+        for (threads, hint) in [(1, 100_000), (2, 100_000), (3, 40_000), (8, 1_000_000), (2, 10)] {
+            let ranges = ranges(readers, &vec![hint; readers.len()], threads);
+            for (ord, reader) in readers.iter().enumerate() {
                 let mut mine: Vec<_> = ranges.iter().filter(|r| r.0 == ord as u32).collect();
                 mine.sort();
                 assert_eq!(mine.first().map(|r| r.1), Some(0));
@@ -145,8 +181,9 @@ mod tests {
         let mut fruits = Vec::new();
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             for (from, to) in [(0, 7), (7, 250), (250, 251), (251, reader.max_doc())] {
+                let scorer = weight.scorer(reader, 1.0).expect("a scorer");
                 fruits.push(
-                    collect_range(&collector, weight.as_ref(), ord as u32, reader, from, to)
+                    collect_range(&collector, scorer, ord as u32, reader, from, to)
                         .expect("collected"),
                 );
             }
