@@ -66,6 +66,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     times.sort_by(f64::total_cmp);
     let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
-    println!("p50 {:.2} p90 {:.2} p99 {:.2} ({} searches)", at(0.5), at(0.9), at(0.99), times.len());
+    println!(
+        "p50 {:.2} p90 {:.2} p99 {:.2} ({} searches)",
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        times.len()
+    );
     Ok(())
 }

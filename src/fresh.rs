@@ -28,9 +28,9 @@ use crate::manifest::{put_bytes, Manifest, Reader};
 
 /// The stamp's file in the index's version folder.
 const FILE: &str = "fresh.bin";
-const MAGIC: &[u8; 4] = b"QFS1";
+const MAGIC: &[u8; 4] = b"QFS2";
 
-/// Files modified last whose state a quick check compares with the manifest.
+/// Files modified last whose state a quick check compares with the one recorded.
 pub const RECENT: usize = 64;
 
 /// A folder whose mtime is this close to the start of the check (or later) may change
@@ -69,8 +69,9 @@ pub struct Stamp {
     /// Every folder listed, relative to the corpus (`""` for the corpus itself), with its
     /// mtime as stat'ed before it was listed.
     pub folders: Vec<(PathBuf, u64)>,
-    /// The files modified last, by their path in the manifest.
-    pub recent: Vec<String>,
+    /// The files modified last, by their path in the manifest, with the size and mtime it
+    /// records (so that a quick check need not look them up in the manifest).
+    pub recent: Vec<(String, u64, u64)>,
 }
 
 /// The system clock, in ns since the epoch (0 before it).
@@ -88,13 +89,14 @@ impl Stamp {
         manifest: &Manifest,
         manifest_file: &str,
     ) -> Stamp {
-        let mut by_time: Vec<(&String, u64)> =
-            manifest.files.iter().map(|(rel, f)| (rel, f.mtime_ns)).collect();
+        let mut by_time: Vec<(&String, u64, u64)> =
+            manifest.files.iter().map(|(rel, f)| (rel, f.mtime_ns, f.size)).collect();
         if by_time.len() > RECENT {
             by_time.select_nth_unstable_by(RECENT - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             by_time.truncate(RECENT);
         }
-        let mut recent: Vec<String> = by_time.into_iter().map(|(rel, _)| rel.clone()).collect();
+        let mut recent: Vec<(String, u64, u64)> =
+            by_time.into_iter().map(|(rel, mtime, size)| (rel.clone(), size, mtime)).collect();
         recent.sort();
         Stamp { taken_ns, manifest: manifest_file.to_string(), follow, folders, recent }
     }
@@ -113,8 +115,10 @@ impl Stamp {
             out.extend_from_slice(&mtime.to_le_bytes());
         }
         out.extend_from_slice(&(self.recent.len() as u64).to_le_bytes());
-        for rel in &self.recent {
+        for (rel, size, mtime) in &self.recent {
             put_bytes(&mut out, rel.as_bytes());
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&mtime.to_le_bytes());
         }
         let hash = crate::ingest::check_hash(&out);
         out.extend_from_slice(&hash.to_le_bytes());
@@ -147,7 +151,8 @@ impl Stamp {
         let n = r.u64()?;
         let mut recent = Vec::new();
         for _ in 0..n {
-            recent.push(String::from_utf8(r.bytes()?.to_vec()).ok()?);
+            let rel = String::from_utf8(r.bytes()?.to_vec()).ok()?;
+            recent.push((rel, r.u64()?, r.u64()?));
         }
         (r.at == body.len()).then_some(Stamp { taken_ns, manifest, follow, folders, recent })
     }
@@ -182,15 +187,13 @@ impl Stamp {
     }
 
     /// True when the stamp was left by the commit that wrote `manifest_file` and each of
-    /// its recent files has the size and mtime that commit recorded (`recorded`).
-    pub fn holds_files(
-        &self,
-        corpus: &Path,
-        manifest_file: &str,
-        recorded: impl Fn(&str) -> Option<(u64, u64)>,
-    ) -> bool {
+    /// its recent files still has the size and mtime that commit recorded.
+    pub fn holds_files(&self, corpus: &Path, manifest_file: &str) -> bool {
         self.manifest == manifest_file
-            && self.recent.iter().all(|rel| !changed(corpus, rel, recorded(rel)))
+            && self
+                .recent
+                .iter()
+                .all(|(rel, size, mtime)| !changed(corpus, rel, Some((*size, *mtime))))
     }
 }
 
@@ -270,8 +273,8 @@ mod tests {
         );
         // The files modified last, whatever their names' order.
         assert_eq!(stamp.recent.len(), RECENT);
-        assert_eq!(stamp.recent.first().map(String::as_str), Some("notes/036.txt"));
-        assert_eq!(stamp.recent.last().map(String::as_str), Some("notes/099.txt"));
+        assert_eq!(stamp.recent.first(), Some(&("notes/036.txt".to_string(), 10, 1_036)));
+        assert_eq!(stamp.recent.last(), Some(&("notes/099.txt".to_string(), 10, 1_099)));
         let bytes = stamp.encode();
         assert_eq!(Stamp::decode(&bytes), Some(stamp));
         for at in [0, 5, bytes.len() / 2, bytes.len() - 1] {
@@ -305,20 +308,20 @@ mod tests {
         let stamp = Stamp::new(taken, false, folders, &manifest, "m.bin");
         assert!(stamp.holds_folders(corpus, false, 30, taken + 1));
         let recorded = |rel: &str| manifest.files.get(rel).map(|f| (f.size, f.mtime_ns));
-        assert!(stamp.holds_files(corpus, "m.bin", recorded));
+        assert!(stamp.holds_files(corpus, "m.bin"));
         // Too old, another `--follow`, another commit.
         assert!(!stamp.holds_folders(corpus, false, 30, taken + 31_000_000_000));
         assert!(!stamp.holds_folders(corpus, false, 0, taken + 1));
         assert!(!stamp.holds_folders(corpus, false, 30, taken - 1));
         assert!(!stamp.holds_folders(corpus, true, 30, taken + 1));
-        assert!(!stamp.holds_files(corpus, "other.bin", recorded));
+        assert!(!stamp.holds_files(corpus, "other.bin"));
         // A folder changed just before the check began cannot be vouched for.
         let racy = Stamp { taken_ns: stamp.folders[1].1 + 1, ..stamp.clone() };
         assert!(!racy.holds_folders(corpus, false, 30, racy.taken_ns + 1));
         // An edit in place of a recent file shows in the files, not the folders.
         std::fs::write(corpus.join("sub/a.txt"), "Quokkas hop and rest.\n").unwrap();
         assert!(changed(corpus, "sub/a.txt", recorded("sub/a.txt")));
-        assert!(!stamp.holds_files(corpus, "m.bin", recorded));
+        assert!(!stamp.holds_files(corpus, "m.bin"));
         // A new file changes its folder.
         std::fs::write(corpus.join("sub/b.txt"), "Wombats dig.\n").unwrap();
         assert!(!stamp.holds_folders(corpus, false, 30, taken + 1));

@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 18;
+pub const SCHEMA_VERSION: u32 = 19;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -283,7 +283,7 @@ impl QIndex {
     /// The files the last commit recorded.
     pub fn manifest(&self) -> &Manifest {
         self.manifest
-            .get_or_init(|| self.stored.as_ref().map_or_else(Manifest::default, |s| s.decode()))
+            .get_or_init(|| self.stored.as_ref().and_then(|s| s.decode()).unwrap_or_default())
     }
 
     /// The size and mtime the last commit recorded for the corpus file `rel`, if any,
@@ -474,10 +474,7 @@ pub fn open_if_fresh(corpus: &Path, root: &Path, follow: bool) -> Result<Option<
         return Ok(None);
     }
     let Ok(Some(qindex)) = QIndex::open(root) else { return Ok(None) };
-    let holds = qindex
-        .manifest_file
-        .as_deref()
-        .is_some_and(|file| stamp.holds_files(corpus, file, |rel| qindex.recorded(rel)));
+    let holds = qindex.manifest_file.as_deref().is_some_and(|file| stamp.holds_files(corpus, file));
     crate::trace::mark("open index on the stamp's word");
     Ok(holds.then_some(qindex))
 }

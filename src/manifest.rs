@@ -1,11 +1,13 @@
 //! The manifest: which corpus files the index holds, as of which size, mtime and content.
 //!
-//! Every search reads it to check freshness, so it is a compact binary file beside the
-//! index (`manifest-<hash>.bin`, named by its content hash) rather than JSON inside
-//! tantivy's `meta.json`, which every open parses too. The commit payload names the file,
-//! so the index and its manifest still change in one atomic step: the file is written and
-//! synced before the commit that names it, and the previous one is kept for readers that
-//! opened the index just before.
+//! A compact binary file beside the index (`manifest-<hash>.bin`, named by its content
+//! hash) rather than JSON inside tantivy's `meta.json`, which every open parses too. The
+//! commit payload names the file, so the index and its manifest still change in one
+//! atomic step: the file is written and synced before the commit that names it, and the
+//! previous one is kept for readers that opened the index just before. Its entries are
+//! in blocks of about 4 KB behind a header that says where each begins, each block with
+//! its own hash: a search reads the header and a block per file it shows, whatever the
+//! number of files; a refresh reads it all and checks it against its name.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -47,41 +49,89 @@ pub struct Manifest {
     pub files: BTreeMap<String, FileState>,
 }
 
-const MAGIC: &[u8; 4] = b"QMF2";
+const MAGIC: &[u8; 4] = b"QMF3";
 const PREFIX: &str = "manifest-";
 const SUFFIX: &str = ".bin";
 /// Ending of a manifest file being written.
 const TEMPORARY: &str = ".tmp";
+/// Entries are written in blocks of about this many bytes, each with its own hash, so
+/// that a search reads the header and one block per file it asks about, not the file.
+const BLOCK_BYTES: usize = 4096;
+/// Bytes of the header before its table of blocks.
+const FIXED_HEADER: usize = 4 + 4 + 4 + 8 + 4 + 4;
 
 impl Manifest {
-    /// The binary form: magic, versions, count, then each file's fields, integers little
-    /// endian, strings length-prefixed.
+    /// The binary form: a header (magic, versions, count of files, count of blocks, length
+    /// of the table), a table with each block's first path, offset, length, entries and
+    /// hash, a hash of the header so far; then the blocks, each file's fields in path
+    /// order (integers little endian, strings length-prefixed).
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.files.len() * 80);
+        let mut data: Vec<u8> = Vec::with_capacity(self.files.len() * 80);
+        let mut blocks: Vec<(&str, usize, u32)> = Vec::new();
+        let mut block_start = 0;
+        for (rel, f) in &self.files {
+            if blocks.last().is_none_or(|_| data.len() - block_start >= BLOCK_BYTES) {
+                block_start = data.len();
+                blocks.push((rel, block_start, 0));
+            }
+            if let Some(b) = blocks.last_mut() {
+                b.2 += 1;
+            }
+            put_str(&mut data, rel);
+            for n in [f.size, f.mtime_ns, f.hash, f.passages, f.russian, f.english] {
+                data.extend_from_slice(&n.to_le_bytes());
+            }
+            put_str(&mut data, &f.encoding);
+            match &f.skipped {
+                None => data.push(0),
+                Some(why) => {
+                    data.push(if f.transient { 2 } else { 1 });
+                    put_str(&mut data, why);
+                }
+            }
+        }
+        let mut table = Vec::with_capacity(blocks.len() * 48);
+        for (i, &(first, at, entries)) in blocks.iter().enumerate() {
+            let end = blocks.get(i + 1).map_or(data.len(), |b| b.1);
+            put_str(&mut table, first);
+            table.extend_from_slice(&(at as u64).to_le_bytes());
+            table.extend_from_slice(&((end - at) as u32).to_le_bytes());
+            table.extend_from_slice(&entries.to_le_bytes());
+            table.extend_from_slice(&check_hash(&data[at..end]).to_le_bytes());
+        }
+        let mut out = Vec::with_capacity(FIXED_HEADER + table.len() + 8 + data.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.schema.to_le_bytes());
         out.extend_from_slice(&self.analyzer.to_le_bytes());
         out.extend_from_slice(&(self.files.len() as u64).to_le_bytes());
-        for (rel, f) in &self.files {
-            put_str(&mut out, rel);
-            for n in [f.size, f.mtime_ns, f.hash, f.passages, f.russian, f.english] {
-                out.extend_from_slice(&n.to_le_bytes());
-            }
-            put_str(&mut out, &f.encoding);
-            match &f.skipped {
-                None => out.push(0),
-                Some(why) => {
-                    out.push(if f.transient { 2 } else { 1 });
-                    put_str(&mut out, why);
-                }
-            }
-        }
+        out.extend_from_slice(&(blocks.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(table.len() as u32).to_le_bytes());
+        out.extend_from_slice(&table);
+        let hash = check_hash(&out);
+        out.extend_from_slice(&hash.to_le_bytes());
+        out.extend_from_slice(&data);
         out
     }
 
     /// Reads the binary form; `None` if it is damaged in any way.
     pub fn decode(bytes: &[u8]) -> Option<Manifest> {
-        Stored::from_bytes(bytes.to_vec()).map(|stored| stored.decode())
+        let header = Header::parse(bytes)?;
+        let data = &bytes[header.len..];
+        let total: u64 = header.blocks.iter().map(|b| u64::from(b.len)).sum();
+        if total != data.len() as u64 {
+            return None;
+        }
+        let mut files = BTreeMap::new();
+        for b in &header.blocks {
+            for (rel, state) in b.entries(b.slice(data)?)? {
+                files.insert(rel, state);
+            }
+        }
+        (files.len() as u64 == header.count).then_some(Manifest {
+            schema: header.schema,
+            analyzer: header.analyzer,
+            files,
+        })
     }
 
     /// Writes the manifest into `dir` and syncs it; returns its file name, for the payload
@@ -117,7 +167,7 @@ impl Manifest {
     /// Reads the manifest a commit payload names; `None` when the payload names none or the
     /// file is missing or damaged (its name is its content hash).
     pub fn read(dir: &Path, payload: &str) -> Option<Manifest> {
-        Stored::read(dir, payload).map(|stored| stored.decode())
+        Stored::read(dir, payload).and_then(|stored| stored.decode())
     }
 
     /// Removes manifest files in `dir` other than those named in `keep` (the current one
@@ -139,102 +189,195 @@ impl Manifest {
     }
 }
 
-/// A manifest file read and checked (its name's hash, its shape, its order) but not
-/// decoded: a search asks for the state of a few files ([`Stored::size_and_mtime`], a
-/// binary search), a refresh for all of them ([`Stored::decode`], 0.7 ms for 3,490 files).
-#[derive(Debug, Clone)]
+/// A manifest file opened with its header read and checked, its blocks not read: a search
+/// asks for the state of a few files ([`Stored::size_and_mtime`]: a binary search of the
+/// header, one block read and checked), a refresh for all of them ([`Stored::decode`],
+/// the whole file read and checked against its name).
+#[derive(Debug)]
 pub struct Stored {
-    bytes: Vec<u8>,
-    /// Where each entry's path and numbers begin, in path order.
-    entries: Vec<Entry>,
-    schema: u32,
-    analyzer: u32,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    /// The path's bytes.
-    rel: (u32, u32),
-    /// Where its six numbers begin.
-    numbers: u32,
+    file: std::fs::File,
+    /// The content hash the file is named by.
+    named: u64,
+    header: Header,
 }
 
 impl Stored {
-    /// Reads the manifest file a commit payload names; `None` when the payload names none
-    /// or the file is missing or damaged (its name is its content hash).
+    /// Opens the manifest file a commit payload names; `None` when the payload names none,
+    /// the file is missing, or its header is damaged or does not account for the file.
     pub fn read(dir: &Path, payload: &str) -> Option<Stored> {
         let hash = payload.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
-        let hash = u64::from_str_radix(hash, 16).ok()?;
-        let bytes = std::fs::read(dir.join(payload)).ok()?;
-        if check_hash(&bytes) != hash {
-            return None;
-        }
-        Stored::from_bytes(bytes)
+        let named = u64::from_str_radix(hash, 16).ok()?;
+        let file = std::fs::File::open(dir.join(payload)).ok()?;
+        let size = file.metadata().ok()?.len();
+        let mut fixed = [0u8; FIXED_HEADER];
+        read_at(&file, &mut fixed, 0)?;
+        let table = u32::from_le_bytes(fixed[FIXED_HEADER - 4..].try_into().ok()?) as usize;
+        let mut head = vec![0u8; FIXED_HEADER + table + 8];
+        read_at(&file, &mut head, 0)?;
+        let header = Header::parse(&head)?;
+        let total: u64 = header.blocks.iter().map(|b| u64::from(b.len)).sum();
+        (header.len as u64 + total == size).then_some(Stored { file, named, header })
     }
 
-    /// Checks the binary form's shape in one pass, noting where each entry is; `None` if
-    /// anything is amiss (a cut, a length past the end, text that is not UTF-8, paths out
-    /// of order), so that decoding cannot fail.
-    pub fn from_bytes(bytes: Vec<u8>) -> Option<Stored> {
-        let mut r = Reader { bytes: &bytes, at: 0 };
+    /// The size and mtime recorded for `rel`, if the manifest has it (and the block that
+    /// would hold it reads back whole).
+    pub fn size_and_mtime(&self, rel: &str) -> Option<(u64, u64)> {
+        let blocks = &self.header.blocks;
+        let at = blocks.partition_point(|b| b.first.as_slice() <= rel.as_bytes()).checked_sub(1)?;
+        let block = &blocks[at];
+        let mut bytes = vec![0u8; block.len as usize];
+        read_at(&self.file, &mut bytes, self.header.len as u64 + block.offset)?;
+        if check_hash(&bytes) != block.hash {
+            return None;
+        }
+        let (_, state) = block.entries(&bytes)?.into_iter().find(|(r, _)| r == rel)?;
+        Some((state.size, state.mtime_ns))
+    }
+
+    /// The whole manifest; `None` when the file no longer matches its name.
+    pub fn decode(&self) -> Option<Manifest> {
+        let size = self.file.metadata().ok()?.len();
+        let mut bytes = vec![0u8; usize::try_from(size).ok()?];
+        read_at(&self.file, &mut bytes, 0)?;
+        if check_hash(&bytes) != self.named {
+            return None;
+        }
+        Manifest::decode(&bytes)
+    }
+}
+
+/// `buf.len()` bytes of `file` from `offset`.
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> Option<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset).ok()
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buf.len() {
+            let n = std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buf[done..],
+                offset + done as u64,
+            )
+            .ok()?;
+            if n == 0 {
+                return None;
+            }
+            done += n;
+        }
+        Some(())
+    }
+}
+
+/// A manifest's header, checked: its versions, its count of files and its blocks.
+#[derive(Debug)]
+struct Header {
+    schema: u32,
+    analyzer: u32,
+    count: u64,
+    blocks: Vec<BlockRef>,
+    /// Its length in bytes, hash included: where the blocks begin.
+    len: usize,
+}
+
+/// Where one block of entries is and what it holds.
+#[derive(Debug)]
+struct BlockRef {
+    /// The path of its first entry.
+    first: Vec<u8>,
+    /// Its offset from the end of the header.
+    offset: u64,
+    len: u32,
+    entries: u32,
+    hash: u64,
+}
+
+impl Header {
+    /// The header at the start of `bytes`; `None` if anything is amiss (a cut, another
+    /// format, a hash that does not match, blocks out of order or not end to end).
+    fn parse(bytes: &[u8]) -> Option<Header> {
+        let mut r = Reader { bytes, at: 0 };
         if r.take(4)? != MAGIC {
             return None;
         }
         let schema = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
         let analyzer = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
         let count = r.u64()?;
-        let mut entries: Vec<Entry> = Vec::with_capacity(count.min(1 << 20) as usize);
-        for _ in 0..count {
-            let rel = r.text()?;
-            let numbers = r.at as u32;
-            r.take(6 * 8)?;
-            r.text()?;
-            match r.take(1)?[0] {
-                0 => {}
-                1 | 2 => {
-                    r.text()?;
-                }
-                _ => return None,
-            }
-            let entry = Entry { rel, numbers };
-            if let Some(last) = entries.last() {
-                if slice(&bytes, last.rel) >= slice(&bytes, rel) {
-                    return None;
-                }
-            }
-            entries.push(entry);
+        let n = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+        let table = u32::from_le_bytes(r.take(4)?.try_into().ok()?) as usize;
+        let end = FIXED_HEADER.checked_add(table)?;
+        let hash = u64::from_le_bytes(bytes.get(end..end.checked_add(8)?)?.try_into().ok()?);
+        if check_hash(&bytes[..end]) != hash {
+            return None;
         }
-        (r.at == bytes.len()).then_some(Stored { bytes, entries, schema, analyzer })
+        let mut blocks: Vec<BlockRef> = Vec::with_capacity(n.min(1 << 20) as usize);
+        let mut next = 0u64;
+        let mut entries = 0u64;
+        for _ in 0..n {
+            let (at, len) = r.text()?;
+            let first = slice(bytes, (at, len)).to_vec();
+            let block = BlockRef {
+                first,
+                offset: r.u64()?,
+                len: u32::from_le_bytes(r.take(4)?.try_into().ok()?),
+                entries: u32::from_le_bytes(r.take(4)?.try_into().ok()?),
+                hash: r.u64()?,
+            };
+            let ordered = blocks.last().is_none_or(|b| b.first < block.first);
+            if !ordered || block.offset != next || block.entries == 0 {
+                return None;
+            }
+            next = block.offset.checked_add(u64::from(block.len))?;
+            entries += u64::from(block.entries);
+            blocks.push(block);
+        }
+        (r.at == end && entries == count).then_some(Header {
+            schema,
+            analyzer,
+            count,
+            blocks,
+            len: end + 8,
+        })
+    }
+}
+
+impl BlockRef {
+    /// This block's bytes in the blocks' part of a manifest, if they are there whole and
+    /// match its hash.
+    fn slice<'a>(&self, data: &'a [u8]) -> Option<&'a [u8]> {
+        let at = usize::try_from(self.offset).ok()?;
+        let bytes = data.get(at..at.checked_add(self.len as usize)?)?;
+        (check_hash(bytes) == self.hash).then_some(bytes)
     }
 
-    /// The size and mtime recorded for `rel`, if the manifest has it.
-    pub fn size_and_mtime(&self, rel: &str) -> Option<(u64, u64)> {
-        let at = self
-            .entries
-            .binary_search_by(|e| slice(&self.bytes, e.rel).cmp(rel.as_bytes()))
-            .ok()?;
-        let n = self.entries[at].numbers as usize;
-        let number = |i: usize| {
-            let b = &self.bytes[n + 8 * i..n + 8 * i + 8];
-            u64::from_le_bytes(b.try_into().unwrap_or_default())
-        };
-        Some((number(0), number(1)))
-    }
-
-    /// The whole manifest.
-    pub fn decode(&self) -> Manifest {
-        let mut files = BTreeMap::new();
-        let text = |r: &mut Reader| r.str().unwrap_or_default();
-        for e in &self.entries {
-            let mut r = Reader { bytes: &self.bytes, at: e.numbers as usize };
+    /// The entries of this block, read from its `bytes`; `None` if they are damaged in any
+    /// way (a cut, a length past the end, text that is not UTF-8, paths out of order, not
+    /// the first path or the count the header gave).
+    fn entries(&self, bytes: &[u8]) -> Option<Vec<(String, FileState)>> {
+        let mut r = Reader { bytes, at: 0 };
+        let mut out: Vec<(String, FileState)> = Vec::with_capacity(self.entries as usize);
+        while r.at < bytes.len() {
+            let rel = r.str_strict()?;
             let mut n = [0u64; 6];
             for x in &mut n {
-                *x = r.u64().unwrap_or_default();
+                *x = r.u64()?;
             }
             let [size, mtime_ns, hash, passages, russian, english] = n;
-            let encoding = text(&mut r);
-            let flag = r.take(1).map_or(0, |b| b[0]);
-            let skipped = (flag != 0).then(|| text(&mut r));
+            let encoding = r.str_strict()?;
+            let flag = r.take(1)?[0];
+            let skipped = match flag {
+                0 => None,
+                1 | 2 => Some(r.str_strict()?),
+                _ => return None,
+            };
+            let expected = out.last().map_or(self.first.as_slice(), |(last, _)| last.as_bytes());
+            let in_order =
+                if out.is_empty() { rel.as_bytes() == expected } else { expected < rel.as_bytes() };
+            if !in_order {
+                return None;
+            }
             let state = FileState {
                 size,
                 mtime_ns,
@@ -246,10 +389,9 @@ impl Stored {
                 skipped,
                 transient: flag == 2,
             };
-            let rel = String::from_utf8_lossy(slice(&self.bytes, e.rel)).into_owned();
-            files.insert(rel, state);
+            out.push((rel, state));
         }
-        Manifest { schema: self.schema, analyzer: self.analyzer, files }
+        (out.len() == self.entries as usize).then_some(out)
     }
 }
 
@@ -291,9 +433,10 @@ impl<'a> Reader<'a> {
         self.take(len)
     }
 
-    fn str(&mut self) -> Option<String> {
+    /// A length-prefixed UTF-8 string.
+    fn str_strict(&mut self) -> Option<String> {
         let (at, len) = self.text()?;
-        Some(String::from_utf8_lossy(slice(self.bytes, (at, len))).into_owned())
+        std::str::from_utf8(slice(self.bytes, (at, len))).ok().map(str::to_string)
     }
 
     /// A length-prefixed UTF-8 string: where its bytes are.
@@ -335,26 +478,81 @@ mod tests {
         assert_eq!(Manifest::decode(&Manifest::default().encode()), Some(Manifest::default()));
     }
 
-    #[test]
-    fn stored_manifests_answer_for_one_file_without_decoding() {
-        let m = sample();
-        let stored = Stored::from_bytes(m.encode()).unwrap();
-        for (rel, state) in &m.files {
-            assert_eq!(stored.size_and_mtime(rel), Some((state.size, state.mtime_ns)), "{rel}");
+    /// A manifest of `n` files, enough for several blocks.
+    fn many(n: usize) -> Manifest {
+        let mut m = sample();
+        let state = m.files["essay.txt"].clone();
+        for i in 0..n {
+            let state = FileState { size: i as u64, mtime_ns: 7 * i as u64, ..state.clone() };
+            m.files.insert(format!("shelf/{:05}-quokka.txt", i * 7 % n), state);
         }
-        assert_eq!(stored.size_and_mtime("essay.tx"), None);
-        assert_eq!(stored.size_and_mtime(""), None);
-        assert_eq!(stored.decode(), m);
-        // Entries out of order are damage too: lookups search by halves.
+        m
+    }
+
+    #[test]
+    fn stored_manifests_answer_for_one_file_from_one_block() {
+        let dir = tempfile::tempdir().unwrap();
+        for m in [sample(), many(500), Manifest::default()] {
+            let name = m.write(dir.path()).unwrap();
+            let stored = Stored::read(dir.path(), &name).unwrap();
+            assert_eq!(stored.header.count, m.files.len() as u64);
+            for (rel, state) in &m.files {
+                assert_eq!(stored.size_and_mtime(rel), Some((state.size, state.mtime_ns)), "{rel}");
+            }
+            for absent in ["", "essay.tx", "essay.txtt", "shelf/", "zzz", "\u{10ffff}"] {
+                assert_eq!(stored.size_and_mtime(absent), None, "{absent:?}");
+            }
+            assert_eq!(stored.decode(), Some(m));
+        }
+    }
+
+    #[test]
+    fn a_damaged_block_answers_nothing_and_fails_the_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = many(500);
+        let name = m.write(dir.path()).unwrap();
+        let path = dir.path().join(&name);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let stored = Stored::read(dir.path(), &name).unwrap();
+        assert!(stored.header.blocks.len() > 3, "{} blocks", stored.header.blocks.len());
+        // One byte of the third block changed: the files of the others still answer.
+        let third = &stored.header.blocks[2];
+        let at = stored.header.len + third.offset as usize + 40;
+        bytes[at] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        let stored = Stored::read(dir.path(), &name).unwrap();
+        let first_of = |b: &BlockRef| String::from_utf8(b.first.clone()).unwrap();
+        let (second, third) = (&stored.header.blocks[1], &stored.header.blocks[2]);
+        assert_eq!(stored.size_and_mtime(&first_of(third)), None);
+        let state = &m.files[&first_of(second)];
+        assert_eq!(stored.size_and_mtime(&first_of(second)), Some((state.size, state.mtime_ns)));
+        assert_eq!(stored.decode(), None);
+        assert_eq!(Manifest::decode(&bytes), None);
+    }
+
+    #[test]
+    fn entries_out_of_order_are_damage() {
         let mut two = Manifest::default();
-        two.files.insert("a".into(), m.files["essay.txt"].clone());
-        two.files.insert("b".into(), m.files["essay.txt"].clone());
-        let mut out_of_order = two.encode();
-        let first = out_of_order.iter().position(|&b| b == b'a').unwrap();
-        let second = out_of_order.iter().rposition(|&b| b == b'b').unwrap();
-        out_of_order.swap(first, second);
-        assert!(Stored::from_bytes(two.encode()).is_some());
-        assert!(Stored::from_bytes(out_of_order).is_none());
+        two.files.insert("a".into(), sample().files["essay.txt"].clone());
+        two.files.insert("b".into(), sample().files["essay.txt"].clone());
+        let bytes = two.encode();
+        assert_eq!(Manifest::decode(&bytes), Some(two));
+        // Swap the two paths in the block and mend its hash and the header's: still refused,
+        // since lookups search by halves.
+        let mut swapped = bytes.clone();
+        let first = swapped.iter().rposition(|&b| b == b'a').unwrap();
+        let second = swapped.iter().rposition(|&b| b == b'b').unwrap();
+        swapped.swap(first, second);
+        let header = Header::parse(&swapped).unwrap();
+        let block = &header.blocks[0];
+        let data = &swapped[header.len..];
+        let hash = check_hash(&data[block.offset as usize..][..block.len as usize]);
+        let table_hash_at = header.len - 16;
+        swapped[table_hash_at..table_hash_at + 8].copy_from_slice(&hash.to_le_bytes());
+        let header_hash = check_hash(&swapped[..header.len - 8]);
+        swapped[header.len - 8..header.len].copy_from_slice(&header_hash.to_le_bytes());
+        assert!(Header::parse(&swapped).is_some(), "the header is whole again");
+        assert_eq!(Manifest::decode(&swapped), None);
     }
 
     #[test]
