@@ -38,11 +38,12 @@ impl Bibliography {
         let Ok(dir) = std::fs::read_dir(corpus) else { return (Bibliography::default(), problems) };
         let mut paths: Vec<std::path::PathBuf> = dir
             .filter_map(|e| e.ok().map(|e| e.path()))
+            // The name first: a stat for every folder of a large corpus is a cost every
+            // search would pay.
             .filter(|p| {
-                p.is_file()
-                    && p.extension().is_some_and(|x| {
-                        x.eq_ignore_ascii_case("bib") || x.eq_ignore_ascii_case("json")
-                    })
+                p.extension().is_some_and(|x| {
+                    x.eq_ignore_ascii_case("bib") || x.eq_ignore_ascii_case("json")
+                }) && p.is_file()
             })
             .collect();
         paths.sort();
