@@ -1,6 +1,6 @@
 //! In-process search latency, as a program two builds can take turns running: criterion
 //! compares a run with one made earlier, and on a noisy machine the earlier one ran in
-//! another load. `scripts/compare_inprocess.sh OLD NEW CORPUS INDEX` alternates two builds
+//! another load. `scripts/compare_inprocess.sh OLD NEW CORPUS OLD_INDEX NEW_INDEX` alternates two builds
 //! of this example.
 //!
 //! ```sh
