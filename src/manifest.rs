@@ -212,6 +212,10 @@ impl Stored {
         let mut fixed = [0u8; FIXED_HEADER];
         read_at(&file, &mut fixed, 0)?;
         let table = u32::from_le_bytes(fixed[FIXED_HEADER - 4..].try_into().ok()?) as usize;
+        // A damaged length must not ask for more memory than the file holds.
+        if (FIXED_HEADER + table + 8) as u64 > size {
+            return None;
+        }
         let mut head = vec![0u8; FIXED_HEADER + table + 8];
         read_at(&file, &mut head, 0)?;
         let header = Header::parse(&head)?;
@@ -528,6 +532,23 @@ mod tests {
         assert_eq!(stored.size_and_mtime(&first_of(second)), Some((state.size, state.mtime_ns)));
         assert_eq!(stored.decode(), None);
         assert_eq!(Manifest::decode(&bytes), None);
+    }
+
+    #[test]
+    fn a_damaged_header_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = many(50).write(dir.path()).unwrap();
+        let path = dir.path().join(&name);
+        let good = std::fs::read(&path).unwrap();
+        // The table's length past the end of the file, then a byte of the table changed.
+        let mut long = good.clone();
+        long[FIXED_HEADER - 4..FIXED_HEADER].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut flipped = good.clone();
+        flipped[FIXED_HEADER + 2] ^= 1;
+        for bad in [long, flipped, good[..good.len() - 1].to_vec()] {
+            std::fs::write(&path, &bad).unwrap();
+            assert!(Stored::read(dir.path(), &name).is_none());
+        }
     }
 
     #[test]

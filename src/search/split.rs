@@ -1,15 +1,16 @@
 //! Searching the segments of an index in ranges of documents, spread over the search
 //! pool's threads. tantivy gives each thread a whole segment, so an index whose merges
 //! left one large segment and one small (the common case: merges stop at a size bound)
-//! keeps one core busy while the other waits; ranges of about equal size keep both busy.
-//! Each range has a collector of its own, and the fruits merge as tantivy's would, so the
-//! results are the same as `Searcher::search`'s.
+//! keeps one core busy while the other waits. A query that matches many passages is cut
+//! into ranges of about equal matches instead; one that matches few is searched a segment
+//! at a time, as tantivy does. Each range has a collector of its own, and the fruits merge
+//! as tantivy's would, so the results are the same as `Searcher::search`'s.
+
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Scorer};
-
-use std::sync::Mutex;
 use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
 /// Below this many matching passages (as the postings estimate them) a query is searched
