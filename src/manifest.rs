@@ -117,14 +117,15 @@ impl Manifest {
     pub fn decode(bytes: &[u8]) -> Option<Manifest> {
         let header = Header::parse(bytes)?;
         let data = &bytes[header.len..];
-        let total: u64 = header.blocks.iter().map(|b| u64::from(b.len)).sum();
-        if total != data.len() as u64 {
+        if header.data_len() != data.len() as u64 {
             return None;
         }
         let mut files = BTreeMap::new();
         for b in &header.blocks {
-            for (rel, state) in b.entries(b.slice(data)?)? {
-                files.insert(rel, state);
+            let at = usize::try_from(b.offset).ok()?;
+            let bytes = data.get(at..at.checked_add(b.len as usize)?)?;
+            for entry in b.entries(bytes)? {
+                files.insert(entry.rel.to_string(), entry.state());
             }
         }
         (files.len() as u64 == header.count).then_some(Manifest {
@@ -219,8 +220,7 @@ impl Stored {
         let mut head = vec![0u8; FIXED_HEADER + table + 8];
         read_at(&file, &mut head, 0)?;
         let header = Header::parse(&head)?;
-        let total: u64 = header.blocks.iter().map(|b| u64::from(b.len)).sum();
-        (header.len as u64 + total == size).then_some(Stored { file, named, header })
+        (header.len as u64 + header.data_len() == size).then_some(Stored { file, named, header })
     }
 
     /// The size and mtime recorded for `rel`, if the manifest has it (and the block that
@@ -231,11 +231,8 @@ impl Stored {
         let block = &blocks[at];
         let mut bytes = vec![0u8; block.len as usize];
         read_at(&self.file, &mut bytes, self.header.len as u64 + block.offset)?;
-        if check_hash(&bytes) != block.hash {
-            return None;
-        }
-        let (_, state) = block.entries(&bytes)?.into_iter().find(|(r, _)| r == rel)?;
-        Some((state.size, state.mtime_ns))
+        let entry = block.entries(&bytes)?.into_iter().find(|e| e.rel == rel)?;
+        Some((entry.numbers[0], entry.numbers[1]))
     }
 
     /// The whole manifest; `None` when the file no longer matches its name.
@@ -299,6 +296,11 @@ struct BlockRef {
 }
 
 impl Header {
+    /// The bytes of all its blocks together.
+    fn data_len(&self) -> u64 {
+        self.blocks.iter().map(|b| u64::from(b.len)).sum()
+    }
+
     /// The header at the start of `bytes`; `None` if anything is amiss (a cut, another
     /// format, a hash that does not match, blocks out of order or not end to end).
     fn parse(bytes: &[u8]) -> Option<Header> {
@@ -306,11 +308,11 @@ impl Header {
         if r.take(4)? != MAGIC {
             return None;
         }
-        let schema = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
-        let analyzer = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+        let schema = r.u32()?;
+        let analyzer = r.u32()?;
         let count = r.u64()?;
-        let n = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
-        let table = u32::from_le_bytes(r.take(4)?.try_into().ok()?) as usize;
+        let n = r.u32()?;
+        let table = r.u32()? as usize;
         let end = FIXED_HEADER.checked_add(table)?;
         let hash = u64::from_le_bytes(bytes.get(end..end.checked_add(8)?)?.try_into().ok()?);
         if check_hash(&bytes[..end]) != hash {
@@ -320,13 +322,12 @@ impl Header {
         let mut next = 0u64;
         let mut entries = 0u64;
         for _ in 0..n {
-            let (at, len) = r.text()?;
-            let first = slice(bytes, (at, len)).to_vec();
+            let first = r.utf8()?.as_bytes().to_vec();
             let block = BlockRef {
                 first,
                 offset: r.u64()?,
-                len: u32::from_le_bytes(r.take(4)?.try_into().ok()?),
-                entries: u32::from_le_bytes(r.take(4)?.try_into().ok()?),
+                len: r.u32()?,
+                entries: r.u32()?,
                 hash: r.u64()?,
             };
             let ordered = blocks.last().is_none_or(|b| b.first < block.first);
@@ -347,60 +348,68 @@ impl Header {
     }
 }
 
-impl BlockRef {
-    /// This block's bytes in the blocks' part of a manifest, if they are there whole and
-    /// match its hash.
-    fn slice<'a>(&self, data: &'a [u8]) -> Option<&'a [u8]> {
-        let at = usize::try_from(self.offset).ok()?;
-        let bytes = data.get(at..at.checked_add(self.len as usize)?)?;
-        (check_hash(bytes) == self.hash).then_some(bytes)
-    }
+/// One entry of a block, borrowed from the block's bytes: a lookup compares paths without
+/// copying any, and a decode copies each once.
+struct Entry<'a> {
+    rel: &'a str,
+    /// Size, mtime, hash, passages, Russian and English passages.
+    numbers: [u64; 6],
+    encoding: &'a str,
+    skipped: Option<&'a str>,
+    transient: bool,
+}
 
-    /// The entries of this block, read from its `bytes`; `None` if they are damaged in any
-    /// way (a cut, a length past the end, text that is not UTF-8, paths out of order, not
-    /// the first path or the count the header gave).
-    fn entries(&self, bytes: &[u8]) -> Option<Vec<(String, FileState)>> {
-        let mut r = Reader { bytes, at: 0 };
-        let mut out: Vec<(String, FileState)> = Vec::with_capacity(self.entries as usize);
-        while r.at < bytes.len() {
-            let rel = r.str_strict()?;
-            let mut n = [0u64; 6];
-            for x in &mut n {
-                *x = r.u64()?;
-            }
-            let [size, mtime_ns, hash, passages, russian, english] = n;
-            let encoding = r.str_strict()?;
-            let flag = r.take(1)?[0];
-            let skipped = match flag {
-                0 => None,
-                1 | 2 => Some(r.str_strict()?),
-                _ => return None,
-            };
-            let expected = out.last().map_or(self.first.as_slice(), |(last, _)| last.as_bytes());
-            let in_order =
-                if out.is_empty() { rel.as_bytes() == expected } else { expected < rel.as_bytes() };
-            if !in_order {
-                return None;
-            }
-            let state = FileState {
-                size,
-                mtime_ns,
-                hash,
-                passages,
-                russian,
-                english,
-                encoding,
-                skipped,
-                transient: flag == 2,
-            };
-            out.push((rel, state));
+impl Entry<'_> {
+    fn state(&self) -> FileState {
+        let [size, mtime_ns, hash, passages, russian, english] = self.numbers;
+        FileState {
+            size,
+            mtime_ns,
+            hash,
+            passages,
+            russian,
+            english,
+            encoding: self.encoding.to_string(),
+            skipped: self.skipped.map(str::to_string),
+            transient: self.transient,
         }
-        (out.len() == self.entries as usize).then_some(out)
     }
 }
 
-fn slice(bytes: &[u8], (at, len): (u32, u32)) -> &[u8] {
-    &bytes[at as usize..at as usize + len as usize]
+impl BlockRef {
+    /// The entries of this block, read from its `bytes`; `None` if they are damaged in any
+    /// way (another hash, a cut, a length past the end, text that is not UTF-8, paths out
+    /// of order, not the first path or the count the header gave).
+    fn entries<'a>(&self, bytes: &'a [u8]) -> Option<Vec<Entry<'a>>> {
+        if check_hash(bytes) != self.hash {
+            return None;
+        }
+        let mut r = Reader { bytes, at: 0 };
+        let mut out: Vec<Entry<'a>> = Vec::with_capacity(self.entries as usize);
+        while r.at < bytes.len() {
+            let rel = r.utf8()?;
+            let mut numbers = [0u64; 6];
+            for x in &mut numbers {
+                *x = r.u64()?;
+            }
+            let encoding = r.utf8()?;
+            let flag = r.take(1)?[0];
+            let skipped = match flag {
+                0 => None,
+                1 | 2 => Some(r.utf8()?),
+                _ => return None,
+            };
+            let in_order = match out.last() {
+                None => rel.as_bytes() == self.first.as_slice(),
+                Some(last) => last.rel < rel,
+            };
+            if !in_order {
+                return None;
+            }
+            out.push(Entry { rel, numbers, encoding, skipped, transient: flag == 2 });
+        }
+        (out.len() == self.entries as usize).then_some(out)
+    }
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -427,28 +436,23 @@ impl<'a> Reader<'a> {
         Some(out)
     }
 
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
     pub(crate) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 
     /// A length-prefixed run of bytes.
     pub(crate) fn bytes(&mut self) -> Option<&'a [u8]> {
-        let len = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
+        let len = self.u32()? as usize;
         self.take(len)
     }
 
     /// A length-prefixed UTF-8 string.
-    fn str_strict(&mut self) -> Option<String> {
-        let (at, len) = self.text()?;
-        std::str::from_utf8(slice(self.bytes, (at, len))).ok().map(str::to_string)
-    }
-
-    /// A length-prefixed UTF-8 string: where its bytes are.
-    fn text(&mut self) -> Option<(u32, u32)> {
-        let len = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        let at = self.at;
-        std::str::from_utf8(self.take(len)?).ok()?;
-        Some((u32::try_from(at).ok()?, len as u32))
+    fn utf8(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
     }
 }
 
