@@ -149,6 +149,23 @@ fn legacy_encodings_and_boms_decode_to_the_same_passages() {
 }
 
 #[test]
+fn a_paragraph_repeated_with_other_link_words_is_one_hit_citing_both_places() {
+    let s = Sandbox::new();
+    let warning = "Never feed the lighthouse keeper's goats after the evening bell, because \
+        the harbour master counts them at dusk and a missing goat delays the ferry.";
+    s.write("guide.txt", format!("{warning} See Feeding livestock.\n\nThe ferry leaves at six.\n"));
+    s.write("copy.txt", format!("{warning} See Кормление скота.\n\nThe ferry is slow.\n"));
+    let v = s.search_json("goats", &[]);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{v}");
+    let place = hits[0]["also_in"].as_array().expect("the other place is cited");
+    assert_eq!(place.len(), 1);
+    assert_ne!(place[0], hits[0]["id"]);
+    // Passages that only share a word stay apart.
+    assert_eq!(texts(&s.search_json("ferry", &["--no-expand"])).len(), 3);
+}
+
+#[test]
 fn undecodable_files_are_skipped_with_one_line_and_the_rest_is_indexed() {
     let s = sandbox();
     s.write("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0");

@@ -51,7 +51,7 @@ pub fn human(
             writeln!(out, "    {dim}matched: {}{reset}", labels(&hit.matched).join(", "))?;
         }
         if !hit.also_in.is_empty() {
-            writeln!(out, "    {dim}same text also in: {}{reset}", hit.also_in.join(", "))?;
+            writeln!(out, "    {dim}text repeated in: {}{reset}", hit.also_in.join(", "))?;
         }
         writeln!(out)?;
     }

@@ -12,6 +12,7 @@ mod highlight;
 mod layout;
 mod parse;
 mod plan;
+mod repeats;
 mod split;
 
 use rayon::prelude::*;
@@ -111,8 +112,8 @@ pub struct Hit {
     pub matched: Vec<Via>,
     /// True when the passage matches all but one of the query's required parts.
     pub partial: bool,
-    /// Ids of passages elsewhere with the same text (a document copied into another, an
-    /// untranslated paragraph in a translation), folded into this hit.
+    /// Ids of passages elsewhere with the same or nearly the same text (a document copied
+    /// into another, an untranslated paragraph in a translation), folded into this hit.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also_in: Vec<String>,
     /// The excerpt shown, with its own marks.
@@ -266,7 +267,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         hits.push(hit.hit);
     }
     rank_order(&mut hits);
-    dedupe(&mut hits);
+    repeats::fold(&mut hits);
     crate::trace::mark("fetch and rank candidates");
     let language = query_language(&req.query);
     if req.expand && req.lang.is_none() && req.doc.is_none() && node.as_ref().is_some_and(is_plain)
@@ -436,7 +437,7 @@ fn add_related(
             continue;
         }
         let mut hit = to_hit(qindex, doc, 0, 0.0, marks).hit;
-        if hits.iter().any(|h| h.text == hit.text) {
+        if repeats::repeats_any(&hit.text, hits.iter().map(|h| h.text.as_str())) {
             continue;
         }
         hit.matched.push(Via::Related);
@@ -521,29 +522,6 @@ fn passage_by_id(
 fn length_prior(text: &str) -> f32 {
     let words = text.split_whitespace().take(SHORT_PASSAGE_WORDS).count() as f32;
     (words / SHORT_PASSAGE_WORDS as f32).sqrt()
-}
-
-/// Folds a passage whose text repeats one ranked above it into that one: a scraped page
-/// links the same article several times with the same gloss, a translation keeps some
-/// paragraphs of the original. Each text is shown once; the other places are kept in
-/// `also_in`, so every source stays citable.
-fn dedupe(hits: &mut Vec<Hit>) {
-    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-    for h in hits.drain(..) {
-        match first.get(&h.text) {
-            Some(&i) => {
-                if h.doc != kept[i].doc {
-                    kept[i].also_in.push(h.id);
-                }
-            }
-            None => {
-                first.insert(h.text.clone(), kept.len());
-                kept.push(h);
-            }
-        }
-    }
-    *hits = kept;
 }
 
 /// The language a query is typed in, by the script of its letters.

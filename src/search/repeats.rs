@@ -1,0 +1,165 @@
+//! Repeated text among the hits. A translation keeps some paragraphs of its original
+//! (with the link texts translated), a manual repeats a warning in two chapters, a scraped
+//! page links one article several times with one gloss. Shown in full each time, one text
+//! would fill the first page; so a passage that repeats one ranked above it is folded into
+//! that one, and its place is kept in `also_in`: every source stays citable.
+//!
+//! "Repeats" is Broder's resemblance of word shingles: the share of the two passages' runs
+//! of `SHINGLE` consecutive words (folded) that both hold. Two passages that differ in a
+//! cross-reference's words or a last sentence resemble each other well above
+//! `NEAR_DUPLICATE`; a passage quoting one sentence of another, or two list items sharing a
+//! formula, stay far below it.
+
+use std::hash::{Hash, Hasher};
+
+use crate::analysis::{fold_into, words};
+
+use super::Hit;
+
+/// Words in a shingle.
+const SHINGLE: usize = 3;
+/// Resemblance from which a passage counts as a repeat of another.
+const NEAR_DUPLICATE: f32 = 0.7;
+
+/// The set of a text's word shingles, as sorted hashes.
+#[derive(Debug, PartialEq)]
+struct Shingles(Vec<u64>);
+
+impl Shingles {
+    fn of(text: &str) -> Shingles {
+        let mut folded: Vec<String> = Vec::new();
+        for (a, b) in words(text) {
+            let mut w = String::with_capacity(b - a);
+            fold_into(&text[a..b], &mut w);
+            folded.push(w);
+        }
+        // A text shorter than a shingle is one shingle: it repeats only itself.
+        let width = SHINGLE.min(folded.len()).max(1);
+        let mut hashes: Vec<u64> = folded
+            .windows(width)
+            .map(|run| {
+                let mut h = rustc_hash::FxHasher::default();
+                run.hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Shingles(hashes)
+    }
+
+    /// |A ∩ B| / |A ∪ B|; 0 for two empty sets.
+    fn resemblance(&self, other: &Shingles) -> f32 {
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut common) = (0, 0, 0usize);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let union = a.len() + b.len() - common;
+        if union == 0 {
+            0.0
+        } else {
+            common as f32 / union as f32
+        }
+    }
+}
+
+/// The hits kept so far, and their shingles, against which each next one is checked.
+#[derive(Default)]
+pub(super) struct Seen {
+    shingles: Vec<Shingles>,
+}
+
+impl Seen {
+    /// The index among `kept` of the passage `text` repeats, if any (`kept` being the
+    /// texts added so far, in order).
+    fn repeated(&self, kept: &[Hit], text: &str, shingles: &Shingles) -> Option<usize> {
+        kept.iter().position(|h| h.text == text).or_else(|| {
+            self.shingles.iter().position(|s| s.resemblance(shingles) >= NEAR_DUPLICATE)
+        })
+    }
+}
+
+/// Folds each hit that repeats one ranked above it into that one (see the module's
+/// comment). A repeat in another document, or in another place of the same one with other
+/// words, is kept in `also_in`; a word-for-word repeat in its own document is dropped.
+pub(super) fn fold(hits: &mut Vec<Hit>) {
+    let mut seen = Seen::default();
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits.drain(..) {
+        let shingles = Shingles::of(&h.text);
+        match seen.repeated(&kept, &h.text, &shingles) {
+            Some(i) => {
+                if h.doc != kept[i].doc || h.text != kept[i].text {
+                    kept[i].also_in.push(h.id);
+                }
+            }
+            None => {
+                seen.shingles.push(shingles);
+                kept.push(h);
+            }
+        }
+    }
+    *hits = kept;
+}
+
+/// True when `text` repeats one of `texts` (as [`fold`] judges).
+pub(super) fn repeats_any<'a>(text: &str, mut texts: impl Iterator<Item = &'a str>) -> bool {
+    let shingles = Shingles::of(text);
+    texts.any(|t| t == text || Shingles::of(t).resemblance(&shingles) >= NEAR_DUPLICATE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(a: &str, b: &str) -> f32 {
+        Shingles::of(a).resemblance(&Shingles::of(b))
+    }
+
+    const WARNING: &str = "Never feed the lighthouse keeper's goats after the evening bell, \
+        because the harbour master counts them at dusk and a missing goat delays the ferry \
+        for everyone waiting on the pier.";
+
+    #[test]
+    fn a_repeat_with_another_cross_reference_resembles_its_original() {
+        let en = format!("{WARNING} For details, see Feeding livestock on the island.");
+        let ru = format!("{WARNING} For details, see Кормление скота на острове.");
+        assert!(r(&en, &ru) >= NEAR_DUPLICATE, "{}", r(&en, &ru));
+        // The paragraph without its last sentence, as a second chapter repeats it.
+        assert!(r(&en, WARNING) >= NEAR_DUPLICATE, "{}", r(&en, WARNING));
+    }
+
+    #[test]
+    fn case_punctuation_and_emphasis_do_not_matter() {
+        let shouted = WARNING.to_uppercase().replace("Never", "**NEVER**").replace(',', "");
+        assert_eq!(r(WARNING, &shouted), 1.0);
+    }
+
+    #[test]
+    fn a_quoted_sentence_or_a_shared_formula_is_no_repeat() {
+        let essay = "The keepers complained for years. As the rules put it, never feed the \
+            lighthouse keeper's goats after the evening bell. Nobody listened, and the ferry \
+            kept waiting at the pier while the goats were counted again.";
+        assert!(r(essay, WARNING) < NEAR_DUPLICATE, "{}", r(essay, WARNING));
+        let a = "* Orphan all your goats, as described in Orphaning a goat.";
+        let b = "* Sell all your boats, as described in Selling a boat.";
+        assert!(r(a, b) < NEAR_DUPLICATE, "{}", r(a, b));
+    }
+
+    #[test]
+    fn short_texts_repeat_only_themselves() {
+        assert_eq!(r("goats", "goats"), 1.0);
+        assert_eq!(r("goats", "boats"), 0.0);
+        assert_eq!(r("", ""), 0.0);
+        assert_eq!(r("feed goats", "feed goats now"), 0.0);
+    }
+}
