@@ -77,6 +77,21 @@ fn function_words_among_content_words_are_not_translated() {
 }
 
 #[test]
+fn a_translation_in_the_section_heading_counts_as_the_word_typed_there_does() {
+    let s = Sandbox::new();
+    s.write("en.md", "# Bees\n\nThe hives stand near the old mill.\n");
+    s.write(
+        "ru.md",
+        "# Горы\n\n## Ледник\n\nНад деревней он сползает на несколько метров в год.\n",
+    );
+    // `glacier` is only in the heading above the paragraph with `деревня`.
+    let v = s.search_json("glacier village", &[]);
+    let t = texts(&v);
+    assert!(t.iter().any(|x| x.starts_with("Над деревней")), "{v}");
+    assert!(explain(&s, "glacier").contains("(body, section ×0.5, dictionary)"));
+}
+
+#[test]
 fn a_dictionary_phrase_matches_as_a_phrase() {
     let s = sandbox();
     // `lighthouse keeper` is two words, each translated: the Russian passage has both.

@@ -990,15 +990,11 @@ impl<'a> Planner<'a> {
             let boost = TRANSLATION_BOOST * weight / top;
             passages += df;
             shown.push(format!("{} ×{boost:.2}", stems.join(" ")));
-            let q = if stems.len() == 1 {
+            // In the text and in the section path, as the word typed is.
+            if stems.len() == 1 {
                 self.marks.add(MarkKind::Stem, &stems[0], Via::Translation, group);
-                term_query(self.fields.body, &stems[0])
+                queries.extend(stem_in_text_and_headings(self.fields, &stems[0], boost));
             } else {
-                let terms = stems
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (i, Term::from_field_text(self.fields.body, s)))
-                    .collect();
                 self.marks.phrases.push(PhraseMark {
                     terms: stems.clone(),
                     mode: Mode::Stem,
@@ -1006,11 +1002,24 @@ impl<'a> Planner<'a> {
                     via: Via::Translation,
                     group,
                 });
-                Box::new(PhraseQuery::new_with_offset_and_slop(terms, TRANSLATION_SLOP))
-            };
-            queries.push(boosted(q, boost));
+                for (field, boost) in
+                    [(self.fields.body, boost), (self.fields.section, boost * SECTION_BOOST)]
+                {
+                    let terms = stems
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (i, Term::from_field_text(field, s)))
+                        .collect();
+                    let q = PhraseQuery::new_with_offset_and_slop(terms, TRANSLATION_SLOP);
+                    queries.push(boosted(Box::new(q), boost));
+                }
+            }
         }
-        (queries, Some(format!("translation {} (body, dictionary)", shown.join(", "))), passages)
+        let line = format!(
+            "translation {} (body, section ×{SECTION_BOOST}, dictionary)",
+            shown.join(", ")
+        );
+        (queries, Some(line), passages)
     }
 
     /// A compound (`германо-советские`, `Молотова-Риббентропа`): every part as a word of
