@@ -92,6 +92,21 @@ fn a_translation_in_the_section_heading_counts_as_the_word_typed_there_does() {
 }
 
 #[test]
+fn a_stem_two_senses_share_is_searched_once_at_the_better_weight() {
+    let s = Sandbox::new();
+    s.write("ru.txt", "Обветшавший мост закрыли весной.\n");
+    s.write("en.txt", "The bridge was closed in spring.\n");
+    // The second sense is absent; its family's word is the first sense's stem.
+    s.write("dictionary.tsv", "dilapidated\tобветшавший; обветшалый\n");
+    let e = explain(&s, "dilapidated");
+    let line = e.lines().find(|l| l.contains("«dilapidated»")).unwrap_or_default();
+    let translations = line.split("translation ").nth(1).unwrap_or_default();
+    let translations = translations.split(" (").next().unwrap_or_default();
+    assert_eq!(translations.split(", ").count(), 1, "{e}");
+    assert!(translations.ends_with("×0.70"), "{e}");
+}
+
+#[test]
 fn a_dictionary_phrase_matches_as_a_phrase() {
     let s = sandbox();
     // `lighthouse keeper` is two words, each translated: the Russian passage has both.

@@ -7,7 +7,7 @@
 //! weigh less than what was typed, so exact matches come first. The same alternatives say
 //! what to highlight, feed `"matched"`, and are printed by `--explain`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -958,7 +958,6 @@ impl<'a> Planner<'a> {
             if stems.is_empty()
                 || subsumed
                 || (stems.len() == 1 && STOP_WORDS.contains(&stems[0].as_str()))
-                || found.iter().any(|f| &f.0 == stems)
             {
                 continue;
             }
@@ -981,6 +980,10 @@ impl<'a> Planner<'a> {
         };
         // The likeliest few; a sense far weaker than the best is more noise than recall.
         found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // Two senses, or a sense and another's family word, may have one stem: it is
+        // searched once, at the better weight.
+        let mut searched: HashSet<Vec<String>> = HashSet::new();
+        found.retain(|f| searched.insert(f.0.clone()));
         found.retain(|f| f.1 >= MIN_TRANSLATION_WEIGHT * top);
         found.truncate(MAX_TRANSLATIONS);
         let mut queries = Vec::new();
@@ -1166,7 +1169,7 @@ impl<'a> Planner<'a> {
             out.extend(self.russian_family(stem).into_iter().map(|t| (t, Via::Derived)));
         }
         // Forms of the word first, then the most frequent derivatives.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         out.retain(|(t, _)| t != stem && seen.insert(t.clone()));
         out.sort_by_key(|(_, via)| *via);
         out.truncate(MAX_GUESSES);
