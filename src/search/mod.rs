@@ -430,6 +430,8 @@ fn add_related(
     // whatever order the indexing threads delivered them in.
     fetched.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut related: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+    let mut added = Vec::new();
+    let mut seen = repeats::Seen::of(hits);
     for (score, id, doc) in &fetched {
         let (share, id) = (score / top_related, id.as_str());
         if hits.iter().any(|h| h.id == id) {
@@ -437,13 +439,14 @@ fn add_related(
             continue;
         }
         let mut hit = to_hit(qindex, doc, 0, 0.0, marks).hit;
-        if repeats::repeats_any(&hit.text, hits.iter().map(|h| h.text.as_str())) {
+        if !seen.add(&hit.text) {
             continue;
         }
         hit.matched.push(Via::Related);
         related.insert(hit.id.clone(), share);
-        hits.push(hit);
+        added.push(hit);
     }
+    hits.extend(added);
     // A passage found only by feedback has no translated score (0).
     for h in hits.iter_mut().filter(|h| in_other(h)) {
         let fed = related.get(&h.id).copied().unwrap_or(0.0);

@@ -27,25 +27,21 @@ struct Shingles(Vec<u64>);
 
 impl Shingles {
     fn of(text: &str) -> Shingles {
-        let mut folded: Vec<String> = Vec::new();
-        for (a, b) in words(text) {
-            let mut w = String::with_capacity(b - a);
-            fold_into(&text[a..b], &mut w);
-            folded.push(w);
-        }
-        // A text shorter than a shingle is one shingle: it repeats only itself.
-        let width = SHINGLE.min(folded.len()).max(1);
-        let mut hashes: Vec<u64> = folded
-            .windows(width)
-            .map(|run| {
-                let mut h = rustc_hash::FxHasher::default();
-                run.hash(&mut h);
-                h.finish()
+        // Each folded word hashed once, in one reused buffer; a shingle hashes its words'.
+        let mut word = String::new();
+        let hashes: Vec<u64> = words(text)
+            .map(|(a, b)| {
+                word.clear();
+                fold_into(&text[a..b], &mut word);
+                hash(&word)
             })
             .collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        Shingles(hashes)
+        // A text shorter than a shingle is one shingle: it repeats only itself.
+        let width = SHINGLE.min(hashes.len()).max(1);
+        let mut shingles: Vec<u64> = hashes.windows(width).map(hash).collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        Shingles(shingles)
     }
 
     /// |A ∩ B| / |A ∪ B|; 0 for two empty sets.
@@ -70,21 +66,50 @@ impl Shingles {
             common as f32 / union as f32
         }
     }
+
+    /// True when the two sets resemble each other at least `NEAR_DUPLICATE`. Sets of very
+    /// different sizes cannot (the share is at most the smaller over the larger), which
+    /// spares most comparisons the merge.
+    fn repeats(&self, other: &Shingles) -> bool {
+        let (small, large) = (self.0.len().min(other.0.len()), self.0.len().max(other.0.len()));
+        small as f32 >= NEAR_DUPLICATE * large as f32 && self.resemblance(other) >= NEAR_DUPLICATE
+    }
 }
 
-/// The hits kept so far, and their shingles, against which each next one is checked.
-#[derive(Default)]
+fn hash(value: &(impl Hash + ?Sized)) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The texts seen so far, and their shingles, against which a next one is checked.
 pub(super) struct Seen {
+    texts: Vec<String>,
     shingles: Vec<Shingles>,
 }
 
 impl Seen {
-    /// The index among `kept` of the passage `text` repeats, if any (`kept` being the
-    /// texts added so far, in order).
-    fn repeated(&self, kept: &[Hit], text: &str, shingles: &Shingles) -> Option<usize> {
-        kept.iter().position(|h| h.text == text).or_else(|| {
-            self.shingles.iter().position(|s| s.resemblance(shingles) >= NEAR_DUPLICATE)
-        })
+    /// The texts of `hits`, to check others against.
+    pub(super) fn of(hits: &[Hit]) -> Seen {
+        Seen {
+            texts: hits.iter().map(|h| h.text.clone()).collect(),
+            shingles: hits.iter().map(|h| Shingles::of(&h.text)).collect(),
+        }
+    }
+
+    /// Adds `text` unless it repeats one of the texts seen (as [`fold`] judges); true
+    /// when added.
+    pub(super) fn add(&mut self, text: &str) -> bool {
+        if self.texts.iter().any(|t| t == text) {
+            return false;
+        }
+        let shingles = Shingles::of(text);
+        if self.shingles.iter().any(|s| s.repeats(&shingles)) {
+            return false;
+        }
+        self.texts.push(text.to_string());
+        self.shingles.push(shingles);
+        true
     }
 }
 
@@ -92,29 +117,27 @@ impl Seen {
 /// comment). A repeat in another document, or in another place of the same one with other
 /// words, is kept in `also_in`; a word-for-word repeat in its own document is dropped.
 pub(super) fn fold(hits: &mut Vec<Hit>) {
-    let mut seen = Seen::default();
+    let mut shingles: Vec<Shingles> = Vec::with_capacity(hits.len());
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits.drain(..) {
-        let shingles = Shingles::of(&h.text);
-        match seen.repeated(&kept, &h.text, &shingles) {
+        let own = Shingles::of(&h.text);
+        let repeated = kept
+            .iter()
+            .position(|k| k.text == h.text)
+            .or_else(|| shingles.iter().position(|s| s.repeats(&own)));
+        match repeated {
             Some(i) => {
                 if h.doc != kept[i].doc || h.text != kept[i].text {
                     kept[i].also_in.push(h.id);
                 }
             }
             None => {
-                seen.shingles.push(shingles);
+                shingles.push(own);
                 kept.push(h);
             }
         }
     }
     *hits = kept;
-}
-
-/// True when `text` repeats one of `texts` (as [`fold`] judges).
-pub(super) fn repeats_any<'a>(text: &str, mut texts: impl Iterator<Item = &'a str>) -> bool {
-    let shingles = Shingles::of(text);
-    texts.any(|t| t == text || Shingles::of(t).resemblance(&shingles) >= NEAR_DUPLICATE)
 }
 
 #[cfg(test)]
@@ -153,6 +176,15 @@ mod tests {
         let a = "* Orphan all your goats, as described in Orphaning a goat.";
         let b = "* Sell all your boats, as described in Selling a boat.";
         assert!(r(a, b) < NEAR_DUPLICATE, "{}", r(a, b));
+    }
+
+    #[test]
+    fn a_text_added_is_seen_by_the_next() {
+        let mut seen = Seen::of(&[]);
+        assert!(seen.add(WARNING));
+        assert!(!seen.add(&format!("{WARNING} See Feeding livestock.")));
+        assert!(!seen.add(WARNING));
+        assert!(seen.add("The ferry leaves at six from the northern pier."));
     }
 
     #[test]
