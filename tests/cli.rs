@@ -166,6 +166,28 @@ fn a_paragraph_repeated_with_other_link_words_is_one_hit_citing_both_places() {
 }
 
 #[test]
+fn passages_about_most_of_a_query_rank_above_a_contents_list_holding_all_of_it() {
+    let s = Sandbox::new();
+    s.write(
+        "lichens.txt",
+        "Field Guide to Lichens\n\n* 1. Crustose lichens on rock\n\n* 2. Foliose lichens on \
+         bark\n\n* 3. Harvesting dyes\n\n1. Crustose lichens on rock\n\
+         ===========================\n\nFoliose lichens peel easily from bark in wet \
+         weather and regrow within a decade.\n\nDyes were boiled from lichens gathered \
+         along the coast by weavers.\n",
+    );
+    let v = s.search_json("lichens bark dyes", &["--no-translate"]);
+    let hits = v["hits"].as_array().unwrap();
+    let kinds: Vec<&str> = hits.iter().map(|h| h["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.last(), Some(&"toc"), "{v}");
+    let first = hits[0]["text"].as_str().unwrap();
+    assert!(first.starts_with("Foliose lichens peel") || first.starts_with("Dyes were"), "{v}");
+    assert_eq!(hits[0]["partial"], true);
+    // The contents list is still the only passage holding every word.
+    assert_eq!(strict_texts(&v).len(), 1, "{v}");
+}
+
+#[test]
 fn undecodable_files_are_skipped_with_one_line_and_the_rest_is_indexed() {
     let s = sandbox();
     s.write("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0");

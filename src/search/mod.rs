@@ -287,24 +287,31 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     crate::trace::mark("counterparts");
     let mut notices = plan.notices;
     let mut total_hits = total;
+    // A table of contents holds every word of a query by chance more often than a passage
+    // about it does (its lines are the document's headings): when the page has room, such
+    // a match waits below the passages that hold all but one word in the author's text.
+    let (mut hits, contents): (Vec<Hit>, Vec<Hit>) =
+        hits.into_iter().partition(|h| h.kind != Kind::Toc.as_str());
     // Two words with no passage holding both are no answer; with a few, the passages with
     // one of them follow. Three or more words relax even with none.
-    let relax = hits.len() < req.limit && (plan.groups >= 3 || !hits.is_empty());
+    let relax = hits.len() < req.limit && (plan.groups >= 3 || hits.len() + contents.len() > 0);
     if let Some(relaxed) = plan.relaxed.as_ref().filter(|_| relax) {
         let seen: HashSet<DocAddress> = candidates.iter().map(|c| c.1).collect();
         let want = req.limit - hits.len();
         let (more, relaxed_total) =
-            top_with_ties(qindex, &searcher, relaxed.as_ref(), want, &seen)?;
+            top_with_ties(qindex, &searcher, relaxed.as_ref(), 2 * want, &seen)?;
         let mut partial = Vec::with_capacity(more.len());
         for (score, address) in more {
             let doc: TantivyDocument = qindex.stored(&searcher, address)?;
-            let mut hit = to_hit(qindex, &doc, 0, score, &plan.marks).hit;
-            hit.partial = true;
-            partial.push(hit);
+            partial.push(to_hit(qindex, &doc, 0, score, &plan.marks).hit);
         }
         // Equal scores by passage id, not by where a worker happened to put the passage.
         rank_order(&mut partial);
+        let mut partial = mix_languages(partial, language, want);
         partial.truncate(want);
+        for hit in &mut partial {
+            hit.partial = true;
+        }
         let added = partial.len();
         hits.extend(partial);
         if added > 0 {
@@ -315,6 +322,8 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             total_hits = relaxed_total;
         }
     }
+    hits.extend(contents);
+    hits.truncate(req.limit);
     // Snippets only for the hits shown.
     for (i, h) in hits.iter_mut().enumerate() {
         h.rank = i + 1;
