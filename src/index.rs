@@ -768,8 +768,11 @@ fn write_index(
             .iter()
             .map(|m| (m.id(), m.num_docs()))
             .collect();
-        for group in merge_groups(segments) {
-            if let Err(e) = writer.merge(&group).wait() {
+        // The merges run at once, one per merge thread, and are waited for together.
+        let merges: Vec<_> =
+            closing_groups(segments).iter().map(|group| writer.merge(group)).collect();
+        for merge in merges {
+            if let Err(e) = merge.wait() {
                 // The commit stands; the half-written merge goes.
                 let err = Error::index(&qindex.dir, e);
                 return Err(abandon(writer, &qindex.index, &qindex.dir, err));
@@ -886,6 +889,27 @@ fn merge_groups<Id: Copy>(segments: Vec<(Id, u32)>) -> Vec<Vec<Id>> {
             Some((group, total)) if *total + docs <= MERGED_SEGMENT_PASSAGES => {
                 group.push(id);
                 *total += docs;
+            }
+            _ => groups.push((vec![id], docs)),
+        }
+    }
+    groups.into_iter().map(|(g, _)| g).filter(|g| g.len() > 1).collect()
+}
+
+/// The merges that end a build from nothing: as few groups as [`MERGED_SEGMENT_PASSAGES`]
+/// allows, of about equal size, in order, so that they take about as long as each other
+/// when they run side by side; groups of one are left out.
+fn closing_groups<Id: Copy>(segments: Vec<(Id, u32)>) -> Vec<Vec<Id>> {
+    let total: u64 = segments.iter().map(|&(_, docs)| u64::from(docs)).sum();
+    let max = u64::from(MERGED_SEGMENT_PASSAGES);
+    let share = total.div_ceil(total.div_ceil(max).max(1));
+    let mut groups: Vec<(Vec<Id>, u64)> = Vec::new();
+    for (id, docs) in segments {
+        let docs = u64::from(docs);
+        match groups.last_mut() {
+            Some((group, sum)) if *sum < share && *sum + docs <= max => {
+                group.push(id);
+                *sum += docs;
             }
             _ => groups.push((vec![id], docs)),
         }
@@ -1320,6 +1344,28 @@ mod tests {
         // Left alone, tantivy's policy would merge the eleven build segments into one.
         let unbounded = LogMergePolicy::default().compute_merge_candidates(&segments);
         assert!(unbounded.iter().any(|MergeCandidate(ids)| ids.len() >= 11));
+    }
+
+    #[test]
+    fn closing_groups_are_balanced_bounded_and_skip_singletons() {
+        let max = MERGED_SEGMENT_PASSAGES;
+        // 1.2 bounds' worth in six equal segments: two groups of three, not five and one.
+        let sixth = max / 5;
+        let six: Vec<(u8, u32)> = (1..=6).map(|id| (id, sixth)).collect();
+        assert_eq!(closing_groups(six), [vec![1, 2, 3], vec![4, 5, 6]]);
+        // Within the bound: one group of everything.
+        assert_eq!(closing_groups(vec![(1, 10), (2, 20), (3, 30)]), [vec![1, 2, 3]]);
+        // A group never passes the bound, even when shares are uneven.
+        let uneven = vec![(1, max / 2), (2, max / 3), (3, max / 2 + 1), (4, max / 3), (5, 7)];
+        for group in closing_groups(uneven.clone()) {
+            let sum: u64 = group
+                .iter()
+                .map(|id| u64::from(uneven.iter().find(|(i, _)| i == id).unwrap().1))
+                .sum();
+            assert!(sum <= u64::from(max), "{group:?}: {sum}");
+        }
+        assert!(closing_groups(vec![(1, max), (2, max)]).is_empty());
+        assert!(closing_groups::<u8>(Vec::new()).is_empty());
     }
 
     #[test]
