@@ -883,17 +883,7 @@ impl MergePolicy for BoundedMerges {
 /// Segments to merge together, each group up to [`MERGED_SEGMENT_PASSAGES`], in order;
 /// groups of one are left out.
 fn merge_groups<Id: Copy>(segments: Vec<(Id, u32)>) -> Vec<Vec<Id>> {
-    let mut groups: Vec<(Vec<Id>, u32)> = Vec::new();
-    for (id, docs) in segments {
-        match groups.last_mut() {
-            Some((group, total)) if *total + docs <= MERGED_SEGMENT_PASSAGES => {
-                group.push(id);
-                *total += docs;
-            }
-            _ => groups.push((vec![id], docs)),
-        }
-    }
-    groups.into_iter().map(|(g, _)| g).filter(|g| g.len() > 1).collect()
+    groups_of(segments, u64::from(MERGED_SEGMENT_PASSAGES))
 }
 
 /// The merges that end a build from nothing: as few groups as [`MERGED_SEGMENT_PASSAGES`]
@@ -902,7 +892,13 @@ fn merge_groups<Id: Copy>(segments: Vec<(Id, u32)>) -> Vec<Vec<Id>> {
 fn closing_groups<Id: Copy>(segments: Vec<(Id, u32)>) -> Vec<Vec<Id>> {
     let total: u64 = segments.iter().map(|&(_, docs)| u64::from(docs)).sum();
     let max = u64::from(MERGED_SEGMENT_PASSAGES);
-    let share = total.div_ceil(total.div_ceil(max).max(1));
+    groups_of(segments, total.div_ceil(total.div_ceil(max).max(1)))
+}
+
+/// Segments in order, a group closed once it holds `share` passages or the next would take
+/// it past [`MERGED_SEGMENT_PASSAGES`]; groups of one are left out.
+fn groups_of<Id: Copy>(segments: Vec<(Id, u32)>, share: u64) -> Vec<Vec<Id>> {
+    let max = u64::from(MERGED_SEGMENT_PASSAGES);
     let mut groups: Vec<(Vec<Id>, u64)> = Vec::new();
     for (id, docs) in segments {
         let docs = u64::from(docs);

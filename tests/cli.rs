@@ -188,6 +188,43 @@ fn passages_about_most_of_a_query_rank_above_a_contents_list_holding_all_of_it()
 }
 
 #[test]
+fn a_contents_list_gives_its_place_to_passages_holding_every_word_before_partial_ones() {
+    // Long paragraphs, each with the two words once, and a contents list with them thrice:
+    // the list scores above the paragraphs, and a short line holding one word above both.
+    let filler = ["survey", "slope", "autumn", "specimen", "weather", "frost", "river", "teacher"];
+    let mut seed = 7u32;
+    let mut words = |n: usize| -> String {
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            out.push(filler[(seed >> 16) as usize % filler.len()]);
+        }
+        out.join(" ")
+    };
+    let mut text = String::from(
+        "Field Guide\n\n* 1. Bark lichens\n\n* 2. Lichens of bark\n\n* 3. Bark and \
+         lichens\n\n1. Survey\n=========\n\n",
+    );
+    for _ in 0..3 {
+        text += &format!("Lichens {} bark {}.\n\n", words(200), words(200));
+    }
+    text += "Crustose lichens favour granite.\n";
+    let s = Sandbox::new();
+    s.write("lichens.txt", &text);
+    let all = s.search_json("lichens bark", &["--no-translate"]);
+    assert_eq!(strict_texts(&all).len(), 4, "{all}");
+    // A page of two: both places go to paragraphs holding both words, none to the line
+    // holding one, nor to the contents list.
+    let v = s.search_json("lichens bark", &["--no-translate", "--limit", "2"]);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 2, "{v}");
+    for hit in hits {
+        assert_ne!(hit["partial"], true, "{v}");
+        assert_eq!(hit["kind"], "body", "{v}");
+    }
+}
+
+#[test]
 fn undecodable_files_are_skipped_with_one_line_and_the_rest_is_indexed() {
     let s = sandbox();
     s.write("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0");

@@ -283,18 +283,21 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             with_counterparts(qindex, &searcher, aligned, &plan.marks, &mut hits, req.limit)?;
         }
     }
+    // A table of contents holds every word of a query by chance more often than a passage
+    // about it does (its lines are the document's headings): such a match waits below the
+    // other passages holding every word and, when the page has room, below those holding
+    // all but one in the author's text. Set apart before the page is cut, so that the
+    // passages it would have pushed off the page take its place first.
+    let (mut hits, contents): (Vec<Hit>, Vec<Hit>) =
+        hits.into_iter().partition(|h| h.kind != Kind::Toc.as_str());
     hits.truncate(req.limit);
     crate::trace::mark("counterparts");
     let mut notices = plan.notices;
     let mut total_hits = total;
-    // A table of contents holds every word of a query by chance more often than a passage
-    // about it does (its lines are the document's headings): when the page has room, such
-    // a match waits below the passages that hold all but one word in the author's text.
-    let (mut hits, contents): (Vec<Hit>, Vec<Hit>) =
-        hits.into_iter().partition(|h| h.kind != Kind::Toc.as_str());
     // Two words with no passage holding both are no answer; with a few, the passages with
     // one of them follow. Three or more words relax even with none.
-    let relax = hits.len() < req.limit && (plan.groups >= 3 || hits.len() + contents.len() > 0);
+    let relax =
+        hits.len() < req.limit && (plan.groups >= 3 || !(hits.is_empty() && contents.is_empty()));
     if let Some(relaxed) = plan.relaxed.as_ref().filter(|_| relax) {
         let seen: HashSet<DocAddress> = candidates.iter().map(|c| c.1).collect();
         let want = req.limit - hits.len();
@@ -307,6 +310,8 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         }
         // Equal scores by passage id, not by where a worker happened to put the passage.
         rank_order(&mut partial);
+        // Mixed as a page of their own (each still whole), then marked: the other
+        // language's slot fills within this tier too.
         let mut partial = mix_languages(partial, language, want);
         partial.truncate(want);
         for hit in &mut partial {
