@@ -297,7 +297,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     // Two words with no passage holding both are no answer; with a few, the passages with
     // one of them follow. Three or more words relax even with none.
     let relax =
-        hits.len() < req.limit && (plan.groups >= 3 || !(hits.is_empty() && contents.is_empty()));
+        hits.len() < req.limit && (plan.groups >= 3 || !hits.is_empty() || !contents.is_empty());
     if let Some(relaxed) = plan.relaxed.as_ref().filter(|_| relax) {
         let seen: HashSet<DocAddress> = candidates.iter().map(|c| c.1).collect();
         let want = req.limit - hits.len();
