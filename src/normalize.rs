@@ -9,31 +9,72 @@ pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
+/// True when NFC leaves every character of `text` as it is, whatever stands around it: each
+/// is in a block with no combining mark and no character that composition replaces (Basic
+/// Latin to Latin Extended-B and IPA, Cyrillic without its combining marks, the common
+/// punctuation). Nearly all text is, and this is far cheaper than the general quick check,
+/// which looks every character up in Unicode's tables.
+fn plainly_composed(text: &str) -> bool {
+    text.chars().all(|c| matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F | 0x2010..=0x2027 | 0x2030..=0x205E))
+}
+
+/// True when `text`, its invisible characters dropped, is in NFC.
+fn is_composed(text: &str) -> bool {
+    plainly_composed(text)
+        || is_nfc_quick(text.chars().filter(|&c| !is_invisible(c))) == IsNormalized::Yes
+}
+
 /// Normalises text for display and quoting.
 pub fn display(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Most text is already NFC, and that is proved without composing anything: its words
+    // are copied whole.
+    if is_composed(text) {
+        for word in text.split(is_space) {
+            let before = out.len();
+            let shown = before + usize::from(before > 0);
+            if before > 0 {
+                out.push(' ');
+            }
+            if may_hold_invisible(word) {
+                out.extend(word.chars().filter(|&c| !is_invisible(c)));
+            } else {
+                out.push_str(word);
+            }
+            // Nothing shown (an empty run between two spaces, or only invisible
+            // characters): no space for it either.
+            if out.len() == shown {
+                out.truncate(before);
+            }
+        }
+        return out;
+    }
     let mut pending_space = false;
-    let mut push = |c: char| {
-        if c.is_whitespace() || c.is_control() {
+    // Invisible characters go before composing, so a mark they separated from its letter
+    // composes with it: normalising twice changes nothing.
+    for c in text.chars().filter(|&c| !is_invisible(c)).nfc() {
+        if is_space(c) {
             pending_space = !out.is_empty();
-            return;
+            continue;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
         out.push(c);
-    };
-    // Invisible characters go before composing, so a mark they separated from its letter
-    // composes with it: normalising twice changes nothing.
-    let visible = || text.chars().filter(|&c| !is_invisible(c));
-    // Most text is already NFC, and the quick check proves it without composing anything.
-    if is_nfc_quick(visible()) == IsNormalized::Yes {
-        visible().for_each(&mut push);
-    } else {
-        visible().nfc().for_each(&mut push);
     }
     out
+}
+
+/// What separates the words shown: whitespace and control characters.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// False when `word` surely holds no invisible character: none of the bytes that begin one
+/// in UTF-8 (U+00AD begins with 0xC2, U+200B–U+2060 with 0xE2, U+FEFF with 0xEF).
+fn may_hold_invisible(word: &str) -> bool {
+    word.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF))
 }
 
 /// Where raw offsets `cuts` (ascending, each at a character boundary of `text`) fall in
@@ -45,13 +86,12 @@ pub fn display_offsets(text: &str, cuts: &[usize]) -> Vec<usize> {
     if cuts.is_empty() {
         return marks;
     }
-    let visible = || text.chars().filter(|&c| !is_invisible(c));
-    if is_nfc_quick(visible()) == IsNormalized::Yes {
+    if is_composed(text) {
         // The same walk as `display`, counting instead of writing.
         let (mut len, mut pending_space) = (0usize, false);
         let mut next = 0;
         for (at, c) in text.char_indices().filter(|&(_, c)| !is_invisible(c)) {
-            if c.is_whitespace() || c.is_control() {
+            if is_space(c) {
                 pending_space = len > 0;
                 continue;
             }
@@ -100,6 +140,81 @@ mod tests {
         let shown = display(text);
         let marks = display_offsets(text, &[text.find('\n').unwrap() + 1]);
         assert_eq!(&shown[marks[0]..], "дой");
+    }
+
+    #[test]
+    fn plainly_composed_characters_pass_the_quick_check_alone() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        // What `plainly_composed` lets through must be what the general check says of
+        // any sequence of them: no combining class, and "yes" on its own.
+        let mut checked = 0;
+        for c in (0..=0x2FFFu32).filter_map(char::from_u32) {
+            if super::plainly_composed(c.encode_utf8(&mut [0; 4])) {
+                assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+                assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
+        assert!(!super::plainly_composed("и\u{0306}"));
+        assert!(!super::plainly_composed("\u{212B}"), "the angstrom sign composes to Å");
+    }
+
+    /// `display` as first written, one character at a time.
+    fn display_by_characters(text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in text.chars().filter(|&c| !super::is_invisible(c)).nfc() {
+            if c.is_whitespace() || c.is_control() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn whole_words_are_copied_as_characters_would_be() {
+        let pieces = [
+            "a",
+            "Жук",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\u{00A0}",
+            "\u{00AD}",
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{2060}",
+            "—",
+            "…",
+            "é",
+            "e\u{0301}",
+            "и\u{0306}",
+            "\u{0085}",
+            "\u{2028}",
+            "x",
+        ];
+        // Every sequence of up to four pieces.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> =
+                texts.iter().flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}"))).collect();
+            texts.extend(longer);
+            texts.sort();
+            texts.dedup();
+        }
+        for t in &texts {
+            assert_eq!(display(t), display_by_characters(t), "{t:?}");
+        }
     }
 
     #[test]
