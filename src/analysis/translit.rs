@@ -52,55 +52,75 @@ pub fn key_of_latin(folded: &str) -> String {
     normalise(&word)
 }
 
-/// Folds the spellings on which romanised Russian and Western names differ.
+/// The spellings on which romanised Russian and Western names differ, replaced in this
+/// order (each replacement sees the text the ones before it left).
+const SPELLINGS: [(&[u8], &[u8]); 20] = [
+    (b"shch", b"sh"),
+    (b"sch", b"sh"),
+    (b"tsch", b"ch"),
+    (b"tch", b"ch"),
+    (b"kh", b"h"),
+    (b"ck", b"k"),
+    (b"ph", b"f"),
+    (b"th", b"t"),
+    (b"tz", b"ts"),
+    (b"ks", b"x"),
+    (b"j", b"y"),
+    (b"ie", b"i"),
+    (b"yu", b"u"),
+    (b"iu", b"u"),
+    (b"ya", b"a"),
+    (b"ia", b"a"),
+    (b"y", b"i"),
+    (b"w", b"v"),
+    (b"z", b"s"),
+    (b"q", b"k"),
+];
+
+/// Folds the spellings on which romanised Russian and Western names differ. Every word
+/// met in the index has its key made once per thread, so this works on bytes in place
+/// (keys are ASCII letters: romanised, or Latin letters only).
 fn normalise(latin: &str) -> String {
-    let mut s = latin.to_string();
-    for (from, to) in [
-        ("shch", "sh"),
-        ("sch", "sh"),
-        ("tsch", "ch"),
-        ("tch", "ch"),
-        ("kh", "h"),
-        ("ck", "k"),
-        ("ph", "f"),
-        ("th", "t"),
-        ("tz", "ts"),
-        ("ks", "x"),
-        ("j", "y"),
-        ("ie", "i"),
-        ("yu", "u"),
-        ("iu", "u"),
-        ("ya", "a"),
-        ("ia", "a"),
-        ("y", "i"),
-        ("w", "v"),
-        ("z", "s"),
-        ("q", "k"),
-    ] {
-        if s.contains(from) {
-            s = s.replace(from, to);
+    let mut s = latin.as_bytes().to_vec();
+    let mut next = Vec::with_capacity(s.len());
+    for (from, to) in SPELLINGS {
+        if !s.windows(from.len()).any(|w| w == from) {
+            continue;
         }
+        // Non-overlapping, left to right, as `str::replace`.
+        next.clear();
+        let mut i = 0;
+        while i < s.len() {
+            if s[i..].starts_with(from) {
+                next.extend_from_slice(to);
+                i += from.len();
+            } else {
+                next.push(s[i]);
+                i += 1;
+            }
+        }
+        std::mem::swap(&mut s, &mut next);
     }
-    // `c` alone is `k` (Cyrillic `ц` arrives as `ts`, `ч` as `ch`).
-    let mut out = String::with_capacity(s.len());
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    for (i, &c) in s.iter().enumerate() {
         let c = match c {
-            'c' if chars.get(i + 1) != Some(&'h') => 'k',
+            // `c` alone is `k` (Cyrillic `ц` arrives as `ts`, `ч` as `ch`).
+            b'c' if s.get(i + 1) != Some(&b'h') => b'k',
             // German and English `h` is Russian `г` (Hitler, Гитлер), except in digraphs.
-            'h' if i == 0 || !matches!(chars[i - 1], 'c' | 's' | 'z') => 'g',
+            b'h' if i == 0 || !matches!(s[i - 1], b'c' | b's' | b'z') => b'g',
             _ => c,
         };
-        if out.ends_with(c) {
+        if out.last() == Some(&c) {
             continue; // double letters: Stresemann, Риббентроп
         }
         out.push(c);
     }
     // German `st` at the start is Russian `шт` (Stresemann, Штреземан).
-    if let Some(rest) = out.strip_prefix("sht") {
-        out = format!("st{rest}");
+    if out.starts_with(b"sht") {
+        out.remove(1);
     }
-    out
+    // Only ASCII letters were put in; anything else is kept as it came.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Two keys name the same thing: equal, or one a stem of the other (a Russian stem cuts
@@ -144,6 +164,75 @@ mod tests {
             ("Рапалло", "Rapallo"),
         ] {
             assert!(keys_meet(&cyr(ru), &lat(en)), "{ru} {} / {en} {}", cyr(ru), lat(en));
+        }
+    }
+
+    /// `normalise` as first written, with strings: the reference it is checked against.
+    fn normalise_by_strings(latin: &str) -> String {
+        let mut s = latin.to_string();
+        for (from, to) in [
+            ("shch", "sh"),
+            ("sch", "sh"),
+            ("tsch", "ch"),
+            ("tch", "ch"),
+            ("kh", "h"),
+            ("ck", "k"),
+            ("ph", "f"),
+            ("th", "t"),
+            ("tz", "ts"),
+            ("ks", "x"),
+            ("j", "y"),
+            ("ie", "i"),
+            ("yu", "u"),
+            ("iu", "u"),
+            ("ya", "a"),
+            ("ia", "a"),
+            ("y", "i"),
+            ("w", "v"),
+            ("z", "s"),
+            ("q", "k"),
+        ] {
+            if s.contains(from) {
+                s = s.replace(from, to);
+            }
+        }
+        // `c` alone is `k` (Cyrillic `ц` arrives as `ts`, `ч` as `ch`).
+        let mut out = String::with_capacity(s.len());
+        let chars: Vec<char> = s.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let c = match c {
+                'c' if chars.get(i + 1) != Some(&'h') => 'k',
+                // German and English `h` is Russian `г` (Hitler, Гитлер), except in digraphs.
+                'h' if i == 0 || !matches!(chars[i - 1], 'c' | 's' | 'z') => 'g',
+                _ => c,
+            };
+            if out.ends_with(c) {
+                continue; // double letters: Stresemann, Риббентроп
+            }
+            out.push(c);
+        }
+        // German `st` at the start is Russian `шт` (Stresemann, Штреземан).
+        if let Some(rest) = out.strip_prefix("sht") {
+            out = format!("st{rest}");
+        }
+        out
+    }
+
+    #[test]
+    fn spellings_fold_as_with_strings() {
+        // Every word of up to five letters over the letters the rules read, and a few names.
+        let letters = ["a", "c", "e", "h", "i", "j", "k", "s", "t", "u", "y", "z", "w"];
+        let mut words = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> =
+                words.iter().flat_map(|w| letters.iter().map(move |l| format!("{w}{l}"))).collect();
+            words.extend(longer);
+        }
+        words.extend(
+            ["shchukin", "tschaikowsky", "stresemann", "zhukov", "yakovlev"].map(String::from),
+        );
+        for w in &words {
+            assert_eq!(normalise(w), normalise_by_strings(w), "{w}");
         }
     }
 
