@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 19;
+pub const SCHEMA_VERSION: u32 = 20;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -99,12 +99,17 @@ fn build_schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    // Frequencies without positions: fields no phrase is looked up in.
+    // Frequencies without positions or lengths: fields no phrase is looked up in, whose
+    // matches add to or stand in for a word's match in `body`, which weighs the passage's
+    // length already. Without lengths, writing a segment also skips a BM25 weight for each
+    // of their terms (most of the index's terms: every form and name key), a twentieth of
+    // a build (see `search::plan::LENGTH_FREE`).
     let counted = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqs),
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(false),
         )
     };
     let fields = Fields {

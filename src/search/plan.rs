@@ -53,6 +53,11 @@ const PHRASE_TRANSLATION: f32 = 0.5;
 /// Words allowed inside a multi-word translation (`список … рассылки`).
 const TRANSLATION_SLOP: u32 = 1;
 const TYPO_BOOST: f32 = 0.4;
+/// Scale of a match in a field indexed without passage lengths (`exact`, the name keys).
+/// BM25 there takes every passage for one word long, which scores a word about 1/0.6 of
+/// what it scores in a passage of average length (k1 1.2, b 0.75, about 50 words); so the
+/// weights above mean the same in every field.
+const LENGTH_FREE: f32 = 0.6;
 /// A word found in fewer passages than this is taken as a typo in the query: any similar
 /// word of the index may be meant. A more frequent word is also matched in the rare
 /// misspellings of it that OCR leaves in sources (`Treatv`), found in at most
@@ -287,6 +292,12 @@ const MIN_WORDS_TO_RELAX: usize = 2;
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+}
+
+/// A term of a field without passage lengths (`exact`, `key_cyr`, `key_lat`), weighed as a
+/// term of `body` in a passage of average length.
+fn length_free_query(field: Field, text: &str) -> Box<dyn Query> {
+    boosted(term_query(field, text), LENGTH_FREE)
 }
 
 /// A query on a keyword field (no frequencies indexed: it filters, it does not score).
@@ -711,7 +722,7 @@ impl<'a> Planner<'a> {
                 let t = &toks[0].text;
                 self.marks.add(MarkKind::Fold, t, Via::Exact, self.group);
                 self.explain.push(format!("«={text}»: exact form {t} (exact)"));
-                Some(term_query(self.fields.exact, t))
+                Some(length_free_query(self.fields.exact, t))
             }
             _ => self.phrase(text, true, 0),
         }
@@ -728,7 +739,7 @@ impl<'a> Planner<'a> {
         for t in &terms {
             self.marks.add(MarkKind::Fold, t, self.via(Via::Prefix), self.group);
         }
-        Some(any_of(terms.iter().map(|t| term_query(self.fields.exact, t)).collect()))
+        Some(any_of(terms.iter().map(|t| length_free_query(self.fields.exact, t)).collect()))
     }
 
     /// A word in any of its forms, and, when `expand`, what it may also mean.
@@ -745,7 +756,7 @@ impl<'a> Planner<'a> {
         let mut lines = vec![format!("word form {stem} (body, section ×{SECTION_BOOST})")];
         self.marks.add(MarkKind::Stem, &stem, self.via(Via::WordForm), group);
         self.marks.add(MarkKind::Fold, &fold, self.via(Via::Exact), group);
-        let bonus = boosted(term_query(self.fields.exact, &fold), EXACT_BOOST);
+        let bonus = boosted(length_free_query(self.fields.exact, &fold), EXACT_BOOST);
         let mut found =
             self.doc_freq(self.fields.body, &stem) + self.doc_freq(self.fields.section, &stem);
         // Passages with the word's own forms: what says whether the word is a typo. A name
@@ -775,7 +786,7 @@ impl<'a> Planner<'a> {
             for k in &keys {
                 found += self.doc_freq(key_field, k);
                 self.marks.add(MarkKind::Key, k, self.via(Via::Transliteration), group);
-                alternatives.push(boosted(term_query(key_field, k), TRANSLIT_BOOST));
+                alternatives.push(boosted(length_free_query(key_field, k), TRANSLIT_BOOST));
             }
             if self.translate && self.via_override.is_none() && !self.function_word {
                 let (folded, stems) = (std::slice::from_ref(&fold), std::slice::from_ref(&stem));
@@ -812,7 +823,7 @@ impl<'a> Planner<'a> {
                 for t in &typos {
                     found += self.doc_freq(self.fields.exact, t);
                     self.marks.add(MarkKind::Fold, t, Via::Typo, group);
-                    alternatives.push(boosted(term_query(self.fields.exact, t), TYPO_BOOST));
+                    alternatives.push(boosted(length_free_query(self.fields.exact, t), TYPO_BOOST));
                 }
                 // A word taken for a typo is searched as the word meant, in all its forms
                 // and in section headings too, as the word typed would have been.
