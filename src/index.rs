@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 20;
+pub const SCHEMA_VERSION: u32 = 21;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -46,8 +46,6 @@ pub struct Fields {
     pub id: Field,
     /// Document path relative to the corpus.
     pub doc: Field,
-    /// Lowercased path, file name and stem, for `doc:` filters.
-    pub doc_key: Field,
     /// `body`, `gloss`, …
     pub kind: Field,
     /// [`crate::Kind::code`], for ranking by kind.
@@ -115,7 +113,6 @@ fn build_schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         doc: b.add_text_field("doc", STRING | STORED),
-        doc_key: b.add_text_field("doc_key", STRING),
         kind: b.add_text_field("kind", STRING | STORED),
         kind_code: b.add_u64_field("kind_code", FAST),
         lang: b.add_text_field("lang", STRING | STORED),
@@ -975,7 +972,6 @@ fn prepare(
     send: &mut dyn FnMut(Vec<PassageDoc>) -> bool,
 ) -> Result<Option<Prepared>> {
     let mut reader = crate::source::open(f, limit, options)?;
-    let keys: Arc<[String]> = doc_keys(&f.rel).into();
     let analyzer = Analyzer::shared();
     let mut title: Option<Arc<str>> = None;
     let mut langs: Vec<(&'static str, u64)> = Vec::new();
@@ -1027,7 +1023,6 @@ fn prepare(
                 pages: segment::pages_to_string(&p.pages),
                 passage: p,
                 title: title.clone(),
-                doc_keys: keys.clone(),
             });
             if batch.len() == BATCH_PASSAGES && !send(std::mem::take(&mut batch)) {
                 return Ok(None);
@@ -1124,7 +1119,6 @@ pub struct PassageDoc {
     fields: Fields,
     passage: Passage,
     title: Arc<str>,
-    doc_keys: Arc<[String]>,
     terms: PassageTerms,
     /// The stemmed terms of the passage's section path.
     section_terms: Arc<str>,
@@ -1162,7 +1156,7 @@ impl Document for PassageDoc {
     fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
         use DocValue::{Str, U64};
         let (f, p, t) = (&self.fields, &self.passage, &self.terms);
-        let mut values = vec![
+        let values = vec![
             (f.id, Str(&p.id)),
             (f.doc, Str(&p.doc)),
             (f.kind, Str(p.kind.as_str())),
@@ -1186,7 +1180,6 @@ impl Document for PassageDoc {
             (f.pages, Str(&self.pages)),
             (f.check, U64(passage_check(p, &self.title, &self.line_marks, &self.pages))),
         ];
-        values.extend(self.doc_keys.iter().map(|k| (f.doc_key, Str(k.as_str()))));
         values.into_iter()
     }
 }

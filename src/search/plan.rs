@@ -515,18 +515,27 @@ impl<'a> Planner<'a> {
         filter_query(self.fields.lang, code)
     }
 
-    /// A filter on the document: its path, file name or stem, or a prefix of one.
+    /// A filter on the document: its path, file name or stem, or a prefix of one (any
+    /// case). The names are made from the indexed paths, a term each: a corpus has far
+    /// fewer documents than passages, which would each index three names.
     pub fn doc_filter(&mut self, name: &str) -> Box<dyn Query> {
         let name = name.to_lowercase();
-        let mut keys = self.terms_with_prefix(self.fields.doc_key, &name, usize::MAX);
-        if keys.contains(&name) {
-            keys = vec![name.clone()];
+        let paths = self.terms_with_prefix(self.fields.doc, "", usize::MAX);
+        let named = |exactly: bool| -> Vec<&String> {
+            let fits = |key: &String| if exactly { *key == name } else { key.starts_with(&name) };
+            paths.iter().filter(|p| crate::index::doc_keys(p).iter().any(fits)).collect()
+        };
+        // A name that is some document's whole name means that document, not every
+        // document whose name it begins.
+        let mut found = named(true);
+        if found.is_empty() {
+            found = named(false);
         }
-        if keys.is_empty() {
+        if found.is_empty() {
             self.notices.push(format!("no document is named {name:?}"));
             return Box::new(EmptyQuery);
         }
-        any_of(keys.iter().map(|k| filter_query(self.fields.doc_key, k)).collect())
+        any_of(found.into_iter().map(|p| filter_query(self.fields.doc, p)).collect())
     }
 
     fn compile(&mut self, node: &Node) -> Option<Box<dyn Query>> {
