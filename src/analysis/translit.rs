@@ -81,17 +81,21 @@ const SPELLINGS: [(&[u8], &[u8]); 20] = [
 /// met in the index has its key made once per thread, so this works on bytes in place
 /// (keys are ASCII letters: romanised, or Latin letters only).
 fn normalise(latin: &str) -> String {
+    // Compared byte by byte: `==` on slices this short would call `memcmp` at every place.
+    let at = |s: &[u8], i: usize, pattern: &[u8]| {
+        s.len() - i >= pattern.len() && pattern.iter().zip(&s[i..]).all(|(a, b)| a == b)
+    };
     let mut s = latin.as_bytes().to_vec();
     let mut next = Vec::with_capacity(s.len());
     for (from, to) in SPELLINGS {
-        if !s.windows(from.len()).any(|w| w == from) {
+        if !(0..s.len()).any(|i| at(&s, i, from)) {
             continue;
         }
         // Non-overlapping, left to right, as `str::replace`.
         next.clear();
         let mut i = 0;
         while i < s.len() {
-            if s[i..].starts_with(from) {
+            if at(&s, i, from) {
                 next.extend_from_slice(to);
                 i += from.len();
             } else {
