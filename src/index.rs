@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 21;
+pub const SCHEMA_VERSION: u32 = 22;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -111,7 +111,10 @@ fn build_schema() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        // Found by document and first line (`search::passage_by_id`): a term for each
+        // passage's id would make the largest term dictionary of the index, to be built
+        // at every flush and again at every merge.
+        id: b.add_text_field("id", STORED),
         doc: b.add_text_field("doc", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED),
         kind_code: b.add_u64_field("kind_code", FAST),
@@ -125,7 +128,7 @@ fn build_schema() -> (Schema, Fields) {
         key_cyr: b.add_text_field("key_cyr", counted(TERMS_TOKENIZER)),
         key_lat: b.add_text_field("key_lat", counted(TERMS_TOKENIZER)),
         ordinal: b.add_u64_field("ordinal", INDEXED | STORED | FAST),
-        line_start: b.add_u64_field("line_start", STORED),
+        line_start: b.add_u64_field("line_start", INDEXED | STORED),
         line_end: b.add_u64_field("line_end", STORED),
         byte_start: b.add_u64_field("byte_start", STORED),
         byte_end: b.add_u64_field("byte_end", STORED),

@@ -303,6 +303,32 @@ fn show_gives_context_around_a_passage() {
 }
 
 #[test]
+fn every_passage_of_a_line_cut_in_several_is_shown_by_its_id() {
+    let s = Sandbox::new();
+    // One line of many sentences is cut into several passages, all starting on line 1,
+    // in a file whose name holds the id's own separator.
+    let line: Vec<String> = (1..=80)
+        .map(|i| format!("The lighthouse keeper wrote entry number {i} about the gannets."))
+        .collect();
+    s.write("log:1.txt", &format!("{}\n", line.join(" ")));
+    let out = s.run(&["passages", "--doc", "log:1.txt", "--json"]);
+    let passages: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(passages.len() >= 2, "one line, several passages: {passages:?}");
+    for p in &passages {
+        let id = p["id"].as_str().unwrap();
+        let text = p["text"].as_str().unwrap();
+        let out = s.run(&["show", "--json", id]);
+        let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(shown["id"], p["id"], "{id}");
+        assert_eq!(shown["text"].as_str(), Some(text), "{id}");
+    }
+}
+
+#[test]
 fn ids_find_their_passage_in_nested_and_case_twin_files() {
     let s = Sandbox::new();
     s.write("Notes/a.txt", "First upper note.\n\nSecond upper note.\n");

@@ -515,21 +515,38 @@ fn with_counterparts(
     Ok(())
 }
 
-/// The passage with `id`, marked for `marks`, if the index holds it.
+/// The passage with `id`, marked for `marks`, if the index holds it. An id is the
+/// document's path and the passage's first line (`notes.txt:12`, `notes.txt:12.2` for the
+/// second passage starting there): the passages of that document starting on that line
+/// are read, a few at most, and the one with this id kept.
 fn passage_by_id(
     qindex: &QIndex,
     searcher: &tantivy::Searcher,
     id: &str,
     marks: &Marks,
 ) -> Result<Option<Hit>> {
-    let term = tantivy::Term::from_field_text(qindex.fields.id, id);
-    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+    use tantivy::query::{BooleanQuery, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    let Some((doc, line)) = id.rsplit_once(':') else { return Ok(None) };
+    let Ok(line) = line.split_once('.').map_or(line, |(l, _)| l).parse::<u64>() else {
+        return Ok(None);
+    };
+    let f = &qindex.fields;
+    let term = |t| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+    let query = BooleanQuery::intersection(vec![
+        term(tantivy::Term::from_field_text(f.doc, doc)),
+        term(tantivy::Term::from_field_u64(f.line_start, line)),
+    ]);
     let found = searcher
-        .search(&query, &TopDocs::with_limit(1).order_by_score())
+        .search(&query, &tantivy::collector::DocSetCollector)
         .map_err(|e| qindex.damaged(e))?;
-    let Some(&(_, address)) = found.first() else { return Ok(None) };
-    let doc: TantivyDocument = qindex.stored(searcher, address)?;
-    Ok(Some(to_hit(qindex, &doc, 0, 0.0, marks).hit))
+    for address in found {
+        let stored: TantivyDocument = qindex.stored(searcher, address)?;
+        if stored.get_first(f.id).and_then(|v| v.as_str()) == Some(id) {
+            return Ok(Some(to_hit(qindex, &stored, 0, 0.0, marks).hit));
+        }
+    }
+    Ok(None)
 }
 
 /// A passage shorter than `SHORT_PASSAGE_WORDS` words (a command line, a list item, a
