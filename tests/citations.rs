@@ -310,7 +310,7 @@ fn every_passage_of_a_line_cut_in_several_is_shown_by_its_id() {
     let line: Vec<String> = (1..=80)
         .map(|i| format!("The lighthouse keeper wrote entry number {i} about the gannets."))
         .collect();
-    s.write("log:1.txt", &format!("{}\n", line.join(" ")));
+    s.write("log:1.txt", format!("{}\n", line.join(" ")));
     let out = s.run(&["passages", "--doc", "log:1.txt", "--json"]);
     let passages: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
