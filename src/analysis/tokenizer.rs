@@ -110,18 +110,36 @@ impl Analyzer {
 struct CachedWord {
     /// Folded and repaired; empty when the word is not a token (too long, nothing left).
     fold: String,
-    stem: String,
+    /// Whether the word as written is an initialism's plural (`ATMs`): its stem is the
+    /// singular's.
+    initialism: bool,
+    /// The stem, made on first need: highlighting looks most words of a passage up only
+    /// to see that no query word can be among them.
+    stem: std::cell::OnceCell<String>,
     /// The name key, made on first need: most words are never looked up by it (only
     /// capitalised words of a passage are indexed by key, and only key-mode queries ask).
     key: std::cell::OnceCell<Option<(Script, String)>>,
 }
 
 impl CachedWord {
-    fn key(&self) -> Option<&(Script, String)> {
+    fn stem(&self, stemmers: &Stemmers) -> &str {
+        self.stem.get_or_init(|| {
+            let mut stem = self.fold.clone();
+            if self.initialism && stem.ends_with('s') {
+                stem.pop();
+            }
+            stemmers.stem_in_place(&mut stem);
+            stem
+        })
+    }
+
+    fn key(&self, stemmers: &Stemmers) -> Option<&(Script, String)> {
         self.key
             .get_or_init(|| {
                 match token_script(&self.fold) {
-                    Some(Script::Cyrillic) => Some((Script::Cyrillic, key_of_cyrillic(&self.stem))),
+                    Some(Script::Cyrillic) => {
+                        Some((Script::Cyrillic, key_of_cyrillic(self.stem(stemmers))))
+                    }
                     Some(Script::Latin) => Some((Script::Latin, key_of_latin(&self.fold))),
                     _ => None,
                 }
@@ -149,12 +167,8 @@ impl Analyzer {
             fold.clear();
         }
         repair(&mut fold);
-        let mut stem = fold.clone();
-        if initialism_singular(raw).is_some() && stem.ends_with('s') {
-            stem.pop();
-        }
-        self.stemmers.stem_in_place(&mut stem);
-        CachedWord { fold, stem, key: std::cell::OnceCell::new() }
+        let initialism = initialism_singular(raw).is_some();
+        CachedWord { fold, initialism, stem: Default::default(), key: Default::default() }
     }
 
     /// Calls `f` with the cached analysis of `raw`, analysing it on first sight.
@@ -177,8 +191,17 @@ impl Analyzer {
     /// Calls `f` for every token of `text` with its folded form, its stem and (when
     /// `keys`) its name key as the index has them (capitalised words only): the tokens of [`Mode::Fold`] and
     /// [`Mode::Stem`], which are the same words at the same positions, in one pass and
-    /// without allocating for a word seen before.
-    pub fn for_each_word(&self, text: &str, keys: bool, mut f: impl FnMut(&WordTerms<'_>)) {
+    /// without allocating for a word seen before. A word whose folded form fails
+    /// `stemmed` is given an empty stem, and is not stemmed: a stem begins with its word's
+    /// first letter, so highlighting asks for the stems of the words that begin as a
+    /// query word's stem does.
+    pub fn for_each_word(
+        &self,
+        text: &str,
+        keys: bool,
+        stemmed: impl Fn(&str) -> bool,
+        mut f: impl FnMut(&WordTerms<'_>),
+    ) {
         let (mut fold, mut stem, mut key) = (String::new(), String::new(), String::new());
         let mut position = 0;
         for (start, end) in words(text) {
@@ -189,10 +212,11 @@ impl Analyzer {
                 }
                 // As `passage_terms` indexes them: keys of capitalised words only.
                 let indexed = keys && text[start..end].starts_with(char::is_uppercase);
-                let k = if indexed { word.key() } else { None };
+                let k = if indexed { word.key(&self.stemmers) } else { None };
+                let s = if stemmed(&word.fold) { word.stem(&self.stemmers) } else { "" };
                 for (out, term) in [
                     (&mut fold, word.fold.as_str()),
-                    (&mut stem, word.stem.as_str()),
+                    (&mut stem, s),
                     (&mut key, k.map_or("", |(_, k)| k.as_str())),
                 ] {
                     out.clear();
@@ -215,8 +239,8 @@ impl Analyzer {
             }
             let term = match mode {
                 Mode::Fold => &word.fold,
-                Mode::Stem => &word.stem,
-                Mode::KeyOfCyrillic | Mode::KeyOfLatin => match (mode, word.key()) {
+                Mode::Stem => word.stem(&self.stemmers),
+                Mode::KeyOfCyrillic | Mode::KeyOfLatin => match (mode, word.key(&self.stemmers)) {
                     (Mode::KeyOfCyrillic, Some((Script::Cyrillic, k))) => k,
                     (Mode::KeyOfLatin, Some((Script::Latin, k))) => k,
                     _ => return false,
@@ -239,14 +263,14 @@ impl Analyzer {
                 if word.fold.is_empty() {
                     return;
                 }
-                push_term(&mut out.stem, &word.stem);
+                push_term(&mut out.stem, word.stem(&self.stemmers));
                 push_term(&mut out.fold, &word.fold);
                 // Name keys are for names, and names are capitalised in running text in both
                 // languages: lower-case words are found by their stems instead.
                 if !raw.starts_with(char::is_uppercase) {
                     return;
                 }
-                match word.key() {
+                match word.key(&self.stemmers) {
                     Some((Script::Cyrillic, k)) => push_term(&mut out.key_cyr, k),
                     Some((Script::Latin, k)) => push_term(&mut out.key_lat, k),
                     _ => {}
@@ -401,19 +425,52 @@ mod tests {
     use crate::analysis::test_util::assert_terms;
 
     #[test]
+    fn a_stem_begins_with_its_word_s_first_letter() {
+        // Highlighting stems only the words that begin as a query word's stem does.
+        let a = Analyzer::shared();
+        let words = "dying lying skies ATMs binNMUs 'tis y'all yelling Youth yeomanry ёлка Ёлкин \
+            colours organisation analysed defences centres Ångström œuvre Œdipus straße \
+            İstanbul ǅemal ﬁnance early only ugly gently idly news proceeding exceeding \
+            generously communism universal arsenal ответственностями объявившиеся \
+            Рапалльского ёжиков въезжающий ыкать йодированный";
+        let mut seen = 0;
+        a.for_each_word(
+            words,
+            false,
+            |_| true,
+            |w| {
+                assert_eq!(
+                    w.stem.chars().next(),
+                    w.fold.chars().next(),
+                    "{} -> {}",
+                    w.fold,
+                    w.stem
+                );
+                seen += 1;
+            },
+        );
+        assert!(seen > 40);
+    }
+
+    #[test]
     fn one_pass_gives_the_tokens_of_every_mode() {
         let a = Analyzer::shared();
         let text = "Квиринал-Палас, wolframite's 12-й x; Ёлкин · Zwieback квиринал";
         let (stems, folds) = (a.tokens(text, Mode::Stem), a.tokens(text, Mode::Fold));
         let mut seen = Vec::new();
-        a.for_each_word(text, true, |w| {
-            seen.push((w.start, w.end, w.position, w.stem.to_string(), w.fold.to_string()));
-            // Keys as the index has them: of capitalised words only.
-            let raw = &text[w.start..w.end];
-            let key = a.term(raw, Mode::KeyOfCyrillic) + &a.term(raw, Mode::KeyOfLatin);
-            let indexed = raw.starts_with(char::is_uppercase);
-            assert_eq!(w.key.unwrap_or(""), if indexed { key.as_str() } else { "" }, "{raw}");
-        });
+        a.for_each_word(
+            text,
+            true,
+            |_| true,
+            |w| {
+                seen.push((w.start, w.end, w.position, w.stem.to_string(), w.fold.to_string()));
+                // Keys as the index has them: of capitalised words only.
+                let raw = &text[w.start..w.end];
+                let key = a.term(raw, Mode::KeyOfCyrillic) + &a.term(raw, Mode::KeyOfLatin);
+                let indexed = raw.starts_with(char::is_uppercase);
+                assert_eq!(w.key.unwrap_or(""), if indexed { key.as_str() } else { "" }, "{raw}");
+            },
+        );
         let want: Vec<_> = stems
             .iter()
             .zip(&folds)
@@ -453,9 +510,12 @@ mod tests {
         let a = Analyzer::shared();
         let fresh = a.analyse_word("Штреземана");
         for _ in 0..2 {
-            assert_eq!(a.tokens("Штреземана Stresemann's", Mode::Stem)[0].text, fresh.stem);
+            assert_eq!(
+                a.tokens("Штреземана Stresemann's", Mode::Stem)[0].text,
+                fresh.stem(&a.stemmers)
+            );
             assert_eq!(a.tokens("Штреземана", Mode::Fold)[0].text, "штреземана");
-            let key = fresh.key().map(|(_, k)| k.as_str());
+            let key = fresh.key(&a.stemmers).map(|(_, k)| k.as_str());
             assert_eq!(
                 a.tokens("Штреземана Stresemann's", Mode::KeyOfCyrillic)[0].text,
                 key.unwrap()

@@ -44,29 +44,34 @@ pub fn mark(text: &str, marks: &Marks) -> Highlight {
     // Phrases are matched on the token lists, gathered in the same pass.
     let (mut stems, mut folds): (Vec<Tok>, Vec<Tok>) = (Vec::new(), Vec::new());
     let phrases = !marks.phrases.is_empty();
-    analyzer.for_each_word(text, marks.has_keys(), |w| {
-        let best = [
-            (MarkKind::Stem, Some(w.stem)),
-            (MarkKind::Fold, Some(w.fold)),
-            (MarkKind::Key, w.key),
-        ]
-        .into_iter()
-        .filter_map(|(kind, term)| marks.get(kind, term?))
-        .min_by_key(|&(via, _)| via);
-        if let Some((via, group)) = best {
-            found.push((w.start, w.end, via, group, w.position));
-        }
-        if phrases {
-            let tok = |text: &str| Tok {
-                text: text.to_string(),
-                start: w.start,
-                end: w.end,
-                position: w.position,
-            };
-            stems.push(tok(w.stem));
-            folds.push(tok(w.fold));
-        }
-    });
+    analyzer.for_each_word(
+        text,
+        marks.has_keys(),
+        |fold| marks.needs_stem(fold),
+        |w| {
+            let best = [
+                (MarkKind::Stem, Some(w.stem)),
+                (MarkKind::Fold, Some(w.fold)),
+                (MarkKind::Key, w.key),
+            ]
+            .into_iter()
+            .filter_map(|(kind, term)| marks.get(kind, term?))
+            .min_by_key(|&(via, _)| via);
+            if let Some((via, group)) = best {
+                found.push((w.start, w.end, via, group, w.position));
+            }
+            if phrases {
+                let tok = |text: &str| Tok {
+                    text: text.to_string(),
+                    start: w.start,
+                    end: w.end,
+                    position: w.position,
+                };
+                stems.push(tok(w.stem));
+                folds.push(tok(w.fold));
+            }
+        },
+    );
     for phrase in &marks.phrases {
         let toks = if phrase.mode == Mode::Stem { &stems } else { &folds };
         for (a, b) in phrase_matches(toks, &phrase.terms, phrase.slop) {

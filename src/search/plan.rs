@@ -185,6 +185,9 @@ pub struct Marks {
     terms: FxHashMap<String, [Option<(Via, usize)>; 3]>,
     /// Whether some term is a name key (highlighting then makes the text's keys).
     keys: bool,
+    /// The first letters of the stems marked: only a word beginning with one of them can
+    /// have one of them for its stem.
+    stem_initials: Vec<char>,
     /// Phrases: marked only where the whole phrase occurs.
     pub phrases: Vec<PhraseMark>,
 }
@@ -201,6 +204,11 @@ impl Marks {
             *slot = Some((via, group));
         }
         self.keys |= kind == MarkKind::Key;
+        if let (MarkKind::Stem, Some(c)) = (kind, term.chars().next()) {
+            if !self.stem_initials.contains(&c) {
+                self.stem_initials.push(c);
+            }
+        }
     }
 
     /// How `term`, compared as `kind`, matches, and for which clause.
@@ -216,6 +224,13 @@ impl Marks {
     /// Whether some term is a name key.
     pub fn has_keys(&self) -> bool {
         self.keys
+    }
+
+    /// Whether a word folded to `fold` needs its stem to be compared: when it may be a
+    /// stem marked, or stand in a phrase of stems.
+    pub fn needs_stem(&self, fold: &str) -> bool {
+        self.phrases.iter().any(|p| p.mode == Mode::Stem)
+            || fold.chars().next().is_some_and(|c| self.stem_initials.contains(&c))
     }
 }
 
