@@ -44,10 +44,13 @@ pub fn mark(text: &str, marks: &Marks) -> Highlight {
     // Phrases are matched on the token lists, gathered in the same pass.
     let (mut stems, mut folds): (Vec<Tok>, Vec<Tok>) = (Vec::new(), Vec::new());
     let phrases = !marks.phrases.is_empty();
+    // A phrase of stems compares every word's stem; otherwise only a word that may have a
+    // stem marked is stemmed.
+    let every_stem = marks.phrases.iter().any(|p| p.mode == Mode::Stem);
     analyzer.for_each_word(
         text,
         marks.has_keys(),
-        |fold| marks.needs_stem(fold),
+        |fold| every_stem || marks.may_have_a_stem_marked(fold),
         |w| {
             let best = [
                 (MarkKind::Stem, Some(w.stem)),

@@ -226,11 +226,10 @@ impl Marks {
         self.keys
     }
 
-    /// Whether a word folded to `fold` needs its stem to be compared: when it may be a
-    /// stem marked, or stand in a phrase of stems.
-    pub fn needs_stem(&self, fold: &str) -> bool {
-        self.phrases.iter().any(|p| p.mode == Mode::Stem)
-            || fold.chars().next().is_some_and(|c| self.stem_initials.contains(&c))
+    /// Whether the stem of a word folded to `fold` may be one marked: whether it begins
+    /// as one does.
+    pub fn may_have_a_stem_marked(&self, fold: &str) -> bool {
+        fold.chars().next().is_some_and(|c| self.stem_initials.contains(&c))
     }
 }
 
