@@ -9,7 +9,8 @@
 //!
 //! Prints the p50, p90 and p99 over every search (each line of the file QUERIES a query;
 //! the script gives it the 20 of `scripts/bench.py`), `ROUNDS` times each after one
-//! warm-up round, snippets included, in milliseconds.
+//! warm-up round, snippets included, in milliseconds; and on stderr each query's median,
+//! the slowest first.
 
 use std::time::Instant;
 
@@ -33,8 +34,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (qindex, _) = refresh(corpus, index, Default::default(), &mut Silent)?;
     let (lexicon, _) = Lexicon::load(corpus, &qindex.dir, &Setting::Default);
     let mut times = Vec::with_capacity(rounds * queries.len());
+    let mut each: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); queries.len()];
     for round in 0..=rounds {
-        for q in &queries {
+        for (n, q) in queries.iter().enumerate() {
             let req =
                 Request { query: q.to_string(), limit: 10, lang: None, doc: None, expand: true };
             let started = Instant::now();
@@ -43,8 +45,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::hint::black_box(hits);
             if round > 0 {
                 times.push(ms);
+                each[n].push(ms);
             }
         }
+    }
+    // Each query's median on stderr, the slowest first: where the time goes.
+    let mut medians: Vec<(f64, &str)> = each
+        .iter_mut()
+        .zip(&queries)
+        .map(|(t, q)| {
+            t.sort_by(f64::total_cmp);
+            (t[t.len() / 2], *q)
+        })
+        .collect();
+    medians.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, q) in medians {
+        eprintln!("{ms:8.2} ms  {q}");
     }
     times.sort_by(f64::total_cmp);
     let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
