@@ -18,6 +18,10 @@ const MIN_MARKERS: usize = 3;
 
 /// Byte ranges of the footnote markers in a line.
 pub fn markers(line: &str) -> Vec<(usize, usize)> {
+    // Most lines hold no digit, and need no characters listed.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut out = Vec::new();
     let mut i = 0;
