@@ -256,7 +256,13 @@ impl Analyzer {
     /// its stem, folded form and (for a capitalised word) name key are appended to the
     /// field's term list.
     pub fn passage_terms(&self, text: &str) -> PassageTerms {
-        let mut out = PassageTerms::default();
+        // A list of stems or folded forms is about as long as the text: made at its size,
+        // not grown a dozen times.
+        let mut out = PassageTerms {
+            stem: String::with_capacity(text.len()),
+            fold: String::with_capacity(text.len()),
+            ..PassageTerms::default()
+        };
         for (start, end) in words(text) {
             let raw = &text[start..end];
             self.with_word(raw, |word| {
