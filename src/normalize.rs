@@ -105,6 +105,9 @@ pub fn display_offsets(text: &str, cuts: &[usize]) -> Vec<usize> {
                 marks.push(shown);
                 next += 1;
             }
+            if next == cuts.len() {
+                return marks; // the rest of the text moves no cut
+            }
             len = shown + c.len_utf8();
             pending_space = false;
         }

@@ -1004,41 +1004,35 @@ fn cap_window(text: &str, a: usize, b: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// Byte offsets just after each sentence end (and the text's end).
+/// Byte offsets just after each sentence end (and the text's end): a run of `.`, `!`,
+/// `?` or `…` and closing marks, then a space, then a capital, a digit or an opening mark;
+/// not after an abbreviation. The text is searched for the ends, not listed by character.
 fn sentence_ends(text: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut ends = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        if matches!(c, '.' | '!' | '?' | '…') {
-            let mut j = i + 1;
-            while j < chars.len()
-                && matches!(chars[j].1, '.' | '!' | '?' | '…' | '»' | '"' | '”' | '\'' | ')' | ']')
-            {
-                j += 1;
-            }
-            let space = j < chars.len() && chars[j].1.is_whitespace();
-            let mut k = j;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                k += 1;
-            }
-            let next_starts = k < chars.len()
-                && (chars[k].1.is_uppercase()
-                    || chars[k].1.is_ascii_digit()
-                    || matches!(chars[k].1, '«' | '"' | '“' | '(' | '—' | '–'));
-            if space && next_starts && !(c == '.' && is_abbreviation(&text[..at])) {
-                let end = if j < chars.len() { chars[j].0 } else { text.len() };
-                ends.push(end);
-            }
-            i = j;
-            continue;
+    let mut from = 0;
+    while let Some(found) = text[from..].find(SENTENCE_END) {
+        let at = from + found;
+        let c = text[at..].chars().next().expect("a character found at `at`");
+        let rest = &text[at + c.len_utf8()..];
+        let closing = rest.len() - rest.trim_start_matches(CLOSING).len();
+        let end = at + c.len_utf8() + closing;
+        let after = &text[end..];
+        let space = after.starts_with(char::is_whitespace);
+        let next_starts = after.trim_start().chars().next().is_some_and(|n| {
+            n.is_uppercase() || n.is_ascii_digit() || matches!(n, '«' | '"' | '“' | '(' | '—' | '–')
+        });
+        if space && next_starts && !(c == '.' && is_abbreviation(&text[..at])) {
+            ends.push(end);
         }
-        i += 1;
+        from = end;
     }
     ends.push(text.len());
     ends
 }
+
+/// What ends a sentence, and what may close it after that.
+const SENTENCE_END: [char; 4] = ['.', '!', '?', '…'];
+const CLOSING: [char; 10] = ['.', '!', '?', '…', '»', '"', '”', '\'', ')', ']'];
 
 /// True when the word just before a period is an abbreviation or an initial.
 fn is_abbreviation(before: &str) -> bool {
@@ -1059,6 +1053,62 @@ fn is_abbreviation(before: &str) -> bool {
 mod tests {
     use super::*;
     use crate::ingest::decode;
+
+    /// `sentence_ends` as first written, over a list of the characters: the reference it
+    /// is checked against.
+    fn sentence_ends_by_characters(text: &str) -> Vec<usize> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut ends = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            if matches!(c, '.' | '!' | '?' | '…') {
+                let mut j = i + 1;
+                while j < chars.len()
+                    && matches!(
+                        chars[j].1,
+                        '.' | '!' | '?' | '…' | '»' | '"' | '”' | '\'' | ')' | ']'
+                    )
+                {
+                    j += 1;
+                }
+                let space = j < chars.len() && chars[j].1.is_whitespace();
+                let mut k = j;
+                while k < chars.len() && chars[k].1.is_whitespace() {
+                    k += 1;
+                }
+                let next_starts = k < chars.len()
+                    && (chars[k].1.is_uppercase()
+                        || chars[k].1.is_ascii_digit()
+                        || matches!(chars[k].1, '«' | '"' | '“' | '(' | '—' | '–'));
+                if space && next_starts && !(c == '.' && is_abbreviation(&text[..at])) {
+                    let end = if j < chars.len() { chars[j].0 } else { text.len() };
+                    ends.push(end);
+                }
+                i = j;
+                continue;
+            }
+            i += 1;
+        }
+        ends.push(text.len());
+        ends
+    }
+
+    #[test]
+    fn sentence_ends_are_found_as_by_characters() {
+        // Every string of up to five pieces over the pieces the rule reads.
+        let pieces = ["a", "Б", ".", "!", "…", "»", ")", " ", "\n", "7", "«", "г.", "т. е."];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> =
+                texts.iter().flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}"))).collect();
+            texts.extend(longer);
+        }
+        texts.push("Он приехал в 1922 г. В Рапалло. Затем — Берлин!» (См. выше.) Конец…".into());
+        for t in &texts {
+            assert_eq!(sentence_ends(t), sentence_ends_by_characters(t), "{t:?}");
+        }
+    }
 
     fn passages(text: &str) -> Segmented {
         segment(&decode("doc.txt", text.as_bytes()).unwrap())
