@@ -13,9 +13,30 @@ pub fn is_invisible(c: char) -> bool {
 /// is in a block with no combining mark and no character that composition replaces (Basic
 /// Latin to Latin Extended-B and IPA, Cyrillic without its combining marks, the common
 /// punctuation). Nearly all text is, and this is far cheaper than the general quick check,
-/// which looks every character up in Unicode's tables.
+/// which looks every character up in Unicode's tables. Read from the bytes: a character's
+/// lead byte names its block.
 fn plainly_composed(text: &str) -> bool {
-    text.chars().all(|c| matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F | 0x2010..=0x2027 | 0x2030..=0x205E))
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // `text` is UTF-8: a lead byte has its continuation bytes after it.
+        i += match bytes[i] {
+            0x00..=0x7F => 1,
+            // U+0080–U+02FF, U+0400–U+047F, U+04C0–U+04FF.
+            0xC2..=0xCB | 0xD0 | 0xD1 | 0xD3 => 2,
+            // U+0480–U+0482, U+048A–U+04BF (not the combining marks between).
+            0xD2 if !(0x83..=0x89).contains(&bytes[i + 1]) => 2,
+            // U+0500–U+052F.
+            0xD4 if bytes[i + 1] <= 0xAF => 2,
+            // U+2010–U+2027, U+2030–U+205E.
+            0xE2 => match (bytes[i + 1], bytes[i + 2]) {
+                (0x80, 0x90..=0xA7 | 0xB0..=0xBF) | (0x81, 0x80..=0x9E) => 3,
+                _ => return false,
+            },
+            _ => return false,
+        };
+    }
+    true
 }
 
 /// True when `text`, its invisible characters dropped, is in NFC.
@@ -30,7 +51,7 @@ pub fn display(text: &str) -> String {
     // Most text is already NFC, and that is proved without composing anything: its words
     // are copied whole.
     if is_composed(text) {
-        for word in text.split(is_space) {
+        for word in SpaceSplit::new(text) {
             let before = out.len();
             let shown = before + usize::from(before > 0);
             if before > 0 {
@@ -74,6 +95,62 @@ fn display_by_characters(text: &str, out: &mut String) {
 /// What separates the words shown: whitespace and control characters.
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c.is_control()
+}
+
+/// The length of the character at the start of `bytes` (valid UTF-8) when it is a space
+/// (`is_space`), read from its bytes: ASCII controls and space; U+0080–U+00A0 (C1
+/// controls, NEL, no-break space); U+1680; U+2000–U+200A, U+2028, U+2029, U+202F,
+/// U+205F; U+3000. Every other character is not.
+fn space_len(bytes: &[u8]) -> Option<usize> {
+    match *bytes {
+        [b, ..] if b < 0x80 => (b <= 0x20 || b == 0x7F).then_some(1),
+        [0xC2, b, ..] => (b <= 0xA0).then_some(2),
+        [0xE1, 0x9A, 0x80, ..] | [0xE3, 0x80, 0x80, ..] => Some(3),
+        [0xE2, 0x80, b, ..] if b <= 0x8A || matches!(b, 0xA8 | 0xA9 | 0xAF) => Some(3),
+        [0xE2, 0x81, 0x9F, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// `text.split(is_space)` read byte by byte: only the bytes that may begin a space are
+/// looked at twice, the rest are passed over without decoding a character.
+struct SpaceSplit<'a> {
+    text: &'a str,
+    at: usize,
+    done: bool,
+}
+
+impl<'a> SpaceSplit<'a> {
+    fn new(text: &'a str) -> SpaceSplit<'a> {
+        SpaceSplit { text, at: 0, done: false }
+    }
+}
+
+impl<'a> Iterator for SpaceSplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut i = start;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b > 0x20 && b != 0x7F && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+                i += 1;
+                continue;
+            }
+            if let Some(len) = space_len(&bytes[i..]) {
+                self.at = i + len;
+                return Some(&self.text[start..i]);
+            }
+            i += 1;
+        }
+        self.done = true;
+        Some(&self.text[start..])
+    }
 }
 
 /// False when `word` surely holds no invisible character: none of the bytes that begin one
@@ -205,6 +282,34 @@ mod tests {
             let mut by_characters = String::new();
             super::display_by_characters(t, &mut by_characters);
             assert_eq!(display(t), by_characters, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn plain_blocks_are_read_from_bytes_as_from_characters() {
+        let by_characters = |t: &str| {
+            t.chars().all(|c| {
+                matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F | 0x2010..=0x2027 | 0x2030..=0x205E)
+            })
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for t in [c.to_string(), format!("aЖ{c}—é")] {
+                assert_eq!(super::plainly_composed(&t), by_characters(&t), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn spaces_are_read_from_bytes_as_from_characters() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            let expected = super::is_space(c).then_some(bytes.len());
+            assert_eq!(super::space_len(bytes), expected, "{c:?}");
+        }
+        for t in ["", " ", "a", " a  b\u{a0}c\u{3000}", "\u{2028}x\u{85}", "жук\tжук\n"] {
+            let by_chars: Vec<&str> = t.split(super::is_space).collect();
+            assert_eq!(super::SpaceSplit::new(t).collect::<Vec<_>>(), by_chars, "{t:?}");
         }
     }
 
