@@ -758,24 +758,37 @@ fn guess_encoding(bytes: &[u8], whole: bool) -> Result<&'static Encoding, String
         return Ok(UTF_8);
     }
     // Only lines with a byte outside ASCII (or an escape, which starts ISO-2022 text) tell
-    // one encoding from another: chardetng reads the first `SNIFF_BYTES` of them, wherever
-    // they are in the part, and none of the ASCII lines around them (a mostly English file
-    // in Latin-1 is judged on more of its accents, at a fraction of the cost).
+    // one encoding from another: chardetng reads those, wherever they are in the part, and
+    // none of the ASCII lines around them (a mostly English file in Latin-1 is judged on
+    // more of its accents, at a fraction of the cost).
+    let telling = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|line| !line.is_ascii() || memchr::memchr(0x1B, line).is_some());
+    Ok(guess_from_lines(telling, whole))
+}
+
+/// chardetng's guess from `lines`, in the file's order, of which it reads the first
+/// `SNIFF_BYTES`; `whole` when they are every such line of the file.
+fn guess_from_lines<'a>(
+    lines: impl IntoIterator<Item = &'a [u8]>,
+    whole: bool,
+) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new();
     let mut fed = 0;
-    for line in bytes.split_inclusive(|&b| b == b'\n') {
+    for line in lines {
         if fed >= SNIFF_BYTES {
             break;
-        }
-        if line.is_ascii() && memchr::memchr(0x1B, line).is_none() {
-            continue;
         }
         let line = &line[..line.len().min(SNIFF_BYTES - fed)];
         detector.feed(line, false);
         fed += line.len();
+        if !line.ends_with(b"\n") {
+            detector.feed(b"\n", false);
+            fed += 1;
+        }
     }
     detector.feed(b"", whole && fed < SNIFF_BYTES);
-    Ok(detector.guess(None, false))
+    detector.guess(None, false)
 }
 
 /// UTF-16 without a BOM: most code units of Latin or Cyrillic text have one zero byte.
@@ -832,18 +845,7 @@ fn other_encoding(encoding: &'static Encoding, foreign: &[&[u8]]) -> &'static En
     if encoding != UTF_8 {
         return UTF_8;
     }
-    let mut detector = chardetng::EncodingDetector::new();
-    let mut fed = 0;
-    for line in foreign {
-        if fed > SNIFF_BYTES {
-            break;
-        }
-        detector.feed(line, false);
-        detector.feed(b"\n", false);
-        fed += line.len() + 1;
-    }
-    detector.feed(b"", true);
-    detector.guess(None, false)
+    guess_from_lines(foreign.iter().copied(), true)
 }
 
 /// Splits ASCII-compatible bytes into lines at `\n`, `\r\n` or a lone `\r`.
