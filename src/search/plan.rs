@@ -534,10 +534,17 @@ impl<'a> Planner<'a> {
     /// fewer documents than passages, which would each index three names.
     pub fn doc_filter(&mut self, name: &str) -> Box<dyn Query> {
         let name = name.to_lowercase();
-        let paths = self.terms_with_prefix(self.fields.doc, "", usize::MAX);
+        let paths: Vec<(String, Vec<String>)> = self
+            .terms_with_prefix(self.fields.doc, "", usize::MAX)
+            .into_iter()
+            .map(|p| {
+                let keys = crate::index::doc_keys(&p);
+                (p, keys)
+            })
+            .collect();
         let named = |exactly: bool| -> Vec<&String> {
             let fits = |key: &String| if exactly { *key == name } else { key.starts_with(&name) };
-            paths.iter().filter(|p| crate::index::doc_keys(p).iter().any(fits)).collect()
+            paths.iter().filter(|(_, keys)| keys.iter().any(fits)).map(|(p, _)| p).collect()
         };
         // A name that is some document's whole name means that document, not every
         // document whose name it begins.
