@@ -10,6 +10,7 @@ mod exact_phrase;
 mod feedback;
 mod highlight;
 mod layout;
+mod live;
 mod parse;
 mod plan;
 mod repeats;

@@ -294,6 +294,8 @@ pub struct Planner<'a> {
     scan_left: std::cell::Cell<usize>,
     /// Prefix expansions made for this query: a prefix typed twice is looked up once.
     prefixes: std::cell::RefCell<HashMap<(Field, String, usize), Vec<String>>>,
+    /// Live frequencies of the terms expansions choose by.
+    live: super::live::LiveCounts,
 }
 
 /// Term dictionary entries one query's expansions (prefixes, typos, word families) may
@@ -407,6 +409,7 @@ impl<'a> Planner<'a> {
             content_words: 0,
             scan_left: std::cell::Cell::new(MAX_SCANNED_TERMS),
             prefixes: Default::default(),
+            live: Default::default(),
         }
     }
 
@@ -1275,14 +1278,14 @@ impl<'a> Planner<'a> {
             return Vec::new();
         };
         let mut found: HashMap<String, u32> = HashMap::new();
-        for reader in self.searcher.segment_readers() {
+        for (s, reader) in self.searcher.segment_readers().iter().enumerate() {
             let Ok(inverted) = reader.inverted_index(self.fields.exact) else { continue };
             let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
                 continue;
             };
             while self.spend() && stream.advance() {
                 if let Ok(t) = std::str::from_utf8(stream.key()) {
-                    let df = live_doc_freq(reader, &inverted, stream.value());
+                    let df = self.live.doc_freq(s, reader, &inverted, stream.value());
                     if t != fold && df > 0 {
                         *found.entry(t.to_string()).or_default() += df;
                     }
@@ -1362,7 +1365,7 @@ impl<'a> Planner<'a> {
                 .iter()
                 .filter_map(|(s, info)| {
                     let index = inverted[*s].as_ref()?;
-                    let live = live_doc_freq(&readers[*s], index, info);
+                    let live = self.live.doc_freq(*s, &readers[*s], index, info);
                     Some(u64::from(info.doc_freq - live))
                 })
                 .sum();
@@ -1379,18 +1382,4 @@ impl<'a> Planner<'a> {
         terms.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         terms.into_iter().map(|(_, t)| t).collect()
     }
-}
-
-/// Passages of a segment that hold a term and are not deleted: a term's frequency in the
-/// term dictionary counts passages deleted since the segment was written (an updated
-/// file's old passages) until a merge, so choosing expansions by it would let them drift.
-fn live_doc_freq(
-    reader: &tantivy::SegmentReader,
-    inverted: &tantivy::InvertedIndexReader,
-    info: &tantivy::postings::TermInfo,
-) -> u32 {
-    let Some(alive) = reader.alive_bitset() else { return info.doc_freq };
-    inverted
-        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
-        .map_or(info.doc_freq, |postings| postings.doc_freq_given_deletes(alive))
 }
