@@ -8,9 +8,13 @@
 //! what to highlight, feed `"matched"`, and are printed by `--explain`.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use tantivy::postings::TermInfo;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
     FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -291,7 +295,7 @@ pub struct Planner<'a> {
     /// Content words behind the required clauses (a glossary term counts its words).
     content_words: usize,
     /// Term dictionary entries the expansions of this query may still visit.
-    scan_left: std::cell::Cell<usize>,
+    scan_left: AtomicUsize,
     /// Prefix expansions made for this query: a prefix typed twice is looked up once.
     prefixes: std::cell::RefCell<HashMap<(Field, String, usize), Vec<String>>>,
     /// Live frequencies of the terms expansions choose by.
@@ -302,6 +306,11 @@ pub struct Planner<'a> {
 /// visit in all: 256 prefixes of one letter on a large index would otherwise visit tens
 /// of millions. Past it, expansions use what they found so far, and the query says so.
 const MAX_SCANNED_TERMS: usize = 2_000_000;
+
+/// Takes one term dictionary visit from a query's budget, `left`; false when none is left.
+fn spend(left: &AtomicUsize) -> bool {
+    left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok()
+}
 
 /// Content words a query needs before passages missing one of its parts are shown.
 const MIN_WORDS_TO_RELAX: usize = 2;
@@ -407,7 +416,7 @@ impl<'a> Planner<'a> {
             excluded: Vec::new(),
             inline_filters: Vec::new(),
             content_words: 0,
-            scan_left: std::cell::Cell::new(MAX_SCANNED_TERMS),
+            scan_left: AtomicUsize::new(MAX_SCANNED_TERMS),
             prefixes: Default::default(),
             live: Default::default(),
         }
@@ -477,7 +486,7 @@ impl<'a> Planner<'a> {
             clauses.extend(self.excluded.drain(..).map(|q| (Occur::MustNot, q)));
             Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>
         });
-        if self.scan_left.get() == 0 {
+        if self.scan_left.load(Ordering::Relaxed) == 0 {
             self.notices.push(
                 "the query's wildcards and expansions match too many words: only those found \
                  first were searched; make the prefixes longer"
@@ -765,7 +774,7 @@ impl<'a> Planner<'a> {
         let folded = self.analyzer.term(text, Mode::Fold);
         let terms = self.terms_with_prefix(self.fields.exact, &folded, MAX_PREFIX_TERMS);
         self.explain.push(format!("«{text}*»: prefix, {} words: {}", terms.len(), terms.join(" ")));
-        if terms.is_empty() && self.scan_left.get() > 0 {
+        if terms.is_empty() && self.scan_left.load(Ordering::Relaxed) > 0 {
             self.notices.push(format!("no word starts with «{text}»"));
             return Some(Box::new(EmptyQuery));
         }
@@ -1277,18 +1286,37 @@ impl<'a> Planner<'a> {
         let Ok(automaton) = FuzzyTermQuery::new(term, distance, true).automaton() else {
             return Vec::new();
         };
-        let mut found: HashMap<String, u32> = HashMap::new();
-        for (s, reader) in self.searcher.segment_readers().iter().enumerate() {
-            let Ok(inverted) = reader.inverted_index(self.fields.exact) else { continue };
+        // Each segment's dictionary walked on its own core: a walk at distance 2 visits
+        // millions of dictionary nodes of a large segment.
+        let (readers, exact, budget) =
+            (self.searcher.segment_readers(), self.fields.exact, &self.scan_left);
+        let walk = |reader: &tantivy::SegmentReader| -> Vec<(String, TermInfo)> {
+            let Ok(inverted) = reader.inverted_index(exact) else { return Vec::new() };
             let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
-                continue;
+                return Vec::new();
             };
-            while self.spend() && stream.advance() {
-                if let Ok(t) = std::str::from_utf8(stream.key()) {
-                    let df = self.live.doc_freq(s, reader, &inverted, stream.value());
-                    if t != fold && df > 0 {
-                        *found.entry(t.to_string()).or_default() += df;
-                    }
+            let mut near = Vec::new();
+            while spend(budget) && stream.advance() {
+                match std::str::from_utf8(stream.key()) {
+                    Ok(t) if t != fold => near.push((t.to_string(), stream.value().clone())),
+                    _ => {}
+                }
+            }
+            near
+        };
+        let walks: Vec<Vec<(String, TermInfo)>> = match crate::index::search_pool() {
+            Some(pool) if readers.len() > 1 => {
+                pool.install(|| readers.par_iter().map(walk).collect())
+            }
+            _ => readers.iter().map(walk).collect(),
+        };
+        let mut found: HashMap<String, u32> = HashMap::new();
+        for (s, (reader, near)) in readers.iter().zip(walks).enumerate() {
+            let Ok(inverted) = reader.inverted_index(self.fields.exact) else { continue };
+            for (t, info) in near {
+                let df = self.live.doc_freq(s, reader, &inverted, &info);
+                if df > 0 {
+                    *found.entry(t).or_default() += df;
                 }
             }
         }
@@ -1303,9 +1331,7 @@ impl<'a> Planner<'a> {
 
     /// Takes one term dictionary visit from the query's budget; false when none is left.
     fn spend(&self) -> bool {
-        let left = self.scan_left.get();
-        self.scan_left.set(left.saturating_sub(1));
-        left > 0
+        spend(&self.scan_left)
     }
 
     /// Index terms of `field` starting with `prefix`, the most frequent first, at most `max`.
