@@ -27,6 +27,7 @@ pub use highlight::{render, Snippet};
 pub use parse::parse;
 use plan::Marks;
 pub use plan::Via;
+use repeats::Shingles;
 
 use std::collections::HashSet;
 
@@ -245,16 +246,21 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     let mut hits = Vec::with_capacity(candidates.len());
     // Reading, checking and marking the candidates is most of this stage, and each is on
     // its own: they are spread over the cores.
-    let fetch = |&(score, address): &(Score, DocAddress)| -> Result<Scored> {
+    // A candidate's shingles (`repeats`) are made here too, on the same threads.
+    let fetch = |&(score, address): &(Score, DocAddress)| -> Result<(Scored, Shingles)> {
         let doc: TantivyDocument = qindex.stored(&searcher, address)?;
-        Ok(to_hit(qindex, &doc, 0, score, &plan.marks))
+        let scored = to_hit(qindex, &doc, 0, score, &plan.marks);
+        let shingles = Shingles::of(&scored.hit.text);
+        Ok((scored, shingles))
     };
-    let fetched: Vec<Result<Scored>> = match crate::index::search_pool() {
+    let fetched: Vec<Result<(Scored, Shingles)>> = match crate::index::search_pool() {
         Some(pool) => pool.install(|| candidates.par_iter().map(fetch).collect()),
         None => candidates.iter().map(fetch).collect(),
     };
-    for hit in fetched {
-        let mut hit = hit?;
+    let mut known = repeats::Known::default();
+    for fetched in fetched {
+        let (mut hit, shingles) = fetched?;
+        known.insert(hit.hit.id.clone(), shingles);
         if let Some(window) = highlight::tightest_window(&hit.positions, plan.groups) {
             let closeness = (plan.groups - 1) as f32 / (window - 1).max(1) as f32;
             hit.hit.score *= 1.0 + PROXIMITY_WEIGHT * closeness.min(1.0);
@@ -268,13 +274,13 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         hits.push(hit.hit);
     }
     rank_order(&mut hits);
-    repeats::fold(&mut hits);
+    repeats::fold(&mut hits, &known);
     crate::trace::mark("fetch and rank candidates");
     let language = query_language(&req.query);
     if req.expand && req.lang.is_none() && req.doc.is_none() && node.as_ref().is_some_and(is_plain)
     {
         if let Some(language) = language {
-            add_related(qindex, &searcher, req, language, &plan.marks, &mut hits)?;
+            add_related(qindex, &searcher, req, language, &plan.marks, &known, &mut hits)?;
         }
     }
     crate::trace::mark("related passages");
@@ -407,6 +413,7 @@ fn add_related(
     req: &Request,
     language: &str,
     marks: &Marks,
+    known: &repeats::Known,
     hits: &mut Vec<Hit>,
 ) -> Result<()> {
     let other = if language == "ru" { "en" } else { "ru" };
@@ -446,7 +453,7 @@ fn add_related(
     fetched.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut related: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
     let mut added = Vec::new();
-    let mut seen = repeats::Seen::of(hits);
+    let mut seen = repeats::Seen::of(hits, known);
     for (score, id, doc) in &fetched {
         let (share, id) = (score / top_related, id.as_str());
         if hits.iter().any(|h| h.id == id) {

@@ -22,11 +22,14 @@ const SHINGLE: usize = 3;
 const NEAR_DUPLICATE: f32 = 0.7;
 
 /// The set of a text's word shingles, as sorted hashes.
-#[derive(Debug, PartialEq)]
-struct Shingles(Vec<u64>);
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Shingles(Vec<u64>);
+
+/// Shingles made beforehand, by passage id (on the search threads, with the fetch).
+pub(super) type Known = rustc_hash::FxHashMap<String, Shingles>;
 
 impl Shingles {
-    fn of(text: &str) -> Shingles {
+    pub(super) fn of(text: &str) -> Shingles {
         // Each folded word hashed once, in one reused buffer; a shingle hashes its words'.
         let mut word = String::new();
         let hashes: Vec<u64> = words(text)
@@ -89,11 +92,12 @@ pub(super) struct Seen {
 }
 
 impl Seen {
-    /// The texts of `hits`, to check others against.
-    pub(super) fn of(hits: &[Hit]) -> Seen {
+    /// The texts of `hits`, to check others against (their shingles from `known` when
+    /// made there).
+    pub(super) fn of(hits: &[Hit], known: &Known) -> Seen {
         Seen {
             texts: hits.iter().map(|h| h.text.clone()).collect(),
-            shingles: hits.iter().map(|h| Shingles::of(&h.text)).collect(),
+            shingles: hits.iter().map(|h| shingles_of(h, known)).collect(),
         }
     }
 
@@ -116,11 +120,12 @@ impl Seen {
 /// Folds each hit that repeats one ranked above it into that one (see the module's
 /// comment). A repeat in another document, or in another place of the same one with other
 /// words, is kept in `also_in`; a word-for-word repeat in its own document is dropped.
-pub(super) fn fold(hits: &mut Vec<Hit>) {
+/// Shingles of `hits` made beforehand are taken from `known`.
+pub(super) fn fold(hits: &mut Vec<Hit>, known: &Known) {
     let mut shingles: Vec<Shingles> = Vec::with_capacity(hits.len());
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits.drain(..) {
-        let own = Shingles::of(&h.text);
+        let own = shingles_of(&h, known);
         let repeated = kept
             .iter()
             .position(|k| k.text == h.text)
@@ -138,6 +143,10 @@ pub(super) fn fold(hits: &mut Vec<Hit>) {
         }
     }
     *hits = kept;
+}
+
+fn shingles_of(hit: &Hit, known: &Known) -> Shingles {
+    known.get(&hit.id).cloned().unwrap_or_else(|| Shingles::of(&hit.text))
 }
 
 #[cfg(test)]
@@ -180,7 +189,7 @@ mod tests {
 
     #[test]
     fn a_text_added_is_seen_by_the_next() {
-        let mut seen = Seen::of(&[]);
+        let mut seen = Seen::of(&[], &Known::default());
         assert!(seen.add(WARNING));
         assert!(!seen.add(&format!("{WARNING} See Feeding livestock.")));
         assert!(!seen.add(WARNING));
