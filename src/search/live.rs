@@ -7,20 +7,22 @@
 //! each (`doc_freq_given_deletes`): a frequent word's whole list, for a handful of deleted
 //! passages. Here the segment's deleted passages are listed once, and the postings are
 //! seeked to each of them instead: the live frequency is the dictionary's less the deleted
-//! passages the postings hold.
+//! passages the postings hold. A segment's list is made once per process and set of
+//! deletions ([`deleted_of`]): a server or a run of searches lists it once.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
+use tantivy::index::SegmentId;
 use tantivy::postings::TermInfo;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{BitSet, DocId, DocSet, InvertedIndexReader, SegmentReader, TERMINATED};
+use tantivy::{BitSet, DocId, DocSet, InvertedIndexReader, Opstamp, SegmentReader, TERMINATED};
 
 /// The deleted passages of a searcher's segments, each listed when first asked for.
 #[derive(Default)]
 pub struct LiveCounts {
-    deleted: RefCell<FxHashMap<usize, Rc<[DocId]>>>,
+    deleted: RefCell<FxHashMap<usize, Arc<[DocId]>>>,
 }
 
 impl LiveCounts {
@@ -36,11 +38,37 @@ impl LiveCounts {
         if !reader.has_deletes() {
             return info.doc_freq;
         }
-        let deleted = Rc::clone(
-            self.deleted.borrow_mut().entry(segment).or_insert_with(|| deleted_docs(reader).into()),
+        let deleted = Arc::clone(
+            self.deleted.borrow_mut().entry(segment).or_insert_with(|| deleted_of(reader)),
         );
         live_doc_freq(inverted, info, &deleted)
     }
+}
+
+/// Segments' deleted passages listed in this process, by segment and its deletions' stamp.
+type Listed = FxHashMap<(SegmentId, Option<Opstamp>), Arc<[DocId]>>;
+
+/// Lists kept at most: more than an index has segments with deletions; past it the
+/// lists of segments merged away or deleted from again go.
+const MAX_LISTED: usize = 64;
+
+/// The deleted passages of `reader`'s segment, listed once per process for each set of
+/// deletions (a segment's deletions change only with a new stamp).
+fn deleted_of(reader: &SegmentReader) -> Arc<[DocId]> {
+    static LISTED: Mutex<Option<Listed>> = Mutex::new(None);
+    let key = (reader.segment_id(), reader.delete_opstamp());
+    if let Some(list) = LISTED.lock().ok().and_then(|l| l.as_ref()?.get(&key).cloned()) {
+        return list;
+    }
+    let list: Arc<[DocId]> = deleted_docs(reader).into();
+    if let Ok(mut listed) = LISTED.lock() {
+        let listed = listed.get_or_insert_with(Listed::default);
+        if listed.len() >= MAX_LISTED {
+            listed.clear();
+        }
+        listed.insert(key, Arc::clone(&list));
+    }
+    list
 }
 
 /// The deleted passages of a segment, in order. The alive set is copied into a bit set
@@ -108,7 +136,7 @@ mod tests {
         let group = schema.add_text_field("group", STRING);
         let index = Index::create_in_ram(schema.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        // Words of made-up frequencies: `w0` in every passage, `w7` in every seventh, …
+        // Words of made-up frequencies: `w1` in every passage, `w7` in every seventh, …
         for n in 0u32..1_000 {
             let mut d = doc!(group => format!("g{}", n % 13));
             for k in [1u32, 2, 3, 7, 64, 129, 500] {
@@ -125,32 +153,37 @@ mod tests {
             writer.add_document(d).unwrap();
         }
         writer.commit().unwrap();
-        for g in ["g0", "g5", "g12", "edge"] {
-            writer.delete_term(Term::from_field_text(group, g));
+        // Two rounds: the second deletes more from the same segment, under a new stamp.
+        for round in [&["g0", "g5", "g12", "edge"][..], &["g7"]] {
+            for g in round {
+                writer.delete_term(Term::from_field_text(group, g));
+            }
+            writer.commit().unwrap();
+            let searcher = index.reader().unwrap().searcher();
+            let segment = &searcher.segment_readers()[0];
+            assert!(segment.has_deletes(), "the test needs deletions");
+            let deleted = deleted_docs(segment);
+            assert_eq!(deleted.len() as u32, segment.num_deleted_docs());
+            let listed = deleted_of(segment);
+            assert_eq!(*listed, *deleted);
+            assert!(Arc::ptr_eq(&listed, &deleted_of(segment)), "listed once");
+            let alive = segment.alive_bitset().unwrap();
+            assert!(deleted.iter().all(|&d| alive.is_deleted(d)));
+            let inverted = segment.inverted_index(word).unwrap();
+            let counts = LiveCounts::default();
+            let mut terms = inverted.terms().stream().unwrap();
+            let mut seen = 0;
+            while terms.advance() {
+                let info = terms.value();
+                let expected = inverted
+                    .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+                    .unwrap()
+                    .doc_freq_given_deletes(alive);
+                assert_eq!(live_doc_freq(&inverted, info, &deleted), expected);
+                assert_eq!(counts.doc_freq(0, segment, &inverted, info), expected);
+                seen += 1;
+            }
+            assert_eq!(seen, 8);
         }
-        writer.commit().unwrap();
-        let reader = index.reader().unwrap();
-        let searcher = reader.searcher();
-        let segment = &searcher.segment_readers()[0];
-        assert!(segment.has_deletes(), "the test needs deletions");
-        let deleted = deleted_docs(segment);
-        assert_eq!(deleted.len() as u32, segment.num_deleted_docs());
-        let alive = segment.alive_bitset().unwrap();
-        assert!(deleted.iter().all(|&d| alive.is_deleted(d)));
-        let inverted = segment.inverted_index(word).unwrap();
-        let counts = LiveCounts::default();
-        let mut terms = inverted.terms().stream().unwrap();
-        let mut seen = 0;
-        while terms.advance() {
-            let info = terms.value();
-            let expected = inverted
-                .read_postings_from_terminfo(info, IndexRecordOption::Basic)
-                .unwrap()
-                .doc_freq_given_deletes(alive);
-            assert_eq!(live_doc_freq(&inverted, info, &deleted), expected);
-            assert_eq!(counts.doc_freq(0, segment, &inverted, info), expected);
-            seen += 1;
-        }
-        assert_eq!(seen, 8);
     }
 }
