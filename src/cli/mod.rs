@@ -408,6 +408,7 @@ fn run_search(config: &Config, s: args::SearchArgs) -> anyhow::Result<ExitCode> 
         });
     }
     crate::trace::mark("arguments");
+    search::warm_up();
     // `--ocr` reads scanned files again at every refresh: no stamp vouches for them.
     let (mut qindex, quick) = if s.no_refresh || config.ocr {
         (open_for_search(config, !s.no_refresh)?, false)

@@ -345,6 +345,15 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
 }
 
+/// Starts, on the search threads, what the first search of a process would otherwise
+/// build on its way (the typo automata's tables, see `plan::build_once_per_process`): a
+/// command line calls it before it opens the index, which takes about as long.
+pub fn warm_up() {
+    if let Some(pool) = crate::index::search_pool() {
+        pool.spawn(plan::build_once_per_process);
+    }
+}
+
 /// Passages of the index holding `term` in `field`.
 fn doc_freq(searcher: &tantivy::Searcher, field: tantivy::schema::Field, term: &str) -> u32 {
     let term = tantivy::Term::from_field_text(field, term);
