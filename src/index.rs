@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 22;
+pub const SCHEMA_VERSION: u32 = 23;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -50,6 +50,9 @@ pub struct Fields {
     pub kind: Field,
     /// [`crate::Kind::code`], for ranking by kind.
     pub kind_code: Field,
+    /// [`tie_key`] of the passage's id: passages of equal score are cut by it at the end
+    /// of a page, whatever segment and place the indexing threads gave them.
+    pub tie: Field,
     /// Language code.
     pub lang: Field,
     /// Document title.
@@ -118,6 +121,7 @@ fn build_schema() -> (Schema, Fields) {
         doc: b.add_text_field("doc", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED),
         kind_code: b.add_u64_field("kind_code", FAST),
+        tie: b.add_u64_field("tie", FAST),
         lang: b.add_text_field("lang", STRING | STORED),
         title: b.add_text_field("title", STORED),
         section: b.add_text_field("section", text(TERMS_TOKENIZER)),
@@ -1165,6 +1169,7 @@ impl Document for PassageDoc {
             (f.doc, Str(&p.doc)),
             (f.kind, Str(p.kind.as_str())),
             (f.kind_code, U64(p.kind.code())),
+            (f.tie, U64(tie_key(&p.id))),
             (f.lang, Str(p.lang)),
             (f.title, Str(&self.title)),
             // A gloss is not about its section: only body passages are found by it.
@@ -1186,6 +1191,12 @@ impl Document for PassageDoc {
         ];
         values.into_iter()
     }
+}
+
+/// A passage's place among passages of equal score: a fixed hash of its id, 32 bits (a
+/// fast field packs it in four bytes a passage).
+pub fn tie_key(id: &str) -> u64 {
+    ingest::check_hash(id.as_bytes()) >> 32
 }
 
 /// The checksum of what a passage stores and a reader relies on: its id, document, title,

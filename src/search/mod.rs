@@ -15,13 +15,13 @@ mod parse;
 mod plan;
 mod repeats;
 mod split;
+mod top;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::columnar::ColumnValues;
+use tantivy::collector::Count;
 use tantivy::schema::Value;
-use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
+use tantivy::{Score, TantivyDocument};
 
 pub use highlight::{render, Snippet};
 pub use parse::parse;
@@ -639,25 +639,11 @@ fn top_by_kind(
     query: &dyn Query,
     limit: usize,
 ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
-    let by_kind = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
-        let codes = segment.fast_fields().u64("kind_code").ok();
-        // Every passage has a kind, so the column is dense: its values are read by
-        // document directly (this runs once per matching passage, 300k for a common word
-        // on the 500 MB bench index), not through the column's index.
-        let dense = codes
-            .as_ref()
-            .filter(|c| matches!(c.index, tantivy::columnar::ColumnIndex::Full))
-            .map(|c| c.values.clone());
-        move |doc: DocId, score: Score| {
-            let code = match &dense {
-                Some(values) => values.get_val(doc),
-                None => codes.as_ref().and_then(|c| c.first(doc)).unwrap_or(0),
-            };
-            score * Kind::ALL.get(code as usize).map_or(1.0, |k| k.weight())
-        }
-    });
     let pool = crate::index::search_pool().map(|p| p.as_ref());
-    split::search(searcher, query, &(by_kind, Count), pool).map_err(|e| qindex.damaged(e))
+    let collector = (top::TopByKind::with_limit(limit), Count);
+    let (ranked, total) =
+        split::search(searcher, query, &collector, pool).map_err(|e| qindex.damaged(e))?;
+    Ok((ranked.into_iter().map(|((score, _), address)| (score, address)).collect(), total))
 }
 
 /// Every passage of the documents a `doc:` filter names, in document order.
