@@ -7,7 +7,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Score, Searcher, Term};
@@ -106,5 +105,7 @@ pub fn related(
         (Occur::Must, Box::new(lang) as Box<dyn Query>),
         (Occur::Must, Box::new(shared)),
     ]);
-    searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())
+    // Equal scores by tie key, whatever the segments.
+    let found = searcher.search(&query, &super::top::Top::by_score(limit))?;
+    Ok(found.into_iter().map(|((score, _), address)| (score, address)).collect())
 }

@@ -640,7 +640,7 @@ fn top_by_kind(
     limit: usize,
 ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
     let pool = crate::index::search_pool().map(|p| p.as_ref());
-    let collector = (top::TopByKind::with_limit(limit), Count);
+    let collector = (top::Top::by_kind(limit), Count);
     let (ranked, total) =
         split::search(searcher, query, &collector, pool).map_err(|e| qindex.damaged(e))?;
     Ok((ranked.into_iter().map(|((score, _), address)| (score, address)).collect(), total))

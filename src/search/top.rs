@@ -1,5 +1,5 @@
-//! The top candidates of a query: passages by score times their kind's weight, passages
-//! of equal weighted score by their tie key (`index::tie_key`, a hash of the passage id).
+//! The top candidates of a query: passages by score (times their kind's weight, for the
+//! candidates of a page), passages of equal score by their tie key (`index::tie_key`, a hash of the passage id).
 //! tantivy's collector breaks ties by document address, which depends on the order the
 //! indexing threads delivered the passages in and on the segments; when more passages
 //! tie than a page and its margin hold, which of them were shown changed with a rebuild.
@@ -20,35 +20,44 @@ use crate::segment::Kind;
 pub type Key = (Score, Reverse<u64>);
 
 /// The best `limit` passages by [`Key`].
-pub struct TopByKind {
+pub struct Top {
     limit: usize,
+    /// Whether a passage's score is weighed by its kind's weight.
+    by_kind: bool,
 }
 
-impl TopByKind {
-    pub fn with_limit(limit: usize) -> TopByKind {
-        TopByKind { limit }
+impl Top {
+    /// By score times the kind's weight: a gloss, a reference or a table of contents
+    /// counts less than the author's own text.
+    pub fn by_kind(limit: usize) -> Top {
+        Top { limit, by_kind: true }
+    }
+
+    /// By score alone.
+    pub fn by_score(limit: usize) -> Top {
+        Top { limit, by_kind: false }
     }
 }
 
-pub struct TopByKindSegment {
+pub struct TopSegment {
     top: TopNComputer<Key, DocId, NaturalComparator>,
     code: Values,
     tie: Values,
     segment: SegmentOrdinal,
 }
 
-impl Collector for TopByKind {
+impl Collector for Top {
     type Fruit = Vec<(Key, DocAddress)>;
-    type Child = TopByKindSegment;
+    type Child = TopSegment;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<TopByKindSegment> {
-        Ok(TopByKindSegment {
+    ) -> tantivy::Result<TopSegment> {
+        Ok(TopSegment {
             top: TopNComputer::new_with_comparator(self.limit, NaturalComparator),
-            code: Values::of(reader, "kind_code"),
+            code: if self.by_kind { Values::of(reader, "kind_code") } else { Values::Missing },
             tie: Values::of(reader, "tie"),
             segment,
         })
@@ -66,12 +75,15 @@ impl Collector for TopByKind {
     }
 }
 
-impl SegmentCollector for TopByKindSegment {
+impl SegmentCollector for TopSegment {
     type Fruit = Vec<(Key, DocAddress)>;
 
     #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
-        let score = score * kind_weight(self.code.get(doc));
+        let score = match &self.code {
+            Values::Missing => score,
+            code => score * kind_weight(code.get(doc)),
+        };
         // Below the threshold's score, the tie key cannot matter.
         if self.top.threshold.as_ref().is_some_and(|(t, _)| score < *t) {
             return;
@@ -123,6 +135,58 @@ impl Values {
             Values::Dense(values) => values.get_val(doc),
             Values::Sparse(column) => column.first(doc).unwrap_or(0),
             Values::Missing => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{IndexRecordOption, Schema, FAST, TEXT};
+    use tantivy::{doc, Index, IndexWriter, Term};
+
+    /// One index with every passage in one segment, another with them in two segments in
+    /// another order: of 100 passages of one score, both keep the ten of lowest tie key.
+    #[test]
+    fn equal_scores_are_cut_by_tie_key_whatever_the_segments() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let tie = schema.add_u64_field("tie", FAST);
+        let code = schema.add_u64_field("kind_code", FAST);
+        let schema = schema.build();
+        let key = |i: u64| (i * 2_654_435_761) % (1 << 32);
+        let build = |batches: &[(u64, u64)]| {
+            let index = Index::create_in_ram(schema.clone());
+            let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            for batch in batches {
+                for i in batch.0..batch.1 {
+                    writer
+                        .add_document(doc!(body => "kestrel", tie => key(i), code => 0u64))
+                        .unwrap();
+                }
+                writer.commit().unwrap();
+            }
+            index
+        };
+        let kept = |index: &Index, top: Top| -> Vec<u64> {
+            let searcher = index.reader().unwrap().searcher();
+            let query = TermQuery::new(
+                Term::from_field_text(body, "kestrel"),
+                IndexRecordOption::WithFreqs,
+            );
+            let found = searcher.search(&query, &top).unwrap();
+            found.iter().map(|((_, Reverse(k)), _)| *k).collect()
+        };
+        let one = build(&[(0, 100)]);
+        let two = build(&[(50, 100), (0, 50)]);
+        assert_eq!(two.searchable_segment_ids().unwrap().len(), 2);
+        let mut lowest: Vec<u64> = (0..100).map(key).collect();
+        lowest.sort_unstable();
+        lowest.truncate(10);
+        for top in [|| Top::by_score(10), || Top::by_kind(10)] {
+            assert_eq!(kept(&one, top()), lowest);
+            assert_eq!(kept(&two, top()), lowest);
         }
     }
 }
