@@ -1,8 +1,9 @@
-//! The top candidates of a query: passages by score (times their kind's weight, for the
-//! candidates of a page), passages of equal score by their tie key (`index::tie_key`, a hash of the passage id).
-//! tantivy's collector breaks ties by document address, which depends on the order the
-//! indexing threads delivered the passages in and on the segments; when more passages
-//! tie than a page and its margin hold, which of them were shown changed with a rebuild.
+//! The top passages of a query: by score (times their kind's weight, for the candidates of
+//! a page), passages of equal score by their tie key (`index::tie_key`, a hash of the
+//! passage id). tantivy's collector breaks ties by document address, which depends on the
+//! order the indexing threads delivered the passages in and on the segments; when more
+//! passages tied than a page and its margin held, which of them were shown changed with
+//! a rebuild.
 //!
 //! A passage's tie key is read only when its score reaches the current threshold, so a
 //! query over 300k passages reads a few hundred keys, not 300k.
