@@ -1195,7 +1195,7 @@ impl Document for PassageDoc {
 
 /// A passage's place among passages of equal score: a fixed hash of its id, 32 bits (a
 /// fast field packs it in four bytes a passage).
-pub fn tie_key(id: &str) -> u64 {
+fn tie_key(id: &str) -> u64 {
     ingest::check_hash(id.as_bytes()) >> 32
 }
 

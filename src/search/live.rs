@@ -10,7 +10,6 @@
 //! passages the postings hold. A segment's list is made once per process and set of
 //! deletions ([`deleted_of`]): a server or a run of searches lists it once.
 
-use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
@@ -19,30 +18,13 @@ use tantivy::postings::TermInfo;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{BitSet, DocId, DocSet, InvertedIndexReader, Opstamp, SegmentReader, TERMINATED};
 
-/// The deleted passages of a searcher's segments, each listed when first asked for.
-#[derive(Default)]
-pub struct LiveCounts {
-    deleted: RefCell<FxHashMap<usize, Arc<[DocId]>>>,
-}
-
-impl LiveCounts {
-    /// Passages of segment number `segment` (`reader`) holding the term `info` describes,
-    /// deleted ones left out.
-    pub fn doc_freq(
-        &self,
-        segment: usize,
-        reader: &SegmentReader,
-        inverted: &InvertedIndexReader,
-        info: &TermInfo,
-    ) -> u32 {
-        if !reader.has_deletes() {
-            return info.doc_freq;
-        }
-        let deleted = Arc::clone(
-            self.deleted.borrow_mut().entry(segment).or_insert_with(|| deleted_of(reader)),
-        );
-        live_doc_freq(inverted, info, &deleted)
+/// Passages of `reader`'s segment holding the term `info` describes, deleted ones left
+/// out.
+pub fn doc_freq(reader: &SegmentReader, inverted: &InvertedIndexReader, info: &TermInfo) -> u32 {
+    if !reader.has_deletes() {
+        return info.doc_freq;
     }
+    live_doc_freq(inverted, info, &deleted_of(reader))
 }
 
 /// Segments' deleted passages listed in this process, by segment and its deletions' stamp.
@@ -170,7 +152,6 @@ mod tests {
             let alive = segment.alive_bitset().unwrap();
             assert!(deleted.iter().all(|&d| alive.is_deleted(d)));
             let inverted = segment.inverted_index(word).unwrap();
-            let counts = LiveCounts::default();
             let mut terms = inverted.terms().stream().unwrap();
             let mut seen = 0;
             while terms.advance() {
@@ -180,7 +161,7 @@ mod tests {
                     .unwrap()
                     .doc_freq_given_deletes(alive);
                 assert_eq!(live_doc_freq(&inverted, info, &deleted), expected);
-                assert_eq!(counts.doc_freq(0, segment, &inverted, info), expected);
+                assert_eq!(doc_freq(segment, &inverted, info), expected);
                 seen += 1;
             }
             assert_eq!(seen, 8);

@@ -298,8 +298,6 @@ pub struct Planner<'a> {
     scan_left: AtomicUsize,
     /// Prefix expansions made for this query: a prefix typed twice is looked up once.
     prefixes: std::cell::RefCell<HashMap<(Field, String, usize), Vec<String>>>,
-    /// Live frequencies of the terms expansions choose by.
-    live: super::live::LiveCounts,
 }
 
 /// Term dictionary entries one query's expansions (prefixes, typos, word families) may
@@ -429,7 +427,6 @@ impl<'a> Planner<'a> {
             content_words: 0,
             scan_left: AtomicUsize::new(MAX_SCANNED_TERMS),
             prefixes: Default::default(),
-            live: Default::default(),
         }
     }
 
@@ -1301,11 +1298,10 @@ impl<'a> Planner<'a> {
         // millions of dictionary nodes of a large segment.
         let (readers, exact, budget) =
             (self.searcher.segment_readers(), self.fields.exact, &self.scan_left);
-        let walk = |reader: &tantivy::SegmentReader| -> Vec<(String, TermInfo)> {
-            let Ok(inverted) = reader.inverted_index(exact) else { return Vec::new() };
-            let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
-                return Vec::new();
-            };
+        type Near = (std::sync::Arc<tantivy::InvertedIndexReader>, Vec<(String, TermInfo)>);
+        let walk = |reader: &tantivy::SegmentReader| -> Option<Near> {
+            let inverted = reader.inverted_index(exact).ok()?;
+            let mut stream = inverted.terms().search(&automaton).into_stream().ok()?;
             let mut near = Vec::new();
             while spend(budget) && stream.advance() {
                 match std::str::from_utf8(stream.key()) {
@@ -1313,19 +1309,20 @@ impl<'a> Planner<'a> {
                     _ => {}
                 }
             }
-            near
+            drop(stream);
+            Some((inverted, near))
         };
-        let walks: Vec<Vec<(String, TermInfo)>> = match crate::index::search_pool() {
+        let walks: Vec<Option<Near>> = match crate::index::search_pool() {
             Some(pool) if readers.len() > 1 => {
                 pool.install(|| readers.par_iter().map(walk).collect())
             }
             _ => readers.iter().map(walk).collect(),
         };
         let mut found: HashMap<String, u32> = HashMap::new();
-        for (s, (reader, near)) in readers.iter().zip(walks).enumerate() {
-            let Ok(inverted) = reader.inverted_index(self.fields.exact) else { continue };
+        for (reader, walked) in readers.iter().zip(walks) {
+            let Some((inverted, near)) = walked else { continue };
             for (t, info) in near {
-                let df = self.live.doc_freq(s, reader, &inverted, &info);
+                let df = super::live::doc_freq(reader, &inverted, &info);
                 if df > 0 {
                     *found.entry(t).or_default() += df;
                 }
@@ -1338,11 +1335,6 @@ impl<'a> Planner<'a> {
             .collect();
         terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         terms.into_iter().take(MAX_GUESSES).map(|(t, _)| t).collect()
-    }
-
-    /// Takes one term dictionary visit from the query's budget; false when none is left.
-    fn spend(&self) -> bool {
-        spend(&self.scan_left)
     }
 
     /// Index terms of `field` starting with `prefix`, the most frequent first, at most `max`.
@@ -1370,7 +1362,7 @@ impl<'a> Planner<'a> {
                 continue;
             };
             if let Ok(mut stream) = index.terms().range().ge(prefix.as_bytes()).into_stream() {
-                while self.spend() && stream.advance() {
+                while spend(&self.scan_left) && stream.advance() {
                     let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
                     if !term.starts_with(prefix) {
                         break;
@@ -1402,7 +1394,7 @@ impl<'a> Planner<'a> {
                 .iter()
                 .filter_map(|(s, info)| {
                     let index = inverted[*s].as_ref()?;
-                    let live = self.live.doc_freq(*s, &readers[*s], index, info);
+                    let live = super::live::doc_freq(&readers[*s], index, info);
                     Some(u64::from(info.doc_freq - live))
                 })
                 .sum();
