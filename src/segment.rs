@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 21;
+pub const SEGMENT_VERSION: u32 = 22;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -441,7 +441,7 @@ fn make_passage(
 ) -> Passage {
     let first = pieces[0];
     let last = *pieces.last().expect("non-empty");
-    let line_start = (doc.first_line + first.line) as u32 + 1;
+    let line_start = doc.line_number(first.line);
     let id = match ids.next(line_start) {
         1 => format!("{id_stem}:{line_start}"),
         n => format!("{id_stem}:{line_start}.{n}"),
@@ -455,7 +455,7 @@ fn make_passage(
         text,
         lang: crate::lang::UNDETERMINED,
         line_start,
-        line_end: (doc.first_line + last.line) as u32 + 1,
+        line_end: doc.line_number(last.line),
         byte_start: doc.raw_offset(first.line, first.start) as u64,
         byte_end: doc.raw_offset(last.line, last.end) as u64,
         line_marks: Vec::new(),
@@ -468,7 +468,7 @@ fn page_marks(doc: &SourceDoc, first: usize, last: usize) -> Vec<PageMark> {
     if doc.pages.is_empty() {
         return Vec::new();
     }
-    let line_no = |i: usize| (doc.first_line + i) as u32 + 1;
+    let line_no = |i: usize| doc.line_number(i);
     let mut marks: Vec<PageMark> = doc
         .page_of(first)
         .map(|p| PageMark { line: line_no(first), page: p.number, label: p.label.clone() })
@@ -502,7 +502,7 @@ fn line_marks(
         }
         if previous.is_some_and(|l| l != p.line) {
             cuts.push(from - a);
-            lines.push((doc.first_line + p.line) as u32 + 1);
+            lines.push(doc.line_number(p.line));
         }
         previous = Some(p.line);
     }

@@ -53,9 +53,14 @@ pub fn markers(line: &str) -> Vec<(usize, usize)> {
         let letters = chars[..start].iter().rev().take_while(|(_, c)| c.is_alphabetic()).count();
         let after_word = letters >= 3 && {
             let word_start = start - letters;
+            // A word joined to what comes before it by a hyphen, or by a sign that joins
+            // the parts of a version, path or address (`1.5+nmu4`, `usr/lib64`), is part
+            // of a longer token whose digits are its own.
             word_start == 0
-                || !matches!(chars[word_start - 1].1, '-' | '–' | '_')
-                    && !chars[word_start - 1].1.is_ascii_digit()
+                || !matches!(
+                    chars[word_start - 1].1,
+                    '-' | '–' | '_' | '+' | '.' | '/' | '\\' | '@' | '=' | '~' | '#'
+                ) && !chars[word_start - 1].1.is_ascii_digit()
         };
         if after_quote || after_word {
             let end = chars.get(i).map_or(line.len(), |&(b, _)| b);
@@ -241,6 +246,20 @@ mod tests {
         let body = of_kind(text, Kind::Body).join(" ");
         for word in ["libc6", "gcc4", "amd64", "exim4", "SHA256"] {
             assert!(body.contains(word), "{word} lost from {body:?}");
+        }
+    }
+
+    #[test]
+    fn tokens_joined_by_signs_keep_their_digits() {
+        // Marks run 1, 2, 3 in prose; a version, a path and an address end in digits
+        // that would continue the run, but are parts of their tokens.
+        let text = "The quarry closed early1. The miners left the valley2. The road washed out3.
+                    The next release is 2.1+quarry4. Its files go to opt/lib64. Write to ops@quarry5.
+";
+        let body = of_kind(text, Kind::Body).join(" ");
+        assert!(body.contains("closed early."), "{body:?}");
+        for token in ["2.1+quarry4", "opt/lib64", "ops@quarry5"] {
+            assert!(body.contains(token), "{token} lost from {body:?}");
         }
     }
 
