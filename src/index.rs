@@ -996,7 +996,7 @@ fn prepare(
                 other,
                 lines: Vec::new(),
             });
-            m.lines.extend(doc.mixed.iter().map(|&l| (doc.first_line + l + 1) as u32));
+            m.lines.extend(doc.mixed.iter().map(|&l| doc.line_number(l)));
         }
         let segmented = segment::segment_counting(&doc, &mut ids);
         ids.keep_last_line();

@@ -39,6 +39,10 @@ pub struct Line {
     /// (text offset, raw offset) pairs at which the two stop advancing together. Empty
     /// when the encoding's width rule holds.
     checkpoints: Vec<(usize, usize)>,
+    /// The line's number in the file, where a reader knows it and it is not the line's
+    /// place among the document's lines (an HTML page: a block's lines are found in the
+    /// markup, several to a line of the file or one over several).
+    pub number: Option<u32>,
 }
 
 impl Line {
@@ -46,7 +50,7 @@ impl Line {
     /// (or in the reader's own text, for formats whose bytes are not text), and
     /// `checkpoints` map its offsets back where markup was taken out (UTF-8 widths).
     pub fn new(text: String, raw_start: usize, checkpoints: Vec<(usize, usize)>) -> Line {
-        Line { text, raw_start, checkpoints }
+        Line { text, raw_start, checkpoints, number: None }
     }
 }
 
@@ -162,6 +166,11 @@ impl SourceDoc {
     pub fn page_of(&self, line: usize) -> Option<&PageStart> {
         let at = self.pages.partition_point(|p| p.line <= line);
         at.checked_sub(1).map(|i| &self.pages[i])
+    }
+
+    /// The number in the file (1-based) of line `line` (an index into `lines`).
+    pub fn line_number(&self, line: usize) -> u32 {
+        self.lines[line].number.unwrap_or((self.first_line + line) as u32 + 1)
     }
 
     /// The raw byte offset in the file of byte `offset` of line `line` (0-based).
@@ -915,7 +924,7 @@ fn decode_lines(
                 // Checkpoints at every character keep offsets exact whatever the widths.
                 let (text, checkpoints, had_errors) = decode_checkpointed(raw, other);
                 lossy |= had_errors;
-                return Line { text, raw_start, checkpoints };
+                return Line::new(text, raw_start, checkpoints);
             }
             if encoding == UTF_8 {
                 return utf8_line(raw, raw_start, &mut lossy);
@@ -923,11 +932,11 @@ fn decode_lines(
             if encoding.is_single_byte() {
                 let (text, had_errors) = encoding.decode_without_bom_handling(raw);
                 lossy |= had_errors;
-                return Line { text: text.into_owned(), raw_start, checkpoints: Vec::new() };
+                return Line::new(text.into_owned(), raw_start, Vec::new());
             }
             let (text, checkpoints, had_errors) = decode_checkpointed(raw, encoding);
             lossy |= had_errors;
-            Line { text, raw_start, checkpoints }
+            Line::new(text, raw_start, checkpoints)
         })
         .collect();
     let mixed = if decision.other.is_some() { foreign } else { Vec::new() };
@@ -937,7 +946,7 @@ fn decode_lines(
 /// A UTF-8 line; undecodable bytes become U+FFFD with a checkpoint after each.
 fn utf8_line(raw: &[u8], raw_start: usize, lossy: &mut bool) -> Line {
     if let Ok(s) = std::str::from_utf8(raw) {
-        return Line { text: s.to_string(), raw_start, checkpoints: Vec::new() };
+        return Line::new(s.to_string(), raw_start, Vec::new());
     }
     *lossy = true;
     let mut text = String::with_capacity(raw.len());
@@ -952,7 +961,7 @@ fn utf8_line(raw: &[u8], raw_start: usize, lossy: &mut bool) -> Line {
             checkpoints.push((text.len(), raw_pos));
         }
     }
-    Line { text, raw_start, checkpoints }
+    Line::new(text, raw_start, checkpoints)
 }
 
 /// Decodes byte by byte, noting where each character ends in both texts, so locators are
@@ -1002,7 +1011,7 @@ fn decode_utf16(body: &[u8], base: usize, little_endian: bool) -> (Vec<Line>, bo
                 })
             })
             .collect();
-        lines.push(Line { text, raw_start: base + 2 * a, checkpoints: Vec::new() });
+        lines.push(Line::new(text, base + 2 * a, Vec::new()));
     };
     while i < units.len() {
         match units[i] {

@@ -249,3 +249,89 @@ fn nothing_is_skipped_silently() {
         ["Notes about the moor, with no extension."]
     );
 }
+
+/// The visible text of bytes of a page: tags out, the references the test pages use
+/// resolved, whitespace of any kind as one space.
+fn visible(markup: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in markup.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&nbsp;", " ")
+        .replace("&#8217;", "\u{2019}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    out.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn spaced(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_saved_page_is_cited_by_the_lines_and_bytes_of_its_file() {
+    // A paragraph wrapped over three lines with inline tags and references, a second one
+    // on the line where the first ends, list items on that line too, and headings that
+    // the page's title and navigation name before them.
+    let page = "<!DOCTYPE html>\n<html><head><title>Quarry notes</title>\n\
+                <script>var bench = \"Granite benches\";</script></head>\n<body>\n\
+                <nav><a href=\"#g\">Granite benches</a></nav>\n<main><h1>Quarry notes</h1>\n\
+                <h2 id=\"g\">Granite benches</h2>\n\
+                <p>The <em>upper</em> bench was cut in&nbsp;1874 &amp; abandoned\n\
+                when the water rose; the masons&#8217; marks\n\
+                are still on the <a href=\"x\">lintels</a>.</p><p>A second paragraph begins on \
+                the line where the first ends.</p><ul><li>Chisels</li><li>Wedges &lt;iron&gt;</li></ul>\n\
+                </main></body></html>\n";
+    let s = Sandbox::new();
+    s.write("quarry.html", page);
+    let p = passages(&s, "quarry.html");
+    let at = |start: &str| {
+        p.iter()
+            .find(|v| v["text"].as_str().unwrap().starts_with(start))
+            .unwrap_or_else(|| panic!("{start}: {:?}", text_of(&p)))
+    };
+    let lines = |v: &Value| (v["line_start"].as_u64().unwrap(), v["line_end"].as_u64().unwrap());
+    assert_eq!(lines(at("Quarry notes")), (6, 6), "the heading, not the title");
+    assert_eq!(lines(at("Granite benches")), (7, 7), "the heading, not the navigation");
+    assert_eq!(lines(at("The upper bench")), (8, 10));
+    assert_eq!(lines(at("A second paragraph")), (10, 10));
+    assert_eq!(lines(at("Wedges")), (10, 10));
+    for v in &p {
+        assert!(common::locator_is_true(&s.corpus(), v), "{v}");
+        let (a, b) = (v["byte_start"].as_u64().unwrap(), v["byte_end"].as_u64().unwrap());
+        let bytes = &page.as_bytes()[a as usize..b as usize];
+        assert_eq!(
+            visible(std::str::from_utf8(bytes).unwrap()),
+            spaced(v["text"].as_str().unwrap()),
+            "bytes {a}–{b}"
+        );
+    }
+}
+
+#[test]
+fn a_page_in_a_legacy_encoding_is_cited_by_its_file_bytes() {
+    let page = "<html><head><meta charset=\"windows-1251\"><title>Карьер</title></head>\n\
+                <body><article><h1>Старый карьер</h1>\n<p>Верхний уступ вырубили в 1874 году,\n\
+                а бросили, когда&nbsp;поднялась вода.</p>\n<p>Клейма каменотёсов видны до сих пор.</p>\n\
+                </article></body></html>\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(page);
+    let s = Sandbox::new();
+    s.write("karier.html", &bytes);
+    let p = passages(&s, "karier.html");
+    assert_eq!(text_of(&p).len(), 3, "{:?}", text_of(&p));
+    for (v, want) in p.iter().zip([(2, 2), (3, 4), (5, 5)]) {
+        let lines = (v["line_start"].as_u64().unwrap(), v["line_end"].as_u64().unwrap());
+        assert_eq!(lines, want, "{v}");
+        let (a, b) = (v["byte_start"].as_u64().unwrap(), v["byte_end"].as_u64().unwrap());
+        let (shown, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes[a as usize..b as usize]);
+        assert_eq!(visible(&shown), spaced(v["text"].as_str().unwrap()), "bytes {a}–{b}");
+    }
+}

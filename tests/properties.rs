@@ -32,6 +32,52 @@ fn words(s: &str) -> Vec<String> {
     quelle::analysis::words(&s).map(|(a, b)| s[a..b].to_lowercase()).collect()
 }
 
+/// Pages built from fragments of markup: tags, references, comments, scripts, furniture,
+/// words on lines of their own and several blocks to a line.
+fn markup() -> impl Strategy<Value = String> {
+    let fragment = prop_oneof![
+        Just("<p>".to_string()),
+        Just("</p>".to_string()),
+        Just("<h2>".to_string()),
+        Just("</h2>".to_string()),
+        Just("<li>".to_string()),
+        Just("<em>".to_string()),
+        Just("</em>".to_string()),
+        Just("<nav><a href=\"#x\">Quarry</a></nav>".to_string()),
+        Just("<script>var s = \"<p>not text</p>\";</script>".to_string()),
+        Just("<!-- a comment <p> -->".to_string()),
+        Just("&amp;".to_string()),
+        Just("&#8217;".to_string()),
+        Just("&nbsp;".to_string()),
+        Just("&bogus;".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        "[a-zA-Zа-яА-Я0-9 .,;]{0,40}",
+    ];
+    prop::collection::vec(fragment, 0..60)
+        .prop_map(|v| format!("<html><body><main>{}</main></body></html>", v.concat()))
+}
+
+/// Markup of a few lines as a reader sees it: tags and comments out, scripts out, the
+/// references the pages use resolved.
+fn visible_text(markup: &str) -> String {
+    let mut out = String::new();
+    let mut rest = markup;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |i| &after[i + 3..]);
+        } else if rest.starts_with("<script") {
+            rest = rest.find("</script>").map_or("", |i| &rest[i + 9..]);
+        } else if c == '<' && rest[1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/') {
+            rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out.replace("&amp;", "&").replace("&#8217;", "\u{2019}").replace("&nbsp;", " ")
+}
+
 /// Words of neither development corpus, for manual-like documents.
 const VOCABULARY: &[&str] = &[
     "lichen",
@@ -180,6 +226,32 @@ proptest! {
                 let known = source.iter().any(|s| s.starts_with(&w))
                     || source.windows(2).any(|pair| format!("{}{}", pair[0], pair[1]).starts_with(&w));
                 prop_assert!(known, "{w:?} of {:?} is not on lines {first}–{end}", p.text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_s_passages_stand_on_the_lines_of_its_markup(page in markup()) {
+        let Ok(read) = quelle::source::html::read("p.html", page.as_bytes()) else { return Ok(()) };
+        // A page whose text is not found in its markup is cited by quelle's own lines.
+        if read.doc.lines.iter().any(|l| l.number.is_none()) {
+            return Ok(());
+        }
+        let lines: Vec<&str> = page.split('\n').collect();
+        for p in &segment(&read.doc).passages {
+            prop_assert!(p.byte_start <= p.byte_end && (p.byte_end as usize) <= page.len());
+            prop_assert!(1 <= p.line_start && p.line_start <= p.line_end);
+            prop_assert!((p.line_end as usize) <= lines.len(), "{p:?}");
+            // Every character, in order, on the lines cited (markup, references and the
+            // page's furniture between them).
+            let cited = lines[p.line_start as usize - 1..p.line_end as usize].join(" ");
+            let shown = words(&visible_text(&cited)).concat();
+            let mut rest = shown.chars();
+            for c in words(&p.text).concat().chars() {
+                prop_assert!(
+                    rest.any(|s| s == c),
+                    "{:?} is not on lines {}–{}: {shown:?}", p.text, p.line_start, p.line_end
+                );
             }
         }
     }

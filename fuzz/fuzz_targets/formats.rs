@@ -18,7 +18,10 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let Ok(read) = read else { return };
     let doc = read.doc;
-    let lines = doc.lines.len() as u32;
+    // A page's passages are cited by the file's lines (each ended by a `\n` or `\r` byte,
+    // in UTF-16 too), other formats' by the reader's.
+    let file_lines = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count() + 1;
+    let lines = doc.lines.len().max(file_lines) as u32;
     let pages = doc.pages.iter().map(|p| p.number).max().unwrap_or(0);
     for p in quelle::segment::segment(&doc).passages {
         assert!(p.line_start >= 1 && p.line_start <= p.line_end && p.line_end <= lines);

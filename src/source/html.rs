@@ -8,6 +8,7 @@
 
 use scraper::{ElementRef, Html, Node};
 
+use super::anchor::{Visible, Width};
 use super::{collapse, Builder, Read};
 use crate::ingest::Hint;
 
@@ -46,13 +47,24 @@ const UNLIKELY: [&str; 22] = [
 const LIKELY: [&str; 6] = ["article", "content", "main", "post", "entry", "story"];
 
 /// Reads an HTML page for its main content.
+/// Its passages are cited by the lines of the file (the page's source, as an editor shows
+/// it): each block is found in the markup. Where one is not (a parser's repair of broken
+/// markup moved it, or bytes did not decode), the page is cited by the lines of quelle's
+/// own text of it instead, as `quelle passages` shows them.
 pub fn read(rel: &str, bytes: &[u8]) -> Result<Read, String> {
-    let text = decode(bytes);
+    let (text, width) = decode_with_width(bytes);
     let html = Html::parse_document(&text);
     let title = title_of(&html);
     let root = main_content(&html).ok_or("no text to index")?;
-    let mut builder = Builder::default();
+    let mut builder = match width {
+        Some((width, base)) => Builder::anchored(Visible::of(&text, width, base)),
+        None => Builder::default(),
+    };
     blocks(root, &mut builder, &Pages::default(), Hint::Paragraph, true);
+    if builder.unplaced() > 0 {
+        builder = Builder::default();
+        blocks(root, &mut builder, &Pages::default(), Hint::Paragraph, true);
+    }
     if builder.is_empty() {
         return Err("no text to index".into());
     }
@@ -62,8 +74,28 @@ pub fn read(rel: &str, bytes: &[u8]) -> Result<Read, String> {
 /// The page's text: its declared charset (a `<meta>` in the first kilobytes, or a BOM),
 /// else UTF-8 when it is, else what chardetng guesses.
 pub fn decode(bytes: &[u8]) -> String {
+    decode_with_width(bytes).0
+}
+
+/// The page's text, and how its characters map back to the file's bytes (the width of
+/// each and where the text begins), unless some bytes did not decode.
+fn decode_with_width(bytes: &[u8]) -> (String, Option<(Width, usize)>) {
+    let width_of = |enc: &'static encoding_rs::Encoding| {
+        if enc == encoding_rs::UTF_8 {
+            Width::Utf8
+        } else if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            Width::Utf16
+        } else {
+            Width::Encoded(enc)
+        }
+    };
+    let with = |enc: &'static encoding_rs::Encoding, base: usize| {
+        let (text, errors) = enc.decode_without_bom_handling(&bytes[base..]);
+        let width = (!errors).then_some((width_of(enc), base));
+        (text.into_owned(), width)
+    };
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return with(enc, bom);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
     let declared = head.find("charset=").and_then(|at| {
@@ -75,14 +107,14 @@ pub fn decode(bytes: &[u8]) -> String {
         encoding_rs::Encoding::for_label(name.as_bytes())
     });
     if let Some(enc) = declared {
-        return enc.decode_without_bom_handling(bytes).0.into_owned();
+        return with(enc, 0);
     }
     match std::str::from_utf8(bytes) {
-        Ok(t) => t.to_string(),
+        Ok(t) => (t.to_string(), Some((Width::Utf8, 0))),
         Err(_) => {
             let mut det = chardetng::EncodingDetector::new();
             det.feed(bytes, true);
-            det.guess(None, true).decode_without_bom_handling(bytes).0.into_owned()
+            with(det.guess(None, true), 0)
         }
     }
 }

@@ -8,6 +8,7 @@
 //! A format is chosen by the file's extension, and by its content where the extension
 //! says little: an HTML page saved as `.txt` is read as HTML, a `.gz` as what it holds.
 
+pub mod anchor;
 pub mod epub;
 pub mod html;
 pub mod markdown;
@@ -233,8 +234,10 @@ fn gunzip(bytes: &[u8], limit: u64) -> std::result::Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Lines of a reader's own text, one per block, and their structure: what the HTML, EPUB
-/// and office readers make. Offsets are those of this text (the lines joined by `\n`).
+/// Lines of a reader's text and their structure: what the HTML, EPUB and office readers
+/// make. Anchored in the file's markup (an HTML page), a block's lines are the file's lines
+/// it stands on; else they are the reader's own text, one per block, offsets those of this
+/// text (the lines joined by `\n`).
 #[derive(Debug, Default)]
 pub struct Builder {
     lines: Vec<ingest::Line>,
@@ -242,11 +245,35 @@ pub struct Builder {
     pages: Vec<ingest::PageStart>,
     offset: usize,
     pending_page: Option<(u32, Option<String>)>,
+    anchor: Option<anchor::Visible>,
 }
 
 impl Builder {
+    /// A builder that finds each block in the file's markup, cited by the file's lines.
+    pub fn anchored(visible: anchor::Visible) -> Builder {
+        Builder { anchor: Some(visible), ..Builder::default() }
+    }
+
+    /// Blocks of an anchored builder that were not found in the markup.
+    pub fn unplaced(&self) -> usize {
+        self.anchor.as_ref().map_or(0, |a| a.unplaced)
+    }
+
     /// Adds a block of text lines with what it is; blank text adds nothing.
     pub fn block(&mut self, text: &str, hint: ingest::Hint) {
+        if let Some(visible) = self.anchor.as_mut() {
+            let text = text.trim();
+            if text.is_empty() {
+                return;
+            }
+            let placed = visible.place(text);
+            if let Some(lines) = anchor::lines_of(&placed, text) {
+                let first = self.lines.len();
+                self.lines.extend(lines);
+                self.structure.push(ingest::Structured { first, last: self.lines.len() - 1, hint });
+            }
+            return;
+        }
         let lines: Vec<&str> = text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
         if lines.is_empty() {
             return;
