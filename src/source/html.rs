@@ -145,12 +145,49 @@ fn is_furniture(e: &ElementRef) -> bool {
     ) {
         return true;
     }
-    let names =
-        format!("{} {}", v.attr("class").unwrap_or(""), v.id().unwrap_or("")).to_lowercase();
-    UNLIKELY.iter().any(|u| names.contains(u))
+    let (class, id) = (v.attr("class").unwrap_or(""), v.id().unwrap_or(""));
+    let names = format!("{class} {id}").to_lowercase();
+    class.split_whitespace().chain(std::iter::once(id)).any(furniture_name)
         && !LIKELY.iter().any(|l| names.contains(l))
         && v.name() != "body"
         && v.name() != "article"
+}
+
+/// True when a class or id names page furniture: one of its words begins with a word of
+/// `UNLIKELY` (`related-stories`, `commentList`), where the name is short or that word
+/// opens or ends it. A longer name with the word inside is a heading made into an id
+/// (`handling-security-related-bugs`, a section of a manual), not furniture.
+fn furniture_name(name: &str) -> bool {
+    let words = name_words(name);
+    let furniture = |w: &String| UNLIKELY.iter().any(|u| w.starts_with(u));
+    match (words.first(), words.last()) {
+        (Some(first), Some(last)) => {
+            (words.len() <= 3 && words.iter().any(furniture)) || furniture(first) || furniture(last)
+        }
+        _ => false,
+    }
+}
+
+/// The words of a class or id, lowercase: split at anything but letters and digits, and
+/// where a lowercase letter is followed by a capital (`relatedPosts`).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut previous_lower = false;
+    let mut current = String::new();
+    for c in name.chars() {
+        let boundary = !c.is_alphanumeric() || (previous_lower && c.is_uppercase());
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        if c.is_alphanumeric() {
+            current.extend(c.to_lowercase());
+        }
+        previous_lower = c.is_lowercase();
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
 }
 
 /// The text of an element, furniture left out, whitespace collapsed; and how much of it
@@ -417,6 +454,26 @@ mod tests {
             .into_iter()
             .map(|p| (p.kind.as_str().to_string(), p.text))
             .collect()
+    }
+
+    #[test]
+    fn furniture_is_named_by_short_names_not_by_a_section_s_heading() {
+        for name in ["related-stories", "comments", "commentList", "share-buttons", "site-header"] {
+            assert!(furniture_name(name), "{name}");
+        }
+        for name in ["handling-security-related-bugs", "quarry-share-of-output-by-year", "bylines"]
+        {
+            assert!(!furniture_name(name), "{name}");
+        }
+        // A manual's section whose id, made from its heading, holds a furniture word.
+        let html = r#"<html><body><main><section id="handling-quarry-related-injuries">
+            <h2>Handling quarry-related injuries</h2>
+            <p>A splinter of slate is washed out before the cut is dressed, the foreman said.</p>
+            </section><div class="related-stories"><a href="/x">More from the quarry</a></div>
+            </main></body></html>"#;
+        let t: Vec<String> = texts(html).into_iter().map(|(_, t)| t).collect();
+        assert!(t.iter().any(|x| x.starts_with("A splinter of slate")), "{t:?}");
+        assert!(!t.iter().any(|x| x.contains("More from the quarry")), "{t:?}");
     }
 
     #[test]
