@@ -287,8 +287,11 @@ fn a_saved_page_is_cited_by_the_lines_and_bytes_of_its_file() {
                 <h2 id=\"g\">Granite benches</h2>\n\
                 <p>The <em>upper</em> bench was cut in&nbsp;1874 &amp; abandoned\n\
                 when the water rose; the masons&#8217; marks\n\
-                are still on the <a href=\"x\">lintels</a>.</p><p>A second paragraph begins on \
+                are still on the <a href=\"x\">lintels</a>.<a class=\"footnote-reference\" \
+                href=\"#n1\">[1]</a></p><p>A second paragraph begins on \
                 the line where the first ends.</p><ul><li>Chisels</li><li>Wedges &lt;iron&gt;</li></ul>\n\
+                <aside class=\"footnote\" role=\"note\" id=\"n1\"><span class=\"label\">[1]</span>\n\
+                <p>Counted by the county surveyor.</p></aside>\n\
                 </main></body></html>\n";
     let s = Sandbox::new();
     s.write("quarry.html", page);
@@ -304,6 +307,10 @@ fn a_saved_page_is_cited_by_the_lines_and_bytes_of_its_file() {
     assert_eq!(lines(at("The upper bench")), (8, 10));
     assert_eq!(lines(at("A second paragraph")), (10, 10));
     assert_eq!(lines(at("Wedges")), (10, 10));
+    // A footnote in an `<aside>` is the author's: a note, on its own lines, not at its
+    // mark in the text.
+    assert_eq!(at("[1] Counted by")["kind"], "note");
+    assert_eq!(lines(at("[1] Counted by")), (11, 12));
     for v in &p {
         assert!(common::locator_is_true(&s.corpus(), v), "{v}");
         let (a, b) = (v["byte_start"].as_u64().unwrap(), v["byte_end"].as_u64().unwrap());

@@ -147,11 +147,23 @@ impl Visible {
         if want.is_empty() {
             return out;
         }
-        // Past the blocks before, outside the page's furniture first.
+        // Past the blocks before, outside the page's furniture first; the block whole
+        // wherever it is before the most of it anywhere.
         let tries = [(self.cursor, false), (self.cursor, true), (0, false), (0, true)];
-        let best = tries.into_iter().find_map(|(from, aside)| {
-            self.place_from(&want, from, aside).filter(|m| enough(m, want.len()))
-        });
+        let mut best: Option<Vec<Option<usize>>> = None;
+        for (from, aside) in tries {
+            let Some(matched) = self.place_from(&want, from, aside) else { continue };
+            let found = matched.iter().flatten().count();
+            if found == want.len() {
+                best = Some(matched);
+                break;
+            }
+            if enough(&matched, want.len())
+                && best.as_ref().is_none_or(|b| found > b.iter().flatten().count())
+            {
+                best = Some(matched);
+            }
+        }
         let Some(matched) = best else {
             self.unplaced += 1;
             return out;
@@ -284,8 +296,16 @@ impl Scan<'_> {
     }
 }
 
+/// True when enough of a block was found, close enough together: characters scattered
+/// over the page are no place.
 fn enough(matched: &[Option<usize>], len: usize) -> bool {
-    matched.iter().flatten().count() as f64 >= MIN_FOUND * len as f64
+    let mut found = matched.iter().flatten();
+    let (first, last) = (found.next(), found.next_back());
+    let span = match (first, last) {
+        (Some(a), Some(b)) => b - a,
+        _ => 0,
+    };
+    matched.iter().flatten().count() as f64 >= MIN_FOUND * len as f64 && span <= 2 * len + MAX_SKIP
 }
 
 /// The first place in `seen[from..limit]` where `chars` stand in a row.

@@ -153,6 +153,25 @@ fn is_furniture(e: &ElementRef) -> bool {
         && v.name() != "article"
 }
 
+/// True for a footnote or endnote, or a list of them (an element of blocks): by its role (`note`, DPUB-ARIA's
+/// `doc-footnote`), its EPUB type, or a class or id word (`footnote`, `endnotes`).
+fn is_note(e: &ElementRef) -> bool {
+    let v = e.value();
+    // A note's mark in the text (`<a class="footnote-reference">`) is no note.
+    if matches!(v.name(), "a" | "sup" | "sub" | "span" | "em" | "strong" | "b" | "i" | "small") {
+        return false;
+    }
+    let note_word = |w: &str| matches!(w, "footnote" | "footnotes" | "endnote" | "endnotes");
+    matches!(
+        v.attr("role"),
+        Some("note" | "doc-footnote" | "doc-endnote" | "doc-endnotes" | "doc-footnotes")
+    ) || v.attr("epub:type").is_some_and(|t| t.split_whitespace().any(note_word))
+        || v.attr("class").unwrap_or("").split_whitespace().chain(v.id()).any(|n| {
+            let words = name_words(n);
+            words.first().is_some_and(|w| note_word(w))
+        })
+}
+
 /// True when a class or id names page furniture: one of its words begins with a word of
 /// `UNLIKELY` (`related-stories`, `commentList`), where the name is short or that word
 /// opens or ends it. A longer name with the word inside is a heading made into an id
@@ -352,6 +371,21 @@ pub fn blocks(
             Node::Element(el) => {
                 let Some(ce) = ElementRef::wrap(child) else { continue };
                 let name = el.name();
+                // A footnote is the author's text, whatever element holds it (`<aside>`).
+                if is_note(&ce) && hint != Hint::Note {
+                    flush(&mut loose, builder);
+                    let notes_inside =
+                        ce.descendants().skip(1).filter_map(ElementRef::wrap).any(|d| is_note(&d));
+                    if notes_inside {
+                        blocks(ce, builder, pages, Hint::Paragraph, skip_furniture);
+                    } else {
+                        // Its number and its paragraphs, one note.
+                        let mut text = String::new();
+                        collect_text(ce, &mut text, &mut 0, false);
+                        builder.block(&collapse(&text), Hint::Note);
+                    }
+                    continue;
+                }
                 if skip_furniture && is_furniture(&ce) {
                     continue;
                 }
