@@ -147,10 +147,19 @@ fn is_furniture(e: &ElementRef) -> bool {
     }
     let (class, id) = (v.attr("class").unwrap_or(""), v.id().unwrap_or(""));
     let names = format!("{class} {id}").to_lowercase();
-    class.split_whitespace().chain(std::iter::once(id)).any(furniture_name)
-        && !LIKELY.iter().any(|l| names.contains(l))
-        && v.name() != "body"
-        && v.name() != "article"
+    let mut named =
+        class.split_whitespace().chain(std::iter::once(id)).filter_map(furniture_name).peekable();
+    if named.peek().is_none()
+        || LIKELY.iter().any(|l| names.contains(l))
+        || v.name() == "body"
+        || v.name() == "article"
+    {
+        return false;
+    }
+    // Comment threads are long text too, but not the author's. Other furniture is links
+    // or a line or two: an element so named that holds paragraphs of prose is a section
+    // whose id was made from its heading (`sponsoring-a-new-package`, `related-work`).
+    named.any(|word| word == "comment") || !mostly_prose(e)
 }
 
 /// True for a footnote or endnote, or a list of them (an element of blocks): by its role (`note`, DPUB-ARIA's
@@ -172,19 +181,49 @@ fn is_note(e: &ElementRef) -> bool {
         })
 }
 
-/// True when a class or id names page furniture: one of its words begins with a word of
-/// `UNLIKELY` (`related-stories`, `commentList`), where the name is short or that word
-/// opens or ends it. A longer name with the word inside is a heading made into an id
-/// (`handling-security-related-bugs`, a section of a manual), not furniture.
-fn furniture_name(name: &str) -> bool {
-    let words = name_words(name);
-    let furniture = |w: &String| UNLIKELY.iter().any(|u| w.starts_with(u));
-    match (words.first(), words.last()) {
-        (Some(first), Some(last)) => {
-            (words.len() <= 3 && words.iter().any(furniture)) || furniture(first) || furniture(last)
+/// The word of `UNLIKELY` that a class or id names page furniture by (`related-stories`,
+/// `commentList`): one of its words begins with it.
+fn furniture_name(name: &str) -> Option<&'static str> {
+    name_words(name).iter().find_map(|w| UNLIKELY.iter().find(|u| w.starts_with(*u)).copied())
+}
+
+/// Text an element needs outside links to be prose, not furniture.
+const PROSE_CHARS: usize = 500;
+/// Share of the text read that may be link text in prose.
+const PROSE_LINK_SHARE: f64 = 0.3;
+
+/// True when an element holds prose: `PROSE_CHARS` characters outside links, with link
+/// text at most `PROSE_LINK_SHARE` of what was read to find them (the reading stops there).
+fn mostly_prose(e: &ElementRef) -> bool {
+    let (mut plain, mut linked) = (0usize, 0usize);
+    for node in e.descendants() {
+        let Node::Text(t) = node.value() else { continue };
+        let mut inside = node.ancestors().take_while(|a| a.id() != e.id());
+        let inside: Vec<&str> = inside
+            .by_ref()
+            .filter_map(|a| match a.value() {
+                Node::Element(el) => Some(el.name()),
+                _ => None,
+            })
+            .collect();
+        if inside.iter().any(|n| matches!(*n, "script" | "style" | "noscript" | "template")) {
+            continue;
         }
-        _ => false,
+        let n = t.chars().filter(|c| !c.is_whitespace()).count();
+        if inside.contains(&"a") {
+            linked += n;
+        } else {
+            plain += n;
+        }
+        if plain >= PROSE_CHARS {
+            return (linked as f64) <= PROSE_LINK_SHARE * (plain + linked) as f64;
+        }
+        // Links and little else this far: furniture, whatever follows.
+        if linked >= 4 * PROSE_CHARS {
+            return false;
+        }
     }
+    false
 }
 
 /// The words of a class or id, lowercase: split at anything but letters and digits, and
@@ -491,23 +530,30 @@ mod tests {
     }
 
     #[test]
-    fn furniture_is_named_by_short_names_not_by_a_section_s_heading() {
-        for name in ["related-stories", "comments", "commentList", "share-buttons", "site-header"] {
-            assert!(furniture_name(name), "{name}");
-        }
-        for name in ["handling-security-related-bugs", "quarry-share-of-output-by-year", "bylines"]
-        {
-            assert!(!furniture_name(name), "{name}");
-        }
-        // A manual's section whose id, made from its heading, holds a furniture word.
-        let html = r#"<html><body><main><section id="handling-quarry-related-injuries">
-            <h2>Handling quarry-related injuries</h2>
-            <p>A splinter of slate is washed out before the cut is dressed, the foreman said.</p>
-            </section><div class="related-stories"><a href="/x">More from the quarry</a></div>
-            </main></body></html>"#;
-        let t: Vec<String> = texts(html).into_iter().map(|(_, t)| t).collect();
-        assert!(t.iter().any(|x| x.starts_with("A splinter of slate")), "{t:?}");
+    fn furniture_is_links_and_lines_not_a_section_of_prose() {
+        assert_eq!(furniture_name("related-stories"), Some("related"));
+        assert_eq!(furniture_name("commentList"), Some("comment"));
+        assert_eq!(furniture_name("bylines"), None);
+        // A manual's sections whose ids, made from their headings, hold furniture words.
+        let prose = "A splinter of slate is washed out before the cut is dressed, the foreman \
+            said, and the bench is closed until the face has been checked for loose blocks. ";
+        let section = |id: &str, heading: &str| {
+            format!("<section id=\"{id}\"><h2>{heading}</h2><p>{}</p></section>", prose.repeat(4))
+        };
+        let html = format!(
+            "<html><body><main>{}{}<div class=\"related-stories\"><a href=\"/x\">More from \
+             the quarry</a> <a href=\"/y\">Slate prices</a></div><div class=\"comments\">\
+             <p>{}</p></div></main></body></html>",
+            section("handling-quarry-related-injuries", "Handling quarry-related injuries"),
+            section("sponsoring-a-new-apprentice", "Sponsoring a new apprentice"),
+            "What a lovely report, thank you! ".repeat(20),
+        );
+        let t: Vec<String> = texts(&html).into_iter().map(|(_, t)| t).collect();
+        assert!(t.iter().any(|x| x == "Handling quarry-related injuries"), "{t:?}");
+        assert!(t.iter().any(|x| x == "Sponsoring a new apprentice"), "{t:?}");
+        assert_eq!(t.iter().filter(|x| x.starts_with("A splinter of slate")).count(), 2, "{t:?}");
         assert!(!t.iter().any(|x| x.contains("More from the quarry")), "{t:?}");
+        assert!(!t.iter().any(|x| x.contains("lovely report")), "a comment thread: {t:?}");
     }
 
     #[test]
