@@ -93,7 +93,7 @@ impl Visible {
             if let Some(name) = tag_name(rest) {
                 let closing = rest.starts_with("</");
                 let is = |names: &[&str]| names.iter().any(|t| name.eq_ignore_ascii_case(t));
-                scan.past(">");
+                scan.past_tag();
                 // The text of a script or style is no one's reading, and the title is the
                 // document's, never a block of it.
                 if !closing && is(&["script", "style", "title"]) {
@@ -286,6 +286,28 @@ impl Scan<'_> {
     fn to(&mut self, needle: &str) {
         let stop = find_ascii_ci(&self.src[self.at..], needle).unwrap_or(self.src.len() - self.at);
         self.advance(stop);
+    }
+
+    /// Moves on past the tag that starts here: to its `>`, a `>` inside a quoted
+    /// attribute value (`title="a > b"`) left in it, as browsers read it.
+    fn past_tag(&mut self) {
+        let bytes = self.src.as_bytes();
+        let (mut k, mut quote, mut after_equals) = (self.at + 1, None, false);
+        while k < bytes.len() {
+            let b = bytes[k];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'>' => break,
+                None if (b == b'"' || b == b'\'') && after_equals => quote = Some(b),
+                None => {}
+            }
+            if !b.is_ascii_whitespace() {
+                after_equals = quote.is_none() && b == b'=';
+            }
+            k += 1;
+        }
+        self.advance((k + 1).min(bytes.len()) - self.at);
     }
 
     /// Moves on past `needle`, or to the end.
@@ -493,6 +515,12 @@ mod tests {
         assert_eq!(at(12), (23, 2), "l, after a lone CR");
         assert_eq!(at(17), (28, 2), "&, a reference");
         assert!(found[5].is_none(), "whitespace is not placed");
+    }
+
+    #[test]
+    fn a_quoted_attribute_may_hold_a_greater_than_sign() {
+        let found = spots("<p title=\"a > b\" class='x>y'>Slate</p>", "Slate");
+        assert_eq!(found[0], Some((29, 0)));
     }
 
     #[test]
