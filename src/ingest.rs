@@ -43,6 +43,9 @@ pub struct Line {
     /// place among the document's lines (an HTML page: a block's lines are found in the
     /// markup, several to a line of the file or one over several).
     pub number: Option<u32>,
+    /// The line carries on the previous line's last word, with no space between (a word
+    /// of an HTML page that markup breaks over two lines of the file).
+    pub joins: bool,
 }
 
 impl Line {
@@ -50,7 +53,7 @@ impl Line {
     /// (or in the reader's own text, for formats whose bytes are not text), and
     /// `checkpoints` map its offsets back where markup was taken out (UTF-8 widths).
     pub fn new(text: String, raw_start: usize, checkpoints: Vec<(usize, usize)>) -> Line {
-        Line { text, raw_start, checkpoints, number: None }
+        Line { text, raw_start, checkpoints, number: None, joins: false }
     }
 }
 

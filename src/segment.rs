@@ -744,7 +744,9 @@ fn structured_paragraphs(doc: &SourceDoc) -> Vec<Block> {
             let mut piece = Block::line(doc, i).pieces[0];
             if let Some(prev) = block.pieces.last_mut() {
                 let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
-                if s.hint != Hint::Code
+                if doc.lines[i].joins {
+                    piece.glue = Glue::Join;
+                } else if s.hint != Hint::Code
                     && hyphenated_break(prev_text, &text[piece.start..piece.end])
                 {
                     prev.end -= 1;

@@ -198,7 +198,7 @@ impl Visible {
     ) -> Option<Vec<Option<usize>>> {
         // The first word, or its first characters: what the page has of the block's start
         // before anything it skips. Shorter where the page breaks the word (a word of the
-        // page's furniture inside it).
+        // page's furniture inside it): a whole match is worth the tries.
         let word = want.windows(2).take_while(|w| w[1].0 == w[0].0 + w[0].1.len_utf8()).count() + 1;
         let mut best: Option<(usize, Vec<Option<usize>>)> = None;
         for len in [word.min(RESUME), 3.min(word), 1] {
@@ -219,9 +219,6 @@ impl Visible {
                 if best.as_ref().is_none_or(|b| found > b.0) {
                     best = Some((found, matched));
                 }
-            }
-            if best.as_ref().is_some_and(|b| enough(&b.1, want.len())) {
-                break;
             }
         }
         best.map(|b| b.1)
@@ -424,11 +421,15 @@ pub fn lines_of(placed: &[(usize, char, Option<Spot>)], text: &str) -> Option<Ve
         // Never after a hyphen before a small letter: the passages would join the two
         // as a word hyphenated at a line end, which a page does not do.
         let hyphen = text[..i].trim_end().ends_with('-') && c.is_lowercase();
-        if current.as_ref().is_none_or(|b| gap && line != b.number && !hyphen) {
+        // A word that markup carries over a line break (`slate<b\n>s</b>`) goes on
+        // the next line joined to its start.
+        let joins = current.is_some() && !gap;
+        if current.as_ref().is_none_or(|b| line != b.number && (joins || !hyphen)) {
             lines.extend(current.take().map(|b| b.finish(text)));
             let raw_start = spot.map_or(last_end, |s| s.start);
             current = Some(Building {
                 number: line,
+                joins,
                 from: i,
                 to: i,
                 raw_start,
@@ -453,6 +454,7 @@ pub fn lines_of(placed: &[(usize, char, Option<Spot>)], text: &str) -> Option<Ve
 /// A line of a block being built.
 struct Building {
     number: usize,
+    joins: bool,
     from: usize,
     to: usize,
     raw_start: usize,
@@ -477,6 +479,7 @@ impl Building {
         let mut line =
             Line::new(text[self.from..self.to].to_string(), self.raw_start, self.checkpoints);
         line.number = Some(self.number as u32 + 1);
+        line.joins = self.joins;
         line
     }
 }
@@ -521,6 +524,16 @@ mod tests {
     fn a_quoted_attribute_may_hold_a_greater_than_sign() {
         let found = spots("<p title=\"a > b\" class='x>y'>Slate</p>", "Slate");
         assert_eq!(found[0], Some((29, 0)));
+    }
+
+    #[test]
+    fn a_word_carried_over_a_line_by_markup_joins_its_start() {
+        let (page, text) = ("<p>slate<b\n>s</b> roof</p>", "slates roof");
+        let mut v = Visible::of(page, Width::Utf8, 0);
+        let lines = lines_of(&v.place(text), text).unwrap();
+        let got: Vec<(&str, Option<u32>, bool)> =
+            lines.iter().map(|l| (l.text.as_str(), l.number, l.joins)).collect();
+        assert_eq!(got, [("slate", Some(1), false), ("s roof", Some(2), true)]);
     }
 
     #[test]

@@ -47,6 +47,7 @@ const UNLIKELY: [&str; 22] = [
 const LIKELY: [&str; 6] = ["article", "content", "main", "post", "entry", "story"];
 
 /// Reads an HTML page for its main content.
+///
 /// Its passages are cited by the lines of the file (the page's source, as an editor shows
 /// it): each block is found in the markup. Where one is not (a parser's repair of broken
 /// markup moved it, or bytes did not decode), the page is cited by the lines of quelle's
@@ -162,8 +163,9 @@ fn is_furniture(e: &ElementRef) -> bool {
     named.any(|word| word == "comment") || !mostly_prose(e)
 }
 
-/// True for a footnote or endnote, or a list of them (an element of blocks): by its role (`note`, DPUB-ARIA's
-/// `doc-footnote`), its EPUB type, or a class or id word (`footnote`, `endnotes`).
+/// True for a footnote or endnote, or a list of them (an element of blocks): by its role
+/// (`note`, DPUB-ARIA's `doc-footnote`), its EPUB type, or the first word of a class or id
+/// (`footnote`, `endnotes`).
 fn is_note(e: &ElementRef) -> bool {
     let v = e.value();
     // A note's mark in the text (`<a class="footnote-reference">`) is no note.
@@ -554,6 +556,19 @@ mod tests {
         assert_eq!(t.iter().filter(|x| x.starts_with("A splinter of slate")).count(), 2, "{t:?}");
         assert!(!t.iter().any(|x| x.contains("More from the quarry")), "{t:?}");
         assert!(!t.iter().any(|x| x.contains("lovely report")), "a comment thread: {t:?}");
+    }
+
+    #[test]
+    fn a_word_that_markup_carries_over_a_line_stays_one_word() {
+        let doc = read(
+            "p.html",
+            b"<html><body><main><p>Grey slate<b\n>s</b> roof the mill.</p></main></body></html>",
+        )
+        .unwrap()
+        .doc;
+        let p = &crate::segment::segment(&doc).passages[0];
+        assert_eq!(p.text, "Grey slates roof the mill.");
+        assert_eq!((p.line_start, p.line_end), (1, 2));
     }
 
     #[test]
