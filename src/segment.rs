@@ -468,14 +468,13 @@ fn page_marks(doc: &SourceDoc, first: usize, last: usize) -> Vec<PageMark> {
     if doc.pages.is_empty() {
         return Vec::new();
     }
-    let line_no = |i: usize| doc.line_number(i);
     let mut marks: Vec<PageMark> = doc
         .page_of(first)
-        .map(|p| PageMark { line: line_no(first), page: p.number, label: p.label.clone() })
+        .map(|p| PageMark { line: doc.line_number(first), page: p.number, label: p.label.clone() })
         .into_iter()
         .collect();
     marks.extend(doc.pages.iter().filter(|p| p.line > first && p.line <= last).map(|p| PageMark {
-        line: line_no(p.line),
+        line: doc.line_number(p.line),
         page: p.number,
         label: p.label.clone(),
     }));

@@ -250,28 +250,7 @@ fn nothing_is_skipped_silently() {
     );
 }
 
-/// The visible text of bytes of a page: tags out, the references the test pages use
-/// resolved, whitespace of any kind as one space.
-fn visible(markup: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in markup.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out
-        .replace("&nbsp;", " ")
-        .replace("&#8217;", "\u{2019}")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    out.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
+/// Text with whitespace of any kind as one space.
 fn spaced(text: &str) -> String {
     text.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
@@ -316,7 +295,7 @@ fn a_saved_page_is_cited_by_the_lines_and_bytes_of_its_file() {
         let (a, b) = (v["byte_start"].as_u64().unwrap(), v["byte_end"].as_u64().unwrap());
         let bytes = &page.as_bytes()[a as usize..b as usize];
         assert_eq!(
-            visible(std::str::from_utf8(bytes).unwrap()),
+            spaced(&common::visible_text(std::str::from_utf8(bytes).unwrap())),
             spaced(v["text"].as_str().unwrap()),
             "bytes {a}–{b}"
         );
@@ -339,6 +318,10 @@ fn a_page_in_a_legacy_encoding_is_cited_by_its_file_bytes() {
         assert_eq!(lines, want, "{v}");
         let (a, b) = (v["byte_start"].as_u64().unwrap(), v["byte_end"].as_u64().unwrap());
         let (shown, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes[a as usize..b as usize]);
-        assert_eq!(visible(&shown), spaced(v["text"].as_str().unwrap()), "bytes {a}–{b}");
+        assert_eq!(
+            spaced(&common::visible_text(&shown)),
+            spaced(v["text"].as_str().unwrap()),
+            "bytes {a}–{b}"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Properties of ingestion and cleaning on arbitrary input: no panic, locators inside the
 //! file, and no invented words (every word of every passage is in the source lines cited).
 
+mod common;
+
 use proptest::prelude::*;
 use quelle::ingest::decode;
 use quelle::manifest::{FileState, Manifest};
@@ -56,26 +58,6 @@ fn markup() -> impl Strategy<Value = String> {
     ];
     prop::collection::vec(fragment, 0..60)
         .prop_map(|v| format!("<html><body><main>{}</main></body></html>", v.concat()))
-}
-
-/// Markup of a few lines as a reader sees it: tags and comments out, scripts out, the
-/// references the pages use resolved.
-fn visible_text(markup: &str) -> String {
-    let mut out = String::new();
-    let mut rest = markup;
-    while let Some(c) = rest.chars().next() {
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |i| &after[i + 3..]);
-        } else if rest.starts_with("<script") {
-            rest = rest.find("</script>").map_or("", |i| &rest[i + 9..]);
-        } else if c == '<' && rest[1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/') {
-            rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
-        } else {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
-    }
-    out.replace("&amp;", "&").replace("&#8217;", "\u{2019}").replace("&nbsp;", " ")
 }
 
 /// Words of neither development corpus, for manual-like documents.
@@ -245,7 +227,7 @@ proptest! {
             // Every character, in order, on the lines cited (markup, references and the
             // page's furniture between them).
             let cited = lines[p.line_start as usize - 1..p.line_end as usize].join(" ");
-            let shown = words(&visible_text(&cited)).concat();
+            let shown = words(&common::visible_text(&cited)).concat();
             let mut rest = shown.chars();
             for c in words(&p.text).concat().chars() {
                 prop_assert!(

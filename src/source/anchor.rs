@@ -150,8 +150,9 @@ impl Visible {
         // Past the blocks before, outside the page's furniture first; the block whole
         // wherever it is before the most of it anywhere.
         let tries = [(self.cursor, false), (self.cursor, true), (0, false), (0, true)];
+        let tries = if self.cursor == 0 { &tries[..2] } else { &tries[..] };
         let mut best: Option<Vec<Option<usize>>> = None;
-        for (from, aside) in tries {
+        for &(from, aside) in tries {
             let Some(matched) = self.place_from(&want, from, aside) else { continue };
             let found = matched.iter().flatten().count();
             if found == want.len() {
@@ -201,7 +202,9 @@ impl Visible {
         // page's furniture inside it): a whole match is worth the tries.
         let word = want.windows(2).take_while(|w| w[1].0 == w[0].0 + w[0].1.len_utf8()).count() + 1;
         let mut best: Option<(usize, Vec<Option<usize>>)> = None;
-        for len in [word.min(RESUME), 3.min(word), 1] {
+        let mut lengths = vec![word.min(RESUME), word.min(3), 1];
+        lengths.dedup();
+        for len in lengths {
             let head: Vec<char> = want[..len].iter().map(|w| w.1).collect();
             let (mut at, mut tried) = (from, 0);
             while tried < MAX_STARTS {

@@ -147,7 +147,15 @@ fn is_furniture(e: &ElementRef) -> bool {
         return true;
     }
     let (class, id) = (v.attr("class").unwrap_or(""), v.id().unwrap_or(""));
+    if class.is_empty() && id.is_empty() {
+        return false;
+    }
+    // Most names hold no furniture word at all: only those that do are read word by word
+    // (this runs for every element of every paragraph).
     let names = format!("{class} {id}").to_lowercase();
+    if !UNLIKELY.iter().any(|u| names.contains(u)) {
+        return false;
+    }
     let mut named =
         class.split_whitespace().chain(std::iter::once(id)).filter_map(furniture_name).peekable();
     if named.peek().is_none()
@@ -195,24 +203,25 @@ const PROSE_CHARS: usize = 500;
 const PROSE_LINK_SHARE: f64 = 0.3;
 
 /// True when an element holds prose: `PROSE_CHARS` characters outside links, with link
-/// text at most `PROSE_LINK_SHARE` of what was read to find them (the reading stops there).
+/// text at most `PROSE_LINK_SHARE` of what was read to find them. Not [`text_and_links`]:
+/// that reads the whole element and asks each child whether it is furniture, while this
+/// is asked for each furniture-named ancestor of every paragraph and stops early.
 fn mostly_prose(e: &ElementRef) -> bool {
     let (mut plain, mut linked) = (0usize, 0usize);
     for node in e.descendants() {
         let Node::Text(t) = node.value() else { continue };
-        let mut inside = node.ancestors().take_while(|a| a.id() != e.id());
-        let inside: Vec<&str> = inside
-            .by_ref()
-            .filter_map(|a| match a.value() {
-                Node::Element(el) => Some(el.name()),
-                _ => None,
-            })
-            .collect();
-        if inside.iter().any(|n| matches!(*n, "script" | "style" | "noscript" | "template")) {
+        let (mut hidden, mut in_link) = (false, false);
+        for a in node.ancestors().take_while(|a| a.id() != e.id()) {
+            if let Node::Element(el) = a.value() {
+                hidden |= matches!(el.name(), "script" | "style" | "noscript" | "template");
+                in_link |= el.name() == "a";
+            }
+        }
+        if hidden {
             continue;
         }
         let n = t.chars().filter(|c| !c.is_whitespace()).count();
-        if inside.contains(&"a") {
+        if in_link {
             linked += n;
         } else {
             plain += n;
@@ -421,9 +430,7 @@ pub fn blocks(
                         blocks(ce, builder, pages, Hint::Paragraph, skip_furniture);
                     } else {
                         // Its number and its paragraphs, one note.
-                        let mut text = String::new();
-                        collect_text(ce, &mut text, &mut 0, false);
-                        builder.block(&collapse(&text), Hint::Note);
+                        builder.block(&text_and_links(ce).0, Hint::Note);
                     }
                     continue;
                 }

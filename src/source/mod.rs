@@ -261,20 +261,23 @@ impl Builder {
 
     /// Adds a block of text lines with what it is; blank text adds nothing.
     pub fn block(&mut self, text: &str, hint: ingest::Hint) {
-        if let Some(visible) = self.anchor.as_mut() {
-            let text = text.trim();
-            if text.is_empty() {
-                return;
+        let lines: Vec<ingest::Line> = match self.anchor.as_mut() {
+            Some(visible) => {
+                let text = text.trim();
+                let placed = visible.place(text);
+                anchor::lines_of(&placed, text).unwrap_or_default()
             }
-            let placed = visible.place(text);
-            if let Some(lines) = anchor::lines_of(&placed, text) {
-                let first = self.lines.len();
-                self.lines.extend(lines);
-                self.structure.push(ingest::Structured { first, last: self.lines.len() - 1, hint });
-            }
-            return;
-        }
-        let lines: Vec<&str> = text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
+            None => text
+                .split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| {
+                    let line = ingest::Line::new(l.to_string(), self.offset, Vec::new());
+                    self.offset += l.len() + 1;
+                    line
+                })
+                .collect(),
+        };
         if lines.is_empty() {
             return;
         }
@@ -282,10 +285,7 @@ impl Builder {
         if let Some((number, label)) = self.pending_page.take() {
             self.pages.push(ingest::PageStart { line: first, number, label });
         }
-        for l in lines {
-            self.lines.push(ingest::Line::new(l.to_string(), self.offset, Vec::new()));
-            self.offset += l.len() + 1;
-        }
+        self.lines.extend(lines);
         self.structure.push(ingest::Structured { first, last: self.lines.len() - 1, hint });
     }
 

@@ -143,3 +143,27 @@ pub fn locator_is_true(corpus: &Path, hit: &serde_json::Value) -> bool {
     }
     !words.is_empty() && j * 50 >= words.len() * 49
 }
+
+/// Markup of a few lines as a reader sees it: comments, scripts and tags out, the
+/// references the test pages use resolved.
+pub fn visible_text(markup: &str) -> String {
+    let mut out = String::new();
+    let mut rest = markup;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |i| &after[i + 3..]);
+        } else if rest.starts_with("<script") {
+            rest = rest.find("</script>").map_or("", |i| &rest[i + 9..]);
+        } else if c == '<' && rest[1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/') {
+            rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&#8217;", "\u{2019}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
