@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 22;
+pub const SEGMENT_VERSION: u32 = 23;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -302,11 +302,16 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
     let mut skip_next = false;
     // Underline characters in the order the document first uses them: its heading levels.
     let mut underlines: Vec<char> = Vec::new();
-    // A document that underlines its headings says which lines are headings: other lines
-    // are not, unless numbered as sections (`5.9.2.1. …`).
+    // A document that underlines its headings, or whose format marks them (a PDF's by
+    // their type), says which lines are headings: other lines are not, unless numbered
+    // as sections (`5.9.2.1. …`).
+    let margin = Margins::of(doc);
     let underlined = blocks
         .iter()
-        .filter(|b| b.pieces.len() == 1 && underline_below(doc, b.pieces[0].line).is_some())
+        .filter(|b| {
+            b.kind == Kind::Heading
+                || b.pieces.len() == 1 && underline_below(doc, b.pieces[0].line, margin).is_some()
+        })
         .take(2)
         .count()
         == 2;
@@ -344,7 +349,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             continue;
         }
         if block.kind == Kind::Body && block.pieces.len() == 1 && !doc.headings_known {
-            let underline = underline_below(doc, block.pieces[0].line);
+            let underline = underline_below(doc, block.pieces[0].line, margin);
             let wrapped = if underline.is_some() {
                 None
             } else {
@@ -352,13 +357,18 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             };
             let joined = wrapped.is_some();
             let heading_text = wrapped.unwrap_or_else(|| raw.clone());
+            // A numbered line indented into the text is a list's item unless the
+            // document's numbering goes on with it.
+            let at_margin = margin.allows(&doc.lines[block.pieces[0].line].text);
+            let numbered = numbering(&heading_text).0;
+            let next = sections.next_in_sequence(&heading_text);
             let depth = match underline {
                 Some(c) => underlined_depth(&heading_text, c, &mut underlines),
-                None if underlined => {
-                    heading_depth(&heading_text).filter(|_| numbering(&heading_text).0 >= 2)
-                }
+                None if underlined => heading_depth(&heading_text).filter(|_| numbered >= 2),
                 None => heading_depth(&heading_text),
-            };
+            }
+            .filter(|_| underline.is_some() || at_margin || next.is_some())
+            .or(next.filter(|_| at_margin));
             // The next line is taken into the heading only when the two make one.
             skip_next = joined && depth.is_some();
             if let Some(depth) = depth {
@@ -537,12 +547,35 @@ fn wrapped_heading(
 struct SectionPath {
     /// (depth, heading), outermost first.
     stack: Vec<(usize, String)>,
+    /// The section number of the last numbered heading (`5.9.2.` is [5, 9, 2]).
+    last_number: Vec<u32>,
 }
 
 impl SectionPath {
     fn enter(&mut self, depth: usize, heading: String) {
+        let number = section_number(&heading);
+        if !number.is_empty() {
+            self.last_number = number;
+        }
         self.stack.retain(|&(d, _)| d < depth);
         self.stack.push((depth, heading));
+    }
+
+    /// The depth of `text` as a heading on the evidence of its number alone: a section
+    /// number of two parts or more that comes next after the last heading's (`5.2. compat`
+    /// after `5.1. README`, `6.1. …` after `5.21.3. …`), on a line short enough and not
+    /// ending a sentence. The document's own numbering says it is a heading where its
+    /// words (a file name, a command) do not look like one.
+    fn next_in_sequence(&self, text: &str) -> Option<usize> {
+        let text = text.trim();
+        let number = section_number(text);
+        let words = text.split_whitespace().count();
+        let plausible = number.len() >= 2
+            && text.chars().count() <= 100
+            && (2..=14).contains(&words)
+            && !text.ends_with(['.', ',', ';', ':'])
+            && numbering(text).1.chars().any(char::is_alphabetic);
+        (plausible && follows(&self.last_number, &number)).then_some(number.len())
     }
 
     /// The path of the sections a heading of `depth` sits in.
@@ -572,6 +605,7 @@ pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
     }
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
+    let margin = Margins::of(doc);
     for i in 0..doc.lines.len() {
         if blank(i) {
             blocks.extend(current.take());
@@ -579,14 +613,15 @@ pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
         }
         // A setext underline (`-----` under `3.2. Voting`) ends its heading's block and
         // carries no text; `segment` reads the heading from the line above.
-        if is_underline(&doc.lines[i].text)
+        if i > 0
+            && underline_below(doc, i - 1, margin).is_some()
             && current.as_ref().is_some_and(|b| b.pieces.len() == 1 && b.pieces[0].line + 1 == i)
         {
             blocks.extend(current.take());
             continue;
         }
         let line = Block::line(doc, i);
-        let indented = doc.lines[i].text.starts_with(['\t', ' ']);
+        let indented = doc.lines[i].text.starts_with(char::is_whitespace);
         match current.as_mut() {
             Some(block)
                 if !starts_item(&doc.lines[i].text)
@@ -650,6 +685,72 @@ fn bounded(doc: &SourceDoc, block: Block) -> Vec<Block> {
     out
 }
 
+/// True when section number `next` comes right after `prev`: the next at some level
+/// (`5.2` after `5.1.3`), its first parts as `prev`'s and any further parts 1 (`6.1` after
+/// `5.4`, `5.1.1` after `5.1`).
+fn follows(prev: &[u32], next: &[u32]) -> bool {
+    (0..=prev.len()).any(|at| {
+        let step = prev.get(at).map_or(1, |n| n + 1);
+        next.len() > at
+            && next[..at] == prev[..at]
+            && next[at] == step
+            && next[at + 1..].iter().all(|&n| n == 1)
+    })
+}
+
+/// The parts of the section number opening `text` (`5.9.2. Title` is [5, 9, 2]); empty
+/// when it opens with none.
+fn section_number(text: &str) -> Vec<u32> {
+    let text = text.trim_start();
+    let (depth, rest) = numbering(text);
+    // An appendix's letter is a number past any chapter's (`B` follows `A`).
+    let letter = appendix_letter(text).and(text.chars().next()).map(|c| APPENDIX + c as u32);
+    let numbered = &text[..text.len() - rest.len()];
+    let numbers = numbered.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok());
+    letter.into_iter().chain(numbers).take(depth).collect()
+}
+
+/// Where appendix letters count from in [`section_number`].
+const APPENDIX: u32 = 100_000;
+
+/// Columns of indentation a line may have beyond the document's margin and still be at it.
+const MAX_HEADING_INDENT: usize = 3;
+
+/// The columns of whitespace opening `line` (a tab counts 4, a no-break space 1).
+fn indent_width(line: &str) -> usize {
+    line.chars().take_while(|c| c.is_whitespace()).map(|c| if c == '\t' { 4 } else { 1 }).sum()
+}
+
+/// Where a document's lines start: its margin (the least indentation of a line with
+/// text) and its text's (the most common).
+#[derive(Clone, Copy)]
+struct Margins {
+    margin: usize,
+    text: usize,
+}
+
+impl Margins {
+    fn of(doc: &SourceDoc) -> Margins {
+        let mut counts: std::collections::HashMap<usize, usize> = Default::default();
+        for line in doc.lines.iter().filter(|l| !l.text.trim().is_empty()) {
+            *counts.entry(indent_width(&line.text)).or_default() += 1;
+        }
+        let margin = counts.keys().copied().min().unwrap_or(0);
+        let text =
+            counts.iter().max_by_key(|&(w, n)| (n, std::cmp::Reverse(w))).map_or(0, |p| *p.0);
+        Margins { margin, text }
+    }
+
+    /// A heading may stand on `line`: at the margin, or away from the text's
+    /// indentation (centred). Where the text is indented past headings at the margin
+    /// (as documentation tools render it), a line at the text's indentation is part of
+    /// the text, an example or a list, as in Markdown and reStructuredText.
+    fn allows(self, line: &str) -> bool {
+        let w = indent_width(line);
+        w <= self.margin + MAX_HEADING_INDENT || w > self.text + MAX_HEADING_INDENT
+    }
+}
+
 /// A line of one punctuation character repeated (`=====`, `-----`, `~~~~`): the underline
 /// of a heading in reStructuredText, Markdown and the text that tools render from them.
 pub fn is_underline(line: &str) -> bool {
@@ -659,10 +760,23 @@ pub fn is_underline(line: &str) -> bool {
     t.len() >= 3 && "=-~*^#+_`'\".:".contains(first) && chars.all(|c| c == first)
 }
 
-/// The underline character right below line `line`, if there is one.
-fn underline_below(doc: &SourceDoc, line: usize) -> Option<char> {
-    let next = doc.lines.get(line + 1)?;
-    is_underline(&next.text).then(|| next.text.trim().chars().next()).flatten()
+/// The underline character right below line `line`, if line `line` is a heading it
+/// underlines: both lines where `margin` allows a heading (an indented pair in indented
+/// text is part of an example or a quotation), and an underline of other characters than `-` and `=` as long
+/// as the heading (a short `...` under a command is an ellipsis, not an underline), as
+/// reStructuredText asks.
+fn underline_below(doc: &SourceDoc, line: usize, margin: Margins) -> Option<char> {
+    let (heading, next) = (&doc.lines.get(line)?.text, &doc.lines.get(line + 1)?.text);
+    let mark = next.trim().chars().next()?;
+    let at_margin = |t: &str| margin.allows(t);
+    let long_enough =
+        matches!(mark, '-' | '=') || next.trim().chars().count() >= heading.trim().chars().count();
+    (is_underline(next)
+        && !heading.trim().is_empty()
+        && at_margin(heading)
+        && at_margin(next)
+        && long_enough)
+        .then_some(mark)
 }
 
 /// Width of a list marker opening `text` (`* `, `- `, `• `, `1. `, `a) `, `[1] `), with
@@ -670,9 +784,13 @@ fn underline_below(doc: &SourceDoc, line: usize) -> Option<char> {
 pub fn list_marker_width(text: &str) -> usize {
     let marker_end = if text.starts_with(['*', '-', '•', '–', '+']) {
         text.chars().next().map_or(0, char::len_utf8)
-    } else if let Some(rest) = text.strip_prefix('[') {
+    } else if let Some(rest) = text.strip_prefix('[').or_else(|| text.strip_prefix("^[")) {
+        // `[1] ` and, as text browsers render a note, `^[1] `.
+        let caret = usize::from(text.starts_with('^'));
         match rest.find(']') {
-            Some(n) if n > 0 && n <= 4 && rest[..n].chars().all(|c| c.is_ascii_digit()) => n + 2,
+            Some(n) if n > 0 && n <= 4 && rest[..n].chars().all(|c| c.is_ascii_digit()) => {
+                caret + n + 2
+            }
             _ => return 0,
         }
     } else {
@@ -704,15 +822,14 @@ pub(crate) fn starts_item(line: &str) -> bool {
 /// a marker and the line is indented to the text after it.
 fn hangs_from(doc: &SourceDoc, block: &Block, i: usize) -> bool {
     let first = &doc.lines[block.pieces[0].line].text;
-    let indent = |t: &str| t.len() - t.trim_start_matches(' ').len();
-    let lead = indent(first);
+    let lead = first.len() - first.trim_start().len();
     let width = list_marker_width(&first[lead..]);
-    width > 0 && indent(&doc.lines[i].text) == lead + width
+    width > 0 && indent_width(&doc.lines[i].text) == indent_width(first) + width
 }
 
 /// In a block whose first line is indented, indentation does not start new paragraphs.
 fn starts_indented(doc: &SourceDoc, block: &Block) -> bool {
-    doc.lines[block.pieces[0].line].text.starts_with(['\t', ' '])
+    doc.lines[block.pieces[0].line].text.starts_with(char::is_whitespace)
 }
 
 /// `сотруд-` / `ничество`: a letter and a hyphen at the end, a lowercase letter next.
@@ -791,6 +908,8 @@ pub(crate) fn ends_sentence(line: &str) -> bool {
 /// those break mid-sentence (one-sentence-per-line text ends its lines with a period).
 fn is_hard_wrapped(doc: &SourceDoc) -> bool {
     // Underlined headings and their underlines are structure, not lines of text.
+    let margin = Margins::of(doc);
+    let underlined = |i: usize| underline_below(doc, i, margin).is_some();
     let lines: Vec<Option<(usize, bool)>> = doc
         .lines
         .iter()
@@ -798,7 +917,7 @@ fn is_hard_wrapped(doc: &SourceDoc) -> bool {
         .map(|(i, l)| {
             let t = l.text.trim();
             let ends_sentence = ends_sentence(t);
-            let structure = is_underline(t) || underline_below(doc, i).is_some();
+            let structure = underlined(i) || i > 0 && underlined(i - 1);
             (!t.is_empty() && !structure).then(|| (t.chars().count(), ends_sentence))
         })
         .collect();
@@ -888,9 +1007,16 @@ pub fn heading_depth(line: &str) -> Option<usize> {
     }
     // A question may be a heading when its numbering says so (`7.9. What is …?`).
     let multilevel = numbering(text).0 >= 2;
-    if text.ends_with(['.', ',', ';', ':', '!', '…', '-', '–', '—'])
-        || text.ends_with('?') && !multilevel
+    // What a sentence ends with, also inside a bracket or before a note's mark
+    // (`(as shown above.)`, `as follows: ^[3]`).
+    let end = without_note_mark(text).trim_end_matches([')', ']', '"', '»', '”', '\'']);
+    if end.ends_with(['.', ',', ';', ':', '!', '…', '-', '–', '—'])
+        || end.ends_with('?') && !multilevel
     {
+        return None;
+    }
+    // A line of code or a setting (`LIBS = -lfoo`, `KEY=value`, `$HOME/bin`).
+    if text.contains(['=', '$', '{', '}', '|', '<', '>', '\\']) {
         return None;
     }
     let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
@@ -913,11 +1039,25 @@ pub fn heading_depth(line: &str) -> Option<usize> {
     Some(depth.max(1))
 }
 
+/// `text` without a note mark at its end (`… as follows: ^[3]`, `… [12]`).
+fn without_note_mark(text: &str) -> &str {
+    let Some(open) = text.strip_suffix(']').and_then(|t| t.rfind('[')) else { return text };
+    let number = &text[open + 1..text.len() - 1];
+    if number.is_empty() || number.len() > 3 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return text;
+    }
+    text[..open].trim_end_matches('^').trim_end()
+}
+
 /// Splits `2.1. Title` into (2, "Title"); an unnumbered line is (0, line). A bullet is not
-/// numbering.
+/// numbering. An appendix's letter counts as a part before a number (`A.2. Title`).
 pub(crate) fn numbering(text: &str) -> (usize, &str) {
     let mut depth = 0;
     let mut rest = text;
+    if let Some(after) = appendix_letter(text) {
+        depth = 1;
+        rest = after;
+    }
     loop {
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         if digits == 0 || digits > 3 {
@@ -940,6 +1080,15 @@ pub(crate) fn numbering(text: &str) -> (usize, &str) {
     } else {
         (depth, rest.trim_start())
     }
+}
+
+/// What follows an appendix's letter and its period opening `text` (`A.2. Title` gives
+/// `2. Title`), when a number follows.
+fn appendix_letter(text: &str) -> Option<&str> {
+    let mut chars = text.chars();
+    let letter = chars.next().filter(|c| c.is_uppercase())?;
+    let after = text[letter.len_utf8()..].strip_prefix('.')?;
+    after.starts_with(|c: char| c.is_ascii_digit()).then_some(after)
 }
 
 /// Abbreviations after which a period does not end a sentence.
@@ -1207,6 +1356,190 @@ mod tests {
                 (Kind::Body, "Later text."),
             ]
         );
+    }
+
+    /// A manual as documentation tools render it to text: headings at the margin, the
+    /// text indented and wrapped (a paragraph's first line indented by no-break spaces),
+    /// a contents list with neither leaders nor bullets, sections named after files, an
+    /// example underlined inside the text, a command with an ellipsis, text-browser notes.
+    fn apiary() -> String {
+        // `text` wrapped at 66 columns, indented 4, its first line by no-break spaces.
+        let para = |text: &str| {
+            let mut lines = vec![String::new()];
+            for word in text.split(' ') {
+                if lines.last().unwrap().len() + word.len() > 62 {
+                    lines.push(String::new());
+                }
+                let line = lines.last_mut().unwrap();
+                line.push_str(if line.is_empty() { "" } else { " " });
+                line.push_str(word);
+            }
+            let mut out = String::new();
+            for (i, line) in lines.iter().enumerate() {
+                out.push_str(if i == 0 { "\u{a0}\u{a0}\u{a0} " } else { "    " });
+                out.push_str(line);
+                out.push('\n');
+            }
+            out + "\n"
+        };
+        let prose = "and the keeper lifts them out one at a time to look at the brood and \
+                     at the stores of honey, which grow through the summer and shrink \
+                     through the winter as the colony eats what it has put away, so that \
+                     a hive that was heavy in the autumn is light by the time the willows \
+                     flower again and the first foragers fly out to the catkins";
+        [
+            "Apiary Handbook\n\nTable of Contents\n\n1. Hives\n    1.1. Frames and foundation\n    \
+             1.2. smoker.cfg\n2. Colonies\n    2.1. queen_marking\n\nChapter 1. Hives\n\n",
+            &para(&format!("A hive holds frames of wax foundation on which the colony builds its comb, {prose}.")),
+            "1.1. Frames and foundation\n\n",
+            &para(&format!("Each frame carries a sheet of pressed wax that the workers draw out, {prose}.")),
+            &para("The inspection sheet that the keeper fills in looks like this:"),
+            "    Hive notes for Linden Row\n    -------------------------\n    <write the date>\n\n",
+            &para(&format!("Then the frames go back in the order they came out of the box, {prose}.")),
+            "1.2. smoker.cfg\n\n",
+            &para(&format!("The smoker calms the bees while the keeper works, {prose}.")),
+            "    $ light-smoker --fuel pine\n    ...\n\n",
+            &para("Here is what the small file beside the tools holds for the shed: ^[1]"),
+            "    FUEL=pine\n\nChapter 2. Colonies\n\n2.1. queen_marking\n\n",
+            &para(&format!("A marked queen is easier to find among forty thousand workers, {prose}.")),
+            &para(&format!("^[1] The file is read once, when the smoker is lit, {prose}.")),
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn a_rendered_manual_keeps_its_sections_and_its_examples() {
+        let text = apiary();
+        let seg = passages(&text);
+        let got: Vec<(Kind, &str, &str)> =
+            seg.passages.iter().map(|p| (p.kind, p.section.as_str(), p.text.as_str())).collect();
+        let headings: Vec<&str> =
+            got.iter().filter(|g| g.0 == Kind::Heading).map(|g| g.2).collect();
+        // Lowercase headings count where the numbering goes on with them; the example's
+        // underlined line, the command, the note's lead-in and the setting do not.
+        assert_eq!(
+            headings,
+            [
+                "Apiary Handbook",
+                "Chapter 1. Hives",
+                "1.1. Frames and foundation",
+                "1.2. smoker.cfg",
+                "Chapter 2. Colonies",
+                "2.1. queen_marking"
+            ],
+            "{got:#?}"
+        );
+        let section_of = |start: &str| {
+            let p = got
+                .iter()
+                .find(|g| g.2.starts_with(start))
+                .unwrap_or_else(|| panic!("{start}: {got:#?}"));
+            (p.0, p.1)
+        };
+        assert_eq!(
+            section_of("Each frame carries"),
+            (Kind::Body, "Chapter 1. Hives › 1.1. Frames and foundation")
+        );
+        assert_eq!(
+            section_of("Hive notes for Linden Row"),
+            (Kind::Body, "Chapter 1. Hives › 1.1. Frames and foundation")
+        );
+        assert_eq!(
+            section_of("Then the frames go back"),
+            (Kind::Body, "Chapter 1. Hives › 1.1. Frames and foundation")
+        );
+        assert_eq!(
+            section_of("$ light-smoker --fuel pine ..."),
+            (Kind::Body, "Chapter 1. Hives › 1.2. smoker.cfg")
+        );
+        assert_eq!(section_of("Here is what"), (Kind::Body, "Chapter 1. Hives › 1.2. smoker.cfg"));
+        assert_eq!(section_of("FUEL=pine"), (Kind::Body, "Chapter 1. Hives › 1.2. smoker.cfg"));
+        assert_eq!(
+            section_of("A marked queen"),
+            (Kind::Body, "Chapter 2. Colonies › 2.1. queen_marking")
+        );
+        assert_eq!(section_of("^[1] The file is read once").0, Kind::Note);
+        // A paragraph opened by no-break spaces is one passage, not its first line apart.
+        let frame = seg.passages.iter().find(|p| p.text.starts_with("Each frame")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let first = lines.iter().position(|l| l.contains("Each frame")).unwrap();
+        let wrapped = lines[first + 1..].iter().take_while(|l| !l.trim().is_empty()).count();
+        assert!(wrapped >= 3);
+        assert_eq!(
+            (frame.line_start, frame.line_end),
+            (first as u32 + 1, (first + 1 + wrapped) as u32)
+        );
+        // The contents list is one passage of kind toc, its entries found again below.
+        let toc: Vec<&str> = got.iter().filter(|g| g.0 == Kind::Toc).map(|g| g.2).collect();
+        assert_eq!(toc, ["Table of Contents 1. Hives 1.1. Frames and foundation 1.2. smoker.cfg 2. Colonies 2.1. queen_marking"]);
+    }
+
+    #[test]
+    fn where_a_format_marks_headings_an_unmarked_line_is_text() {
+        use crate::ingest::Structured;
+        let text = "Moth Traps\nA light trap draws moths at night.\nOther moths: ten nights\n2.1 Sugaring\nA paste of treacle on bark.\n3 Nets\n";
+        let mut doc = decode("doc.txt", text.as_bytes()).unwrap();
+        let span = |line, hint| Structured { first: line, last: line, hint };
+        doc.structure = vec![
+            span(0, Hint::Heading(1)),
+            span(1, Hint::Paragraph),
+            span(2, Hint::Item),
+            span(3, Hint::Heading(2)),
+            span(4, Hint::Paragraph),
+            span(5, Hint::Item),
+        ];
+        let seg = segment(&doc);
+        let kinds: Vec<(Kind, &str)> =
+            seg.passages.iter().map(|p| (p.kind, p.text.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::Heading, "Moth Traps"),
+                (Kind::Body, "A light trap draws moths at night."),
+                (Kind::Body, "Other moths: ten nights"),
+                (Kind::Heading, "2.1 Sugaring"),
+                (Kind::Body, "A paste of treacle on bark."),
+                (Kind::Body, "3 Nets"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_underline_is_as_long_as_its_heading_unless_dashes() {
+        let seg = passages(
+            "Spindle Whorls\n==============
+\nSpun wool is wound on the spindle.\n\n$ spin --wool\n...\n\nKnots\n---\n\nA reef knot holds.\n",
+        );
+        let headings: Vec<&str> = seg
+            .passages
+            .iter()
+            .filter(|p| p.kind == Kind::Heading)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(headings, ["Spindle Whorls", "Knots"]);
+        let spin = seg.passages.iter().find(|p| p.text.starts_with("$ spin")).unwrap();
+        assert_eq!(spin.kind, Kind::Body);
+    }
+
+    #[test]
+    fn section_numbers_follow_one_another() {
+        assert!(follows(&[5, 1], &[5, 2]));
+        assert!(follows(&[5, 1, 3], &[5, 2]));
+        assert!(follows(&[4, 4, 3], &[5, 1]));
+        assert!(follows(&[5, 1], &[5, 1, 1]));
+        assert!(follows(&[], &[1, 1]));
+        assert!(!follows(&[5, 1], &[5, 3]));
+        assert!(!follows(&[5, 1], &[4, 2]));
+        assert!(!follows(&[5, 1], &[6, 2]));
+        assert_eq!(section_number("5.9.2. Title"), [5, 9, 2]);
+        assert_eq!(section_number("B.2. Title")[1], 2);
+        assert!(follows(&section_number("A.5. Last"), &section_number("B.1. First")));
+        assert_eq!(numbering("A.2. Managing"), (2, "Managing"));
+        assert_eq!(numbering("A. Lincoln"), (0, "A. Lincoln"));
+        assert_eq!(heading_depth("Here is what it holds: ^[3]"), None);
+        assert_eq!(heading_depth("(The lines are numbered.)"), None);
+        assert_eq!(heading_depth("KEY_ID=Your_key"), None);
+        assert_eq!(heading_depth("Trade Treaty (1921) [2]"), Some(1));
     }
 
     #[test]

@@ -41,7 +41,12 @@ pub fn label(doc: &SourceDoc, mut blocks: Vec<Block>) -> Vec<Block> {
 /// as `segment` reads a note's marker (text follows).
 fn leading_mark(line: &str) -> Option<&str> {
     let text = line.trim_start();
-    if !text.starts_with('[') || list_marker_width(text) == 0 {
+    if list_marker_width(text) == 0 {
+        return None;
+    }
+    // `[12] ` or, as text browsers render a note, `^[12] `.
+    let text = text.strip_prefix('^').unwrap_or(text);
+    if !text.starts_with('[') {
         return None;
     }
     let number = &text[1..text.find(']')?];

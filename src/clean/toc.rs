@@ -43,16 +43,20 @@ pub fn is_toc_line(line: &str) -> bool {
 
 /// Groups contents lines into `toc` blocks.
 pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
+    let (blocks, repeated) = repeated_entries(doc, blocks);
     let line_text =
         |b: &Block| if single_line(b) { Some(text_of(doc, &b.pieces[0])) } else { None };
-    let mut marked: Vec<bool> =
-        blocks.iter().map(|b| line_text(b).is_some_and(is_toc_line)).collect();
+    let mut marked: Vec<bool> = blocks
+        .iter()
+        .zip(&repeated)
+        .map(|(b, &r)| r || line_text(b).is_some_and(is_toc_line))
+        .collect();
     let mut bulleted: Vec<bool> =
         blocks.iter().map(|b| is_bulleted_entry(text_of(doc, &b.pieces[0]))).collect();
     // An entry wrapped onto an indented line of its own (one block per line).
-    let starts_entry = bulleted.clone();
+    let starts_entry: Vec<bool> = bulleted.iter().zip(&repeated).map(|(&b, &r)| b || r).collect();
     for i in 1..blocks.len() {
-        let indented = doc.lines[blocks[i].pieces[0].line].text.starts_with([' ', '\t']);
+        let indented = doc.lines[blocks[i].pieces[0].line].text.starts_with(char::is_whitespace);
         if !starts_entry[i] && bulleted[i - 1] && indented && adjacent(&blocks[i - 1], &blocks[i]) {
             bulleted[i] = true;
         }
@@ -114,6 +118,80 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
         out.push(block_of(toc, Kind::Toc));
     }
     out
+}
+
+/// A table of contents with neither leaders nor bullets (`1.1. Social dynamics`, as text
+/// rendered from DocBook gives it): a run of at least `MIN_BULLETED_ENTRIES` lines, in
+/// adjacent blocks, each of which the document repeats further on as a line standing
+/// alone between blank lines (a heading), or as the end of one (`Chapter 1. …` for
+/// `1. …`). The run's blocks come back cut into one block per line, flagged `true`.
+fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<bool>) {
+    let headings = standalone_lines(doc);
+    let entry = |p: &crate::segment::Piece| {
+        let t = text_of(doc, p).trim();
+        t.chars().count() <= MAX_ENTRY_CHARS
+            && !t.ends_with(['.', ',', ';', ':'])
+            && headings.get(&spaced(t)).is_some_and(|&at| at > p.line)
+    };
+    let all_entries: Vec<bool> = blocks.iter().map(|b| b.pieces.iter().all(entry)).collect();
+    let mut in_run = vec![false; blocks.len()];
+    let mut i = 0;
+    while i < blocks.len() {
+        let mut j = i;
+        while j < blocks.len() && all_entries[j] && (j == i || adjacent(&blocks[j - 1], &blocks[j]))
+        {
+            j += 1;
+        }
+        let lines: usize = blocks[i..j].iter().map(|b| b.pieces.len()).sum();
+        if lines >= MIN_BULLETED_ENTRIES {
+            in_run[i..j].iter_mut().for_each(|r| *r = true);
+        }
+        i = j.max(i + 1);
+    }
+    if !in_run.contains(&true) {
+        let n = blocks.len();
+        return (blocks, vec![false; n]);
+    }
+    let (mut out, mut flags) = (Vec::with_capacity(blocks.len()), Vec::with_capacity(blocks.len()));
+    for (block, run) in blocks.into_iter().zip(in_run) {
+        if run {
+            for p in block.pieces {
+                out.push(block_of(vec![p], Kind::Toc));
+                flags.push(true);
+            }
+        } else {
+            out.push(block);
+            flags.push(false);
+        }
+    }
+    (out, flags)
+}
+
+/// Each line of `doc` standing alone (a blank line or the document's edge above it, and a
+/// blank line, an underline or the edge below), trimmed, and the same without its first
+/// word, with the last line it stands on.
+fn standalone_lines(doc: &SourceDoc) -> std::collections::HashMap<String, usize> {
+    let blank = |i: usize| doc.lines.get(i).is_none_or(|l| l.text.trim().is_empty());
+    let mut out = std::collections::HashMap::new();
+    for (i, line) in doc.lines.iter().enumerate() {
+        let t = line.text.trim();
+        let below = blank(i + 1) || crate::segment::is_underline(&doc.lines[i + 1].text);
+        if t.is_empty() || !(i == 0 || blank(i - 1)) || !below {
+            continue;
+        }
+        let t = spaced(t);
+        if let Some((_, rest)) = t.split_once(' ') {
+            out.insert(rest.to_string(), i);
+        }
+        out.insert(t, i);
+    }
+    out
+}
+
+/// `text`'s words joined by single spaces (a no-break space after a section number is a
+/// space).
+fn spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
