@@ -303,3 +303,21 @@ fn each_hit_in_a_translated_document_comes_with_its_translation() {
     assert!(t.len() == 2 && t[1].contains("marmot"), "{t:?}");
     assert_eq!(texts(&s.search_json("сурок", &["--lang", "ru"])).len(), 1);
 }
+
+#[test]
+fn a_translation_on_the_page_is_not_shown_again_as_a_partial_match() {
+    // The Russian paragraph holds both words; its English translation, put after it as
+    // its aligned translation, also holds one of them, so it is a partial match too.
+    let s = Sandbox::new();
+    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    en[12] = "The quiet marmot sleeps under the northern hill all winter.".into();
+    ru[12] = "Тихий сурок (marmot) спит под северным холмом всю зиму.".into();
+    s.write("manual.en.txt", en.join("\n\n") + "\n");
+    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
+    let v = s.search_json("сурок marmot", &["--no-translate"]);
+    let ids: Vec<&str> =
+        v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert!(ids.len() >= 2 && ids[1].starts_with("manual.en.txt"), "{v}");
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+}

@@ -315,6 +315,9 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             let doc: TantivyDocument = qindex.stored(&searcher, address)?;
             partial.push(to_hit(qindex, &doc, 0, score, &plan.marks).hit);
         }
+        // A passage already on the page (a hit's aligned translation, a related passage:
+        // neither among the candidates) is not shown again.
+        partial.retain(|p| !hits.iter().any(|h| h.id == p.id));
         // Equal scores by passage id, not by where a worker happened to put the passage.
         rank_order(&mut partial);
         // Mixed as a page of their own (each still whole), then marked: the other
