@@ -79,24 +79,39 @@ impl Default for LanguageDetector {
 impl LanguageDetector {
     /// The ISO 639-1 code of the passage's language (`ru`, `en`, `de`, `fr`, or `und`).
     pub fn detect(&self, text: &str) -> &'static str {
+        // Letters and words of each script: a word is of the script most of its letters
+        // are in. Russian text about software counts more Latin letters than Cyrillic
+        // when it names a path or two (`/usr/share/doc/…`), never more Latin words.
         let (mut latin, mut cyrillic) = (0usize, 0usize);
-        for c in text.chars() {
-            match script_of(c) {
-                Some(Script::Latin) => latin += 1,
-                Some(Script::Cyrillic) => cyrillic += 1,
-                _ => {}
+        let (mut latin_words, mut cyrillic_words) = (0usize, 0usize);
+        for word in text.split_whitespace() {
+            let (mut l, mut c) = (0usize, 0usize);
+            for ch in word.chars() {
+                match script_of(ch) {
+                    Some(Script::Latin) => l += 1,
+                    Some(Script::Cyrillic) => c += 1,
+                    _ => {}
+                }
+            }
+            latin += l;
+            cyrillic += c;
+            if c > l {
+                cyrillic_words += 1;
+            } else if l > 0 {
+                latin_words += 1;
             }
         }
+        let russian = cyrillic > 0 && (cyrillic >= latin || cyrillic_words >= latin_words);
         let by_script = if cyrillic == 0 && latin == 0 {
             UNDETERMINED
-        } else if cyrillic >= latin {
+        } else if russian {
             "ru"
         } else {
             "en"
         };
         // Of the allowed languages only Russian is written in Cyrillic, so whatlang could
         // only agree; short text it guesses too often.
-        if cyrillic >= latin || latin + cyrillic < MIN_LETTERS {
+        if russian || latin + cyrillic < MIN_LETTERS {
             return by_script;
         }
         let sample = &text[..floor_char_boundary(text, SAMPLE_BYTES)];
@@ -217,6 +232,21 @@ mod tests {
         assert_eq!(
             by_function_words("the Treaty of Rapallo, le traité du 16 avril, und der Vertrag"),
             None
+        );
+    }
+
+    #[test]
+    fn russian_words_decide_over_the_letters_of_paths() {
+        let d = LanguageDetector::default();
+        // More Latin letters than Cyrillic, but the words are Russian.
+        assert_eq!(
+            d.detect("Как настроить sieve-filter, читайте в sieve-filter(5) и /usr/share/doc/sieve-filter/examples/mailbox.conf.gz"),
+            "ru"
+        );
+        // An English sentence quoting one Russian word stays English.
+        assert_eq!(
+            d.detect("The word for the sieve in the village was решето, and nobody remembers why they called it so."),
+            "en"
         );
     }
 
