@@ -1011,8 +1011,13 @@ fn prepare(
         let mut batch = Vec::with_capacity(BATCH_PASSAGES.min(segmented.passages.len()));
         // A part numbers its passages from 0: after the parts before it, in the file.
         let before = passages as u32;
-        for mut p in segmented.passages {
-            p.lang = detector.detect(&p.text);
+        // A passage whose text is no evidence of its language (code, a list of names)
+        // takes the language the part is surely written in.
+        let detected: Vec<crate::lang::Detected> =
+            segmented.passages.iter().map(|p| detector.detect_sure(&p.text)).collect();
+        let dominant = crate::lang::dominant(&detected);
+        for (mut p, detected) in segmented.passages.into_iter().zip(detected) {
+            p.lang = detected.settle(dominant);
             p.ordinal += before;
             passages += 1;
             match langs.iter_mut().find(|(l, _)| *l == p.lang) {

@@ -1,7 +1,8 @@
 //! Scripts and languages. Analysis picks a stemmer by the script of each token (Cyrillic,
-//! Latin), which is what mixed Russian/English text needs; a passage's language comes from
-//! whatlang, except where whatlang is known to be unreliable (short text, low confidence):
-//! there the passage's dominant script decides.
+//! Latin), which is what mixed Russian/English text needs. A passage's language comes from
+//! its words: Russian when most are Cyrillic, else the function words of one language, else
+//! whatlang; a passage whose text is no evidence (short, code, names) takes the language
+//! its document is surely written in, or its script's.
 
 use whatlang::{Detector, Lang};
 
@@ -76,9 +77,52 @@ impl Default for LanguageDetector {
     }
 }
 
+/// A passage's language as its own text tells it, and whether the text is evidence enough:
+/// Cyrillic words, or function words all of one language. A guess (whatlang's trigrams on
+/// a line of code or a list of names, the script of a short line) defers to the language
+/// its document is surely written in (see [`Detected::settle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detected {
+    pub lang: &'static str,
+    pub sure: bool,
+    /// The language the script alone says (`ru` or `en`).
+    by_script: &'static str,
+}
+
+impl Detected {
+    /// The passage's language in a document surely written in `dominant`: a guess in the
+    /// document's script is the document's language; another guess the script's.
+    pub fn settle(self, dominant: Option<&'static str>) -> &'static str {
+        match dominant {
+            _ if self.sure || self.lang == UNDETERMINED => self.lang,
+            Some(dominant) if (dominant == "ru") == (self.by_script == "ru") => dominant,
+            Some(_) => self.by_script,
+            None => self.lang,
+        }
+    }
+}
+
+/// The language most of `detected` are surely in, if any is.
+pub fn dominant(detected: &[Detected]) -> Option<&'static str> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for d in detected.iter().filter(|d| d.sure) {
+        match counts.iter_mut().find(|(l, _)| *l == d.lang) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((d.lang, 1)),
+        }
+    }
+    counts.into_iter().max_by_key(|&(_, n)| n).map(|(l, _)| l)
+}
+
 impl LanguageDetector {
-    /// The ISO 639-1 code of the passage's language (`ru`, `en`, `de`, `fr`, or `und`).
+    /// The ISO 639-1 code of the passage's language (`ru`, `en`, `de`, `fr`, or `und`),
+    /// from its own text alone.
     pub fn detect(&self, text: &str) -> &'static str {
+        self.detect_sure(text).lang
+    }
+
+    /// The passage's language from its own text, and whether the text is evidence enough.
+    pub fn detect_sure(&self, text: &str) -> Detected {
         // Letters and words of each script: a word is of the script most of its letters
         // are in. Russian text about software counts more Latin letters than Cyrillic
         // when it names a path or two (`/usr/share/doc/…`), never more Latin words.
@@ -109,16 +153,20 @@ impl LanguageDetector {
         } else {
             "en"
         };
+        let found = |lang, sure| Detected { lang, sure, by_script };
         // Of the allowed languages only Russian is written in Cyrillic, so whatlang could
         // only agree; short text it guesses too often.
-        if russian || latin + cyrillic < MIN_LETTERS {
-            return by_script;
+        if russian {
+            return found(by_script, true);
+        }
+        if latin + cyrillic < MIN_LETTERS {
+            return found(by_script, false);
         }
         let sample = &text[..floor_char_boundary(text, SAMPLE_BYTES)];
         if let Some(code) = by_function_words(sample) {
-            return code;
+            return found(code, true);
         }
-        match self.detector.detect(sample) {
+        let lang = match self.detector.detect(sample) {
             Some(info) if info.is_reliable() => {
                 let code = LANGUAGES.iter().find(|&&(l, _)| l == info.lang()).map(|&(_, c)| c);
                 match code {
@@ -128,7 +176,8 @@ impl LanguageDetector {
                 }
             }
             _ => by_script,
-        }
+        };
+        found(lang, false)
     }
 }
 
@@ -248,6 +297,27 @@ mod tests {
             d.detect("The word for the sieve in the village was решето, and nobody remembers why they called it so."),
             "en"
         );
+    }
+
+    #[test]
+    fn a_guess_defers_to_the_language_its_document_is_surely_in() {
+        let d = LanguageDetector::default();
+        let texts = [
+            "The sieve is shaken over the tub until the flour has gone through it.",
+            "The miller keeps the sieve by the door of the mill and cleans it every week.",
+            "Le tamis est secoué au-dessus de la cuve et la farine passe dans le bac.",
+            "SIEVE_MESH=40 SIEVE_FRAME=beech SIEVE_RIM=copper",
+            "Сито трясут над кадкой, пока мука не пройдёт сквозь него.",
+        ];
+        let detected: Vec<Detected> = texts.iter().map(|t| d.detect_sure(t)).collect();
+        let sure: Vec<bool> = detected.iter().map(|x| x.sure).collect();
+        assert_eq!(sure, [true, true, true, false, true]);
+        assert_eq!(dominant(&detected), Some("en"));
+        let settled: Vec<&str> = detected.iter().map(|x| x.settle(Some("en"))).collect();
+        assert_eq!(settled, ["en", "en", "fr", "en", "ru"]);
+        // In a Russian document a Latin guess is English; with nothing sure, the guess stays.
+        assert_eq!(detected[3].settle(Some("ru")), "en");
+        assert_eq!(detected[3].settle(None), detected[3].lang);
     }
 
     #[test]
