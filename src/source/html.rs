@@ -1,7 +1,8 @@
 //! HTML: a saved web page read for its author's text only. The main content is found as
 //! readability tools find it (an `<article>` or `<main>` when the page has one, else the
 //! element whose paragraphs score best, long text with commas scoring more and text made
-//! of links less); navigation, headers and footers, sidebars, comment threads, cookie and
+//! of links less, or the nearest element around it holding most of the page's paragraphs
+//! when it is one section of several); navigation, headers and footers, sidebars, comment threads, cookie and
 //! sharing banners, scripts and forms stay out. Headings are headings, paragraphs, list
 //! items, quotes and table rows are blocks, and `<title>` names the document. The EPUB
 //! reader uses [`blocks`] on its chapters, whole.
@@ -307,8 +308,11 @@ fn main_content(html: &Html) -> Option<ElementRef<'_>> {
         return Some(e);
     }
     // Readability's scoring: each paragraph gives its parent its score, and half of it to
-    // the grandparent; a paragraph of links gives little.
+    // the grandparent; a paragraph of links gives little. Every ancestor also holds the
+    // scores of all the paragraphs inside it (`held`).
     let mut scores: std::collections::HashMap<ego_tree::NodeId, f32> = Default::default();
+    let mut held: std::collections::HashMap<ego_tree::NodeId, f32> = Default::default();
+    let mut total = 0.0;
     for p in html.select(&select("p, pre, td, blockquote")) {
         if p.ancestors().filter_map(ElementRef::wrap).any(|a| is_furniture(&a)) {
             continue;
@@ -330,12 +334,29 @@ fn main_content(html: &Html) -> Option<ElementRef<'_>> {
         if let Some(grand) = ancestors.next() {
             *scores.entry(grand.id()).or_default() += score / 2.0;
         }
+        for a in p.ancestors() {
+            *held.entry(a.id()).or_default() += score;
+        }
+        total += score;
     }
     let best = scores.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(id, _)| id);
-    best.and_then(|id| html.tree.get(id))
-        .and_then(ElementRef::wrap)
-        .or_else(|| html.select(&select("body")).next())
+    let best = best.and_then(|id| html.tree.get(id)).and_then(ElementRef::wrap);
+    // The best-scoring element may be one section of several (a manual's page of
+    // sections, each a `<div>` of its paragraphs): the main content is the nearest
+    // element around it that holds most of the page's paragraphs.
+    let holds_most = |e: &ElementRef| held.get(&e.id()).is_some_and(|&h| h >= MAIN_SHARE * total);
+    let main = best.map(|best| {
+        std::iter::once(best)
+            .chain(best.ancestors().filter_map(ElementRef::wrap))
+            .take_while(|e| e.value().name() != "html")
+            .find(holds_most)
+            .unwrap_or(best)
+    });
+    main.or_else(|| html.select(&select("body")).next())
 }
+
+/// The share of a page's paragraphs (by readability's score) the main content holds.
+const MAIN_SHARE: f32 = 0.8;
 
 /// Page breaks of an EPUB: element ids that start a page of the page list, with labels.
 #[derive(Debug, Default)]
@@ -607,6 +628,54 @@ mod tests {
         assert_eq!(t[0].0, "heading");
         let doc = read("p.html", html.as_bytes()).unwrap().doc;
         assert_eq!(doc.title.as_deref(), Some("Moss on the moor — Daily Lichen"));
+    }
+
+    #[test]
+    fn a_page_of_several_sections_gives_them_all() {
+        // A manual's page as DocBook renders it: a navigation table, then one `<div>` per
+        // section, the longest holding less than most of the page.
+        let para = |topic: &str, n: usize| {
+            (0..n)
+                .map(|i| format!("<p>The {topic} is tended in the {i}th week, when the beds are dry, the frames are open, and the keeper has time.</p>"))
+                .collect::<String>()
+        };
+        let html = format!(
+            r#"<html><head><title>4.2. Cold frames</title></head><body>
+            <div class="navheader"><table><tr><th>4.2. Cold frames</th></tr>
+            <tr><td><a href="prev.html">Prev</a></td><td><a href="next.html">Next</a></td></tr></table></div>
+            <div class="sect1"><h2>4.2. Cold frames</h2>{}
+            <div class="sect2"><h3>4.2.1. Glass</h3>{}</div>
+            <div class="sect2"><h3>4.2.2. Soil</h3>{}</div>
+            <div class="sect2"><h3>4.2.3. Seedlings</h3>
+            <div class="sect3"><h4>4.2.3.1. Trays</h4>{}</div>
+            <div class="sect3"><h4>4.2.3.2. Pots</h4>{}</div>
+            <div class="sect3"><h4>4.2.3.3. Pricking out</h4>{}</div></div></div>
+            <div class="navfooter"><a href="index.html">Home</a></div></body></html>"#,
+            para("cold frame", 2),
+            para("glass", 3),
+            para("soil", 3),
+            para("seedling tray", 4),
+            para("clay pot", 4),
+            para("seedling", 4),
+        );
+        let t = texts(&html);
+        let headings: Vec<&str> =
+            t.iter().filter(|(k, _)| k == "heading").map(|(_, x)| x.as_str()).collect();
+        assert_eq!(
+            headings,
+            [
+                "4.2. Cold frames",
+                "4.2.1. Glass",
+                "4.2.2. Soil",
+                "4.2.3. Seedlings",
+                "4.2.3.1. Trays",
+                "4.2.3.2. Pots",
+                "4.2.3.3. Pricking out"
+            ],
+            "{t:?}"
+        );
+        assert_eq!(t.iter().filter(|(k, _)| k == "body").count(), 20, "{t:?}");
+        assert!(!t.iter().any(|(_, x)| x.contains("Prev") || x.contains("Home")), "{t:?}");
     }
 
     #[test]
