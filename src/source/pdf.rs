@@ -943,7 +943,11 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
                 let gap = p.y - l.y;
                 let col_left = left.get(&l.column).copied().unwrap_or(l.x0);
                 let col_right = right.get(&l.column).copied().unwrap_or(l.x1);
-                let indented = l.x0 - col_left > body * 0.8 && p.x0 - col_left < body * 0.3;
+                // A first line set in marks a new paragraph; a line set in under a list
+                // item's bullet is the item's hanging indent.
+                let hanging = starts_item(&p.text) && l.x0 > p.x0;
+                let indented =
+                    l.x0 - col_left > body * 0.8 && p.x0 - col_left < body * 0.3 && !hanging;
                 let short_prev = p.x1 < col_right - body * 3.0
                     && p.text.ends_with(['.', '!', '?', ':', '»', '”', '"']);
                 p.column != l.column
@@ -1123,6 +1127,39 @@ mod tests {
         assert_eq!(texts[1], "left line 0 of text");
         assert_eq!(texts[6], "left line 5 of text");
         assert_eq!(texts[7], "right line 0 of text");
+    }
+
+    #[test]
+    fn a_list_item_keeps_its_hanging_lines_and_a_set_in_line_starts_a_paragraph() {
+        // A paragraph's last line stops short of the right margin.
+        let line = |text: &str, x0: f64, y: f64| PageLine {
+            text: text.to_string(),
+            x0,
+            x1: if text.ends_with('.') { 300.0 } else { 500.0 },
+            y,
+            size: 10.0,
+            bold: false,
+            column: 0,
+        };
+        let page = [
+            line(
+                "• quern - a pair of stones that grind the grain; the upper one turns on",
+                72.0,
+                700.0,
+            ),
+            line("the lower by a wooden handle set in its rim.", 84.0, 688.0),
+            line("• sieve - a frame of horsehair through which the meal is shaken.", 72.0, 676.0),
+            line("The miller keeps both by the door of the mill, where the light is", 72.0, 664.0),
+            line("good, and cleans them every week.", 72.0, 652.0),
+            line("A second paragraph begins here, set in as books set them, and runs", 90.0, 640.0),
+            line("on to the margin.", 72.0, 628.0),
+        ];
+        let got: Vec<(Hint, usize)> =
+            paragraphs(&page, 10.0).iter().map(|p| (p.hint, p.lines.len())).collect();
+        assert_eq!(
+            got,
+            [(Hint::Item, 2), (Hint::Item, 1), (Hint::Paragraph, 2), (Hint::Paragraph, 2)]
+        );
     }
 
     #[test]
