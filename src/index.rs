@@ -1007,7 +1007,15 @@ fn prepare(
             })
             .clone();
         // Neighbouring passages share their section: its terms are made once per section.
-        let mut section: (String, Arc<str>) = (String::new(), Arc::from(""));
+        // A title that heads the text is the outermost section of every passage.
+        let section_terms = |section: &str| -> Arc<str> {
+            if segmented.title_heads {
+                analyzer.joined_terms(&format!("{title} {section}"), Mode::Stem).into()
+            } else {
+                analyzer.joined_terms(section, Mode::Stem).into()
+            }
+        };
+        let mut section: (String, Arc<str>) = (String::new(), section_terms(""));
         let mut batch = Vec::with_capacity(BATCH_PASSAGES.min(segmented.passages.len()));
         // A part numbers its passages from 0: after the parts before it, in the file.
         let before = passages as u32;
@@ -1025,8 +1033,7 @@ fn prepare(
                 None => langs.push((p.lang, 1)),
             }
             if p.section != section.0 {
-                let terms = analyzer.joined_terms(&p.section, Mode::Stem);
-                section = (p.section.clone(), terms.into());
+                section = (p.section.clone(), section_terms(&p.section));
             }
             batch.push(PassageDoc {
                 fields: *fields,

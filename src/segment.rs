@@ -260,6 +260,9 @@ pub fn marks_from_str(s: &str) -> Vec<(u32, u32)> {
 pub struct Segmented {
     /// The document's own title: its first line, when that reads as a heading.
     pub title: Option<String>,
+    /// The title is also a heading of the text, left out of the sections it heads (a
+    /// page whose `<title>` is its `<h1>`): its words belong to every section's terms.
+    pub title_heads: bool,
     /// The passages, in document order.
     pub passages: Vec<Passage>,
 }
@@ -299,6 +302,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
     // The whole path names the file: `notes.txt` and `notes.md` are two documents.
     let id_stem = doc.rel.as_str();
     let mut bibliography = false;
+    let mut title_heads = false;
     let mut skip_next = false;
     // Underline characters in the order the document first uses them: its heading levels.
     let mut underlines: Vec<char> = Vec::new();
@@ -342,7 +346,9 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             // a heading that repeats the title it names itself by is no section.
             if doc.title.is_none() && doc.first_line == 0 && passages.len() == 1 && depth == 1 {
                 title = Some(heading);
-            } else if !is_own_title(doc, &heading) {
+            } else if is_own_title(doc, &heading) {
+                title_heads = true;
+            } else {
                 bibliography = clean::is_bibliography_heading(&heading);
                 sections.enter(depth, heading);
             }
@@ -401,7 +407,9 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                     && heading.split_whitespace().count() >= 2
                 {
                     title = Some(heading);
-                } else if !is_own_title(doc, &heading) {
+                } else if is_own_title(doc, &heading) {
+                    title_heads = true;
+                } else {
                     bibliography = clean::is_bibliography_heading(&heading);
                     sections.enter(depth, heading);
                 }
@@ -434,7 +442,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             passages.push(passage);
         }
     }
-    Segmented { title: doc.title.clone().or(title), passages }
+    Segmented { title: doc.title.clone().or(title), title_heads, passages }
 }
 
 /// A passage of `pieces` (never empty), numbered after `before`.

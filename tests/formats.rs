@@ -325,3 +325,26 @@ fn a_page_in_a_legacy_encoding_is_cited_by_its_file_bytes() {
         );
     }
 }
+
+#[test]
+fn a_page_s_heading_that_is_its_title_heads_every_passage_of_it() {
+    // The page's <title> is its <h1>, so the heading is no section of the citation; its
+    // words still find the passages it heads, as a section's do.
+    let s = Sandbox::new();
+    s.write(
+        "quern.html",
+        "<html><head><title>Quern stones</title></head><body>\
+         <h1>Quern stones</h1><p>The upper stone turns on the lower by a wooden handle.</p>\
+         <h2>Dressing</h2><p>The grooves are cut again with a pick every spring.</p>\
+         </body></html>",
+    );
+    s.write("mill.txt", "A mill of the valley ground the grain of three villages.\n");
+    let v = s.search_json("quern turns", &[]);
+    let hits = v["hits"].as_array().unwrap();
+    let whole: Vec<&Value> = hits.iter().filter(|h| h["partial"] == false).collect();
+    assert_eq!(whole.len(), 1, "{v}");
+    assert!(whole[0]["text"].as_str().unwrap().starts_with("The upper stone"), "{v}");
+    assert_eq!(hits[0]["section"], "", "{v}");
+    let v = s.search_json("quern pick", &[]);
+    assert_eq!(v["hits"][0]["section"], "Dressing", "{v}");
+}
