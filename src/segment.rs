@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 25;
+pub const SEGMENT_VERSION: u32 = 26;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -354,6 +354,35 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             }
             continue;
         }
+        // A numbered heading wrapped over a few lines at the margin, where the text is
+        // indented past it (`1.5. What is the difference … other Linux` /
+        // `distributions? …`), when the document's numbering goes on with it.
+        let wrapped_at_margin = block.kind == Kind::Body
+            && !doc.headings_known
+            && (2..=MAX_HEADING_LINES).contains(&block.pieces.len())
+            && margin.indents_text()
+            && block.pieces.iter().all(|p| margin.at_margin(&doc.lines[p.line].text));
+        if let Some(depth) =
+            wrapped_at_margin.then(|| sections.next_in_sequence(&raw, block.pieces.len())).flatten()
+        {
+            let heading = normalize::display(&raw);
+            let section = sections.parent_of(depth);
+            let mut passage = make_passage(
+                doc,
+                id_stem,
+                ids,
+                &passages,
+                &block.pieces,
+                Kind::Heading,
+                section,
+                heading.clone(),
+            );
+            passage.line_marks = line_marks(doc, block, &starts, 0, raw.len(), &raw);
+            passages.push(passage);
+            bibliography = clean::is_bibliography_heading(&heading);
+            sections.enter(depth, heading);
+            continue;
+        }
         if block.kind == Kind::Body && block.pieces.len() == 1 && !doc.headings_known {
             let underline = underline_below(doc, block.pieces[0].line, margin);
             let wrapped = if underline.is_some() {
@@ -367,7 +396,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             // document's numbering goes on with it.
             let at_margin = margin.allows(&doc.lines[block.pieces[0].line].text);
             let numbered = numbering(&heading_text).0;
-            let next = sections.next_in_sequence(&heading_text);
+            let next = sections.next_in_sequence(&heading_text, 1);
             let depth = match underline {
                 Some(c) => underlined_depth(&heading_text, c, &mut underlines),
                 None if underlined => heading_depth(&heading_text).filter(|_| numbered >= 2),
@@ -571,16 +600,16 @@ impl SectionPath {
 
     /// The depth of `text` as a heading on the evidence of its number alone: a section
     /// number of two parts or more that comes next after the last heading's (`5.2. compat`
-    /// after `5.1. README`, `6.1. …` after `5.21.3. …`), on a line short enough and not
-    /// ending a sentence. The document's own numbering says it is a heading where its
-    /// words (a file name, a command) do not look like one.
-    fn next_in_sequence(&self, text: &str) -> Option<usize> {
+    /// after `5.1. README`, `6.1. …` after `5.21.3. …`), on `lines` lines short enough
+    /// and not ending a sentence. The document's own numbering says it is a heading
+    /// where its words (a file name, a command) do not look like one.
+    fn next_in_sequence(&self, text: &str, lines: usize) -> Option<usize> {
         let text = text.trim();
         let number = section_number(text);
         let words = text.split_whitespace().count();
         let plausible = number.len() >= 2
-            && text.chars().count() <= 100
-            && (2..=14).contains(&words)
+            && text.chars().count() <= 100 * lines
+            && (2..=14 * lines).contains(&words)
             && !text.ends_with(['.', ',', ';', ':'])
             && numbering(text).1.chars().any(char::is_alphabetic);
         (plausible && follows(&self.last_number, &number)).then_some(number.len())
@@ -723,6 +752,8 @@ const APPENDIX: u32 = 100_000;
 
 /// Columns of indentation a line may have beyond the document's margin and still be at it.
 const MAX_HEADING_INDENT: usize = 3;
+/// Lines a numbered heading may be wrapped over at the margin.
+const MAX_HEADING_LINES: usize = 4;
 
 /// The columns of whitespace opening `line` (a tab counts 4, a no-break space 1).
 fn indent_width(line: &str) -> usize {
@@ -749,13 +780,23 @@ impl Margins {
         Margins { margin, text }
     }
 
+    /// The text is indented past the margin, where headings stand (as documentation
+    /// tools render text).
+    fn indents_text(self) -> bool {
+        self.text > self.margin + MAX_HEADING_INDENT
+    }
+
+    /// `line` stands at the margin.
+    fn at_margin(self, line: &str) -> bool {
+        indent_width(line) <= self.margin + MAX_HEADING_INDENT
+    }
+
     /// A heading may stand on `line`: at the margin, or away from the text's
     /// indentation (centred). Where the text is indented past headings at the margin
     /// (as documentation tools render it), a line at the text's indentation is part of
     /// the text, an example or a list, as in Markdown and reStructuredText.
     fn allows(self, line: &str) -> bool {
-        let w = indent_width(line);
-        w <= self.margin + MAX_HEADING_INDENT || w > self.text + MAX_HEADING_INDENT
+        self.at_margin(line) || indent_width(line) > self.text + MAX_HEADING_INDENT
     }
 }
 
@@ -1480,6 +1521,61 @@ mod tests {
         // The contents list is one passage of kind toc, its entries found again below.
         let toc: Vec<&str> = got.iter().filter(|g| g.0 == Kind::Toc).map(|g| g.2).collect();
         assert_eq!(toc, ["Table of Contents 1. Hives 1.1. Frames and foundation 1.2. smoker.cfg 2. Colonies 2.1. queen_marking"]);
+    }
+
+    /// A book of questions as documentation tools render it to text: questions wrapped
+    /// over lines at the margin, answers indented, a contents list whose entries wrap
+    /// elsewhere than the questions do.
+    fn questions() -> String {
+        let answer = "    The answer runs on over several lines of text, as the tool wraps it at\n    a fixed width, and says what the keeper of the hives should do about\n    it in the spring and in the autumn, when the work is heaviest and the\n    colonies are at their strongest, and what to leave alone until the\n    weather turns, because a cold hive opened too early loses its brood\n    and a strong one opened too late has swarmed already, taking with it\n    the old queen and half of the workers to some hollow tree nearby.\n\n";
+        [
+            "Questions on Bees\n\nContents\n\n1. Hives\n    1.1. Where should a hive stand?\n",
+            "    1.2. What is the difference between a frame hive and a skep, and\n    why should I choose one over the other?\n",
+            "    1.3. How often is the hive opened?\n2. Swarms\n    2.1. Why does a colony swarm in May/\n    June?\n\n",
+            "Chapter 1. Hives\n\n", "1.1. Where should a hive stand?\n\n", answer,
+            "1.2. What is the difference between a frame hive and a skep, and why\nshould I choose one over the other?\n\n", answer,
+            "1.3. How often is the hive opened?\n\n", answer,
+            "Chapter 2. Swarms\n\n", "2.1. Why does a colony swarm in May/June?\n\n", answer,
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn a_question_wrapped_at_the_margin_heads_its_answer() {
+        let text = questions();
+        assert!(is_hard_wrapped(&decode("doc.txt", text.as_bytes()).unwrap()));
+        let seg = passages(&text);
+        let got: Vec<(Kind, &str, &str)> =
+            seg.passages.iter().map(|p| (p.kind, p.section.as_str(), p.text.as_str())).collect();
+        let headings: Vec<&str> =
+            got.iter().filter(|g| g.0 == Kind::Heading).map(|g| g.2).collect();
+        assert_eq!(
+            headings,
+            [
+                "Questions on Bees",
+                "Chapter 1. Hives",
+                "1.1. Where should a hive stand?",
+                "1.2. What is the difference between a frame hive and a skep, and why should I choose one over the other?",
+                "1.3. How often is the hive opened?",
+                "Chapter 2. Swarms",
+                "2.1. Why does a colony swarm in May/June?"
+            ],
+            "{got:#?}"
+        );
+        let sections: Vec<&str> = got.iter().filter(|g| g.0 == Kind::Body).map(|g| g.1).collect();
+        assert!(sections.contains(&"Chapter 1. Hives › 1.2. What is the difference between a frame hive and a skep, and why should I choose one over the other?"), "{sections:?}");
+        assert_eq!(
+            sections.last(),
+            Some(&"Chapter 2. Swarms › 2.1. Why does a colony swarm in May/June?")
+        );
+        // The contents list, its entries wrapped elsewhere than the questions, is one
+        // passage of kind toc.
+        let toc: Vec<&str> = got.iter().filter(|g| g.0 == Kind::Toc).map(|g| g.2).collect();
+        assert_eq!(toc.len(), 1, "{got:#?}");
+        assert!(
+            toc[0].starts_with("Contents 1. Hives 1.1.") && toc[0].ends_with("May/ June?"),
+            "{toc:?}"
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ const TOC_HEADINGS: &[&str] =
 
 /// Longest line that can be the wrapped start of a contents entry.
 const MAX_ENTRY_CHARS: usize = 120;
+/// Lines a contents entry may be wrapped over.
+const MAX_ENTRY_LINES: usize = 4;
 /// Bulleted entries in a row that make a table of contents.
 const MIN_BULLETED_ENTRIES: usize = 3;
 /// Entries in one `toc` passage of a bulleted table of contents.
@@ -43,7 +45,7 @@ pub fn is_toc_line(line: &str) -> bool {
 
 /// Groups contents lines into `toc` blocks.
 pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
-    let (blocks, repeated) = repeated_entries(doc, blocks);
+    let (blocks, repeated, entry_starts) = repeated_entries(doc, blocks);
     let line_text =
         |b: &Block| if single_line(b) { Some(text_of(doc, &b.pieces[0])) } else { None };
     let mut marked: Vec<bool> = blocks
@@ -54,7 +56,8 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     let mut bulleted: Vec<bool> =
         blocks.iter().map(|b| is_bulleted_entry(text_of(doc, &b.pieces[0]))).collect();
     // An entry wrapped onto an indented line of its own (one block per line).
-    let starts_entry: Vec<bool> = bulleted.iter().zip(&repeated).map(|(&b, &r)| b || r).collect();
+    let starts_entry: Vec<bool> =
+        bulleted.iter().zip(&entry_starts).map(|(&b, &r)| b || r).collect();
     for i in 1..blocks.len() {
         let indented = doc.lines[blocks[i].pieces[0].line].text.starts_with(char::is_whitespace);
         if !starts_entry[i] && bulleted[i - 1] && indented && adjacent(&blocks[i - 1], &blocks[i]) {
@@ -121,69 +124,103 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
 }
 
 /// A table of contents with neither leaders nor bullets (`1.1. Social dynamics`, as text
-/// rendered from DocBook gives it): a run of at least `MIN_BULLETED_ENTRIES` lines, in
-/// adjacent blocks, each of which the document repeats further on as a line standing
-/// alone between blank lines (a heading), or as the end of one (`Chapter 1. …` for
-/// `1. …`). The run's blocks come back cut into one block per line, flagged `true`.
-fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<bool>) {
-    let headings = standalone_lines(doc);
-    let entry = |p: &crate::segment::Piece| {
+/// rendered from DocBook gives it): a chain of adjacent blocks of at least
+/// `MIN_BULLETED_ENTRIES` entries, each of which the document repeats further on as a paragraph of its
+/// own of a few lines (a heading, wrapped as the text is), or as the end of one
+/// (`Chapter 1. …` for `1. …`). An entry is a line opening with a section number and
+/// the lines after it that open with none (an entry wrapped). The run's blocks come back
+/// cut into one block per line, flagged as in the run, and where an entry starts.
+fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<bool>, Vec<bool>) {
+    let headings = standalone_paragraphs(doc);
+    let starts = |p: &crate::segment::Piece| {
         let t = text_of(doc, p).trim();
-        t.chars().count() <= MAX_ENTRY_CHARS
-            && !t.ends_with(['.', ',', ';', ':'])
-            && headings.get(&spaced(t)).is_some_and(|&at| at > p.line)
+        crate::segment::numbering(t).0 > 0 || headings.contains_key(&compact(t))
     };
-    let all_entries: Vec<bool> = blocks.iter().map(|b| b.pieces.iter().all(entry)).collect();
+    // The entries of a chain of adjacent blocks (an entry may wrap onto the next
+    // block), when every one is found again below it; how many there are.
+    let entries_of = |chain: &[Block]| -> Option<usize> {
+        let mut entries: Vec<(String, usize)> = Vec::new();
+        for p in chain.iter().flat_map(|b| &b.pieces) {
+            let t = text_of(doc, p).trim();
+            match entries.last_mut() {
+                Some((text, last)) if !starts(p) => {
+                    text.push(' ');
+                    text.push_str(t);
+                    *last = p.line;
+                }
+                _ => entries.push((t.to_string(), p.line)),
+            }
+        }
+        let found = |(text, last): &(String, usize)| {
+            text.chars().count() <= MAX_ENTRY_CHARS * MAX_ENTRY_LINES
+                && !text.ends_with(['.', ',', ';', ':'])
+                && headings.get(&compact(text)).is_some_and(|&at| at > *last)
+        };
+        entries.iter().all(found).then_some(entries.len())
+    };
     let mut in_run = vec![false; blocks.len()];
     let mut i = 0;
     while i < blocks.len() {
-        let mut j = i;
-        while j < blocks.len() && all_entries[j] && (j == i || adjacent(&blocks[j - 1], &blocks[j]))
-        {
+        let mut j = i + 1;
+        while j < blocks.len() && adjacent(&blocks[j - 1], &blocks[j]) {
             j += 1;
         }
-        let lines: usize = blocks[i..j].iter().map(|b| b.pieces.len()).sum();
-        if lines >= MIN_BULLETED_ENTRIES {
+        if entries_of(&blocks[i..j]).is_some_and(|n| n >= MIN_BULLETED_ENTRIES) {
             in_run[i..j].iter_mut().for_each(|r| *r = true);
         }
-        i = j.max(i + 1);
+        i = j;
     }
     if !in_run.contains(&true) {
         let n = blocks.len();
-        return (blocks, vec![false; n]);
+        return (blocks, vec![false; n], vec![false; n]);
     }
-    let (mut out, mut flags) = (Vec::with_capacity(blocks.len()), Vec::with_capacity(blocks.len()));
+    let mut out = Vec::with_capacity(blocks.len());
+    let (mut runs, mut entry_starts) = (Vec::new(), Vec::new());
     for (block, run) in blocks.into_iter().zip(in_run) {
         if run {
             for p in block.pieces {
+                entry_starts.push(starts(&p));
+                runs.push(true);
                 out.push(block_of(vec![p], Kind::Toc));
-                flags.push(true);
             }
         } else {
             out.push(block);
-            flags.push(false);
+            runs.push(false);
+            entry_starts.push(false);
         }
     }
-    (out, flags)
+    (out, runs, entry_starts)
 }
 
-/// Each line of `doc` standing alone (a blank line or the document's edge above it, and a
-/// blank line, an underline or the edge below), trimmed, and the same without its first
-/// word, with the last line it stands on.
-fn standalone_lines(doc: &SourceDoc) -> std::collections::HashMap<String, usize> {
+/// Each paragraph of `doc` of at most `MAX_ENTRY_LINES` lines standing alone (a blank line
+/// or the document's edge above it, and a blank line, an underline or the edge below),
+/// `compact`, and the same without its first word, with its last line.
+fn standalone_paragraphs(doc: &SourceDoc) -> std::collections::HashMap<String, usize> {
     let blank = |i: usize| doc.lines.get(i).is_none_or(|l| l.text.trim().is_empty());
     let mut out = std::collections::HashMap::new();
-    for (i, line) in doc.lines.iter().enumerate() {
-        let t = line.text.trim();
-        let below = blank(i + 1) || crate::segment::is_underline(&doc.lines[i + 1].text);
-        if t.is_empty() || !(i == 0 || blank(i - 1)) || !below {
+    let mut i = 0;
+    while i < doc.lines.len() {
+        if blank(i) {
+            i += 1;
             continue;
         }
-        let t = spaced(t);
-        if let Some((_, rest)) = t.split_once(' ') {
-            out.insert(rest.to_string(), i);
+        // The lines from `i` up to a blank line or an underline.
+        let mut end = i;
+        while end + 1 < doc.lines.len()
+            && !blank(end + 1)
+            && !crate::segment::is_underline(&doc.lines[end + 1].text)
+        {
+            end += 1;
         }
-        out.insert(t, i);
+        if end - i < MAX_ENTRY_LINES {
+            let lines: Vec<&str> = doc.lines[i..=end].iter().map(|l| l.text.as_str()).collect();
+            let t = spaced(&lines.join(" "));
+            if let Some((_, rest)) = t.split_once(' ') {
+                out.insert(compact(rest), end);
+            }
+            out.insert(compact(&t), end);
+        }
+        i = end + 1;
     }
     out
 }
@@ -192,6 +229,12 @@ fn standalone_lines(doc: &SourceDoc) -> std::collections::HashMap<String, usize>
 /// space).
 fn spaced(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` without its spaces: an entry and its heading wrapped at other places
+/// (`Ubuntu /... is` and `Ubuntu/... is`) compare equal.
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 #[cfg(test)]
