@@ -261,7 +261,8 @@ pub struct Segmented {
     /// The document's own title: its first line, when that reads as a heading.
     pub title: Option<String>,
     /// The title is also a heading of the text, left out of the sections it heads (a
-    /// page whose `<title>` is its `<h1>`): its words belong to every section's terms.
+    /// page whose `<title>` is its `<h1>`, a note's first line): its words belong to
+    /// every section's terms.
     pub title_heads: bool,
     /// The passages, in document order.
     pub passages: Vec<Passage>,
@@ -346,6 +347,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             // a heading that repeats the title it names itself by is no section.
             if doc.title.is_none() && doc.first_line == 0 && passages.len() == 1 && depth == 1 {
                 title = Some(heading);
+                title_heads = true;
             } else if is_own_title(doc, &heading) {
                 title_heads = true;
             } else {
@@ -436,6 +438,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                     && heading.split_whitespace().count() >= 2
                 {
                     title = Some(heading);
+                    title_heads = true;
                 } else if is_own_title(doc, &heading) {
                     title_heads = true;
                 } else {

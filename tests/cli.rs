@@ -114,7 +114,17 @@ fn operators_filters_and_exact_forms() {
     assert_eq!(v["hits"][0]["lang"], "ru");
     // Its parts, a name and a translated word, also find the English title.
     assert!(texts(&v).contains(&"Soviet-German Relations".to_string()), "{v}");
-    assert_eq!(texts(&s.search_json("германо-советские", &["--no-translate"])).len(), 1);
+    // Without translation only the title matches in its own words; the passages it heads
+    // match in their section only, and come after it.
+    let v = s.search_json("германо-советские", &["--no-translate"]);
+    let own: Vec<&serde_json::Value> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["matched"] != serde_json::json!(["section"]))
+        .collect();
+    assert_eq!(own.len(), 1, "{v}");
+    assert_eq!(v["hits"][0]["kind"], "heading", "{v}");
     let v = s.search_json("школа Казань", &[]);
     assert_eq!(strict_texts(&v).len(), 1, "words of the section match");
 }
@@ -163,6 +173,23 @@ fn a_paragraph_repeated_with_other_link_words_is_one_hit_citing_both_places() {
     assert_ne!(place[0], hits[0]["id"]);
     // Passages that only share a word stay apart.
     assert_eq!(texts(&s.search_json("ferry", &["--no-expand"])).len(), 3);
+}
+
+#[test]
+fn a_repeat_that_matches_fewer_words_is_folded_into_the_hit_it_repeats() {
+    // The same paragraph in two documents: under a heading with the query's other word
+    // in one (a whole match), under another heading in the other (all words but one).
+    let s = Sandbox::new();
+    let tide = "The harbour fills at noon, and the boats that were aground float again \
+        until the evening, when the water goes out past the breakwater.";
+    s.write("tides.md", format!("# Tides\n\n{tide}\n"));
+    s.write("copy.md", format!("# Boats\n\n{tide}\n"));
+    let v = s.search_json("tides harbour", &["--no-translate"]);
+    let hits = v["hits"].as_array().unwrap();
+    let repeated: Vec<&serde_json::Value> = hits.iter().filter(|h| h["text"] == tide).collect();
+    assert_eq!(repeated.len(), 1, "{v}");
+    assert_eq!(repeated[0]["doc"], "tides.md");
+    assert_eq!(repeated[0]["also_in"][0].as_str().map(|id| id.starts_with("copy.md")), Some(true));
 }
 
 #[test]

@@ -347,4 +347,9 @@ fn a_page_s_heading_that_is_its_title_heads_every_passage_of_it() {
     assert_eq!(hits[0]["section"], "", "{v}");
     let v = s.search_json("quern pick", &[]);
     assert_eq!(v["hits"][0]["section"], "Dressing", "{v}");
+    // So does the first line of a note, which names it.
+    s.write("whorl.md", "# Spindle whorls\n\nA weight of fired clay keeps the spindle turning.\n");
+    let v = s.search_json("whorls clay", &[]);
+    assert_eq!(v["hits"][0]["doc"], "whorl.md", "{v}");
+    assert_eq!(v["hits"][0]["partial"], false, "{v}");
 }

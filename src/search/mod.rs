@@ -318,6 +318,8 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         // A passage already on the page (a hit's aligned translation, a related passage:
         // neither among the candidates) is not shown again.
         partial.retain(|p| !hits.iter().any(|h| h.id == p.id));
+        // Nor a repeat of its text (a paragraph a translation left as it was).
+        let mut partial = repeats::fold_onto(&mut hits, partial, &known);
         // Equal scores by passage id, not by where a worker happened to put the passage.
         rank_order(&mut partial);
         // Mixed as a page of their own (each still whole), then marked: the other

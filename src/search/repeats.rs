@@ -145,6 +145,31 @@ pub(super) fn fold(hits: &mut Vec<Hit>, known: &Known) {
     *hits = kept;
 }
 
+/// Folds each of `more` (a lower tier, fetched after `page` was folded) that repeats a
+/// hit of `page` into that hit, as [`fold`] does, then folds the rest among themselves;
+/// returns the rest.
+pub(super) fn fold_onto(page: &mut [Hit], more: Vec<Hit>, known: &Known) -> Vec<Hit> {
+    let on_page: Vec<Shingles> = page.iter().map(|h| shingles_of(h, known)).collect();
+    let mut rest = Vec::with_capacity(more.len());
+    for h in more {
+        let own = shingles_of(&h, known);
+        let repeated = page
+            .iter()
+            .position(|k| k.text == h.text)
+            .or_else(|| on_page.iter().position(|s| s.repeats(&own)));
+        match repeated {
+            Some(i) => {
+                if h.doc != page[i].doc || h.text != page[i].text {
+                    page[i].also_in.push(h.id);
+                }
+            }
+            None => rest.push(h),
+        }
+    }
+    fold(&mut rest, known);
+    rest
+}
+
 fn shingles_of(hit: &Hit, known: &Known) -> Shingles {
     known.get(&hit.id).cloned().unwrap_or_else(|| Shingles::of(&hit.text))
 }
