@@ -325,10 +325,21 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             continue;
         }
         let (raw, starts) = block.text(doc);
+        // A heading the format marked; or a numbered heading wrapped over a few lines at
+        // the margin, where the text is indented past it (`1.5. What is the difference …
+        // other Linux` / `distributions? …`), when the document's numbering goes on with it.
         let marked = (block.kind == Kind::Heading)
             .then(|| marked_heading(doc, block.pieces[0].line))
             .flatten();
-        if let Some(depth) = marked {
+        let wrapped_at_margin = block.kind == Kind::Body
+            && !doc.headings_known
+            && (2..=MAX_HEADING_LINES).contains(&block.pieces.len())
+            && margin.indents_text()
+            && block.pieces.iter().all(|p| margin.at_margin(&doc.lines[p.line].text));
+        let depth = marked.or_else(|| {
+            wrapped_at_margin.then(|| sections.next_in_sequence(&raw, block.pieces.len())).flatten()
+        });
+        if let Some(depth) = depth {
             let heading = normalize::display(&raw);
             let section = sections.parent_of(depth);
             let mut passage = make_passage(
@@ -354,35 +365,6 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                 bibliography = clean::is_bibliography_heading(&heading);
                 sections.enter(depth, heading);
             }
-            continue;
-        }
-        // A numbered heading wrapped over a few lines at the margin, where the text is
-        // indented past it (`1.5. What is the difference … other Linux` /
-        // `distributions? …`), when the document's numbering goes on with it.
-        let wrapped_at_margin = block.kind == Kind::Body
-            && !doc.headings_known
-            && (2..=MAX_HEADING_LINES).contains(&block.pieces.len())
-            && margin.indents_text()
-            && block.pieces.iter().all(|p| margin.at_margin(&doc.lines[p.line].text));
-        if let Some(depth) =
-            wrapped_at_margin.then(|| sections.next_in_sequence(&raw, block.pieces.len())).flatten()
-        {
-            let heading = normalize::display(&raw);
-            let section = sections.parent_of(depth);
-            let mut passage = make_passage(
-                doc,
-                id_stem,
-                ids,
-                &passages,
-                &block.pieces,
-                Kind::Heading,
-                section,
-                heading.clone(),
-            );
-            passage.line_marks = line_marks(doc, block, &starts, 0, raw.len(), &raw);
-            passages.push(passage);
-            bibliography = clean::is_bibliography_heading(&heading);
-            sections.enter(depth, heading);
             continue;
         }
         if block.kind == Kind::Body && block.pieces.len() == 1 && !doc.headings_known {
@@ -814,9 +796,9 @@ pub fn is_underline(line: &str) -> bool {
 
 /// The underline character right below line `line`, if line `line` is a heading it
 /// underlines: both lines where `margin` allows a heading (an indented pair in indented
-/// text is part of an example or a quotation), and an underline of other characters than `-` and `=` as long
-/// as the heading (a short `...` under a command is an ellipsis, not an underline), as
-/// reStructuredText asks.
+/// text is part of an example or a quotation), and an underline of other characters than
+/// `-` and `=` as long as the heading (a short `...` under a command is an ellipsis, not
+/// an underline), as reStructuredText asks.
 fn underline_below(doc: &SourceDoc, line: usize, margin: Margins) -> Option<char> {
     let (heading, next) = (&doc.lines.get(line)?.text, &doc.lines.get(line + 1)?.text);
     let mark = next.trim().chars().next()?;

@@ -2,7 +2,9 @@
 //! lines of an entry wrapped before its leader, and a `Contents` heading just above, are
 //! grouped into one passage of kind `toc` instead of being read as headings or text. So
 //! are runs of bulleted section numbers (`* 5.9. Moving packages`, as documentation tools
-//! render their contents), in passages of at most `MAX_ENTRIES` entries.
+//! render their contents), and lists of entries the document repeats below as its
+//! headings (`1.1. Social dynamics of Debian`, wrapped or not), in passages of at most
+//! `MAX_ENTRIES` entries.
 
 use super::{adjacent, block_of, single_line, text_of};
 use crate::ingest::SourceDoc;
@@ -125,11 +127,12 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
 
 /// A table of contents with neither leaders nor bullets (`1.1. Social dynamics`, as text
 /// rendered from DocBook gives it): a chain of adjacent blocks of at least
-/// `MIN_BULLETED_ENTRIES` entries, each of which the document repeats further on as a paragraph of its
-/// own of a few lines (a heading, wrapped as the text is), or as the end of one
-/// (`Chapter 1. …` for `1. …`). An entry is a line opening with a section number and
-/// the lines after it that open with none (an entry wrapped). The run's blocks come back
-/// cut into one block per line, flagged as in the run, and where an entry starts.
+/// `MIN_BULLETED_ENTRIES` entries, each of which the document repeats further on as a
+/// paragraph of its own of a few lines (a heading, wrapped as the text is), or as the end
+/// of one (`Chapter 1. …` for `1. …`). An entry is a line opening with a section number
+/// or repeated itself, and the lines after it that are neither (an entry wrapped). The
+/// chain's blocks come back cut into one block per line, flagged as in a table of
+/// contents, and where an entry starts.
 fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<bool>, Vec<bool>) {
     let headings = standalone_paragraphs(doc);
     let starts = |p: &crate::segment::Piece| {
