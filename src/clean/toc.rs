@@ -134,10 +134,31 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
 /// chain's blocks come back cut into one block per line, flagged as in a table of
 /// contents, and where an entry starts.
 fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<bool>, Vec<bool>) {
+    // Chains of adjacent blocks that could be one: of enough lines, the first opening
+    // with a section number. Most documents have none, and are done with here.
+    let numbered =
+        |p: &crate::segment::Piece| crate::segment::numbering(text_of(doc, p).trim()).0 > 0;
+    let mut chains: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let mut j = i + 1;
+        while j < blocks.len() && adjacent(&blocks[j - 1], &blocks[j]) {
+            j += 1;
+        }
+        let lines: usize = blocks[i..j].iter().map(|b| b.pieces.len()).sum();
+        if lines >= MIN_BULLETED_ENTRIES && numbered(&blocks[i].pieces[0]) {
+            chains.push((i, j));
+        }
+        i = j;
+    }
+    if chains.is_empty() {
+        let n = blocks.len();
+        return (blocks, vec![false; n], vec![false; n]);
+    }
     let headings = standalone_paragraphs(doc);
     let starts = |p: &crate::segment::Piece| {
         let t = text_of(doc, p).trim();
-        crate::segment::numbering(t).0 > 0 || headings.contains_key(&compact(t))
+        numbered(p) || headings.contains_key(&compact(t))
     };
     // The entries of a chain of adjacent blocks (an entry may wrap onto the next
     // block), when every one is found again below it; how many there are.
@@ -162,16 +183,10 @@ fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<boo
         entries.iter().all(found).then_some(entries.len())
     };
     let mut in_run = vec![false; blocks.len()];
-    let mut i = 0;
-    while i < blocks.len() {
-        let mut j = i + 1;
-        while j < blocks.len() && adjacent(&blocks[j - 1], &blocks[j]) {
-            j += 1;
-        }
+    for (i, j) in chains {
         if entries_of(&blocks[i..j]).is_some_and(|n| n >= MIN_BULLETED_ENTRIES) {
             in_run[i..j].iter_mut().for_each(|r| *r = true);
         }
-        i = j;
     }
     if !in_run.contains(&true) {
         let n = blocks.len();
