@@ -1392,6 +1392,16 @@ mod tests {
         );
     }
 
+    /// Each passage's kind, section and text.
+    fn rows(seg: &Segmented) -> Vec<(Kind, &str, &str)> {
+        seg.passages.iter().map(|p| (p.kind, p.section.as_str(), p.text.as_str())).collect()
+    }
+
+    /// The texts of the passages of one kind.
+    fn texts_of<'a>(rows: &[(Kind, &'a str, &'a str)], kind: Kind) -> Vec<&'a str> {
+        rows.iter().filter(|r| r.0 == kind).map(|r| r.2).collect()
+    }
+
     /// A manual as documentation tools render it to text: headings at the margin, the
     /// text indented and wrapped (a paragraph's first line indented by no-break spaces),
     /// a contents list with neither leaders nor bullets, sections named after files, an
@@ -1445,10 +1455,8 @@ mod tests {
     fn a_rendered_manual_keeps_its_sections_and_its_examples() {
         let text = apiary();
         let seg = passages(&text);
-        let got: Vec<(Kind, &str, &str)> =
-            seg.passages.iter().map(|p| (p.kind, p.section.as_str(), p.text.as_str())).collect();
-        let headings: Vec<&str> =
-            got.iter().filter(|g| g.0 == Kind::Heading).map(|g| g.2).collect();
+        let got = rows(&seg);
+        let headings = texts_of(&got, Kind::Heading);
         // Lowercase headings count where the numbering goes on with them; the example's
         // underlined line, the command, the note's lead-in and the setting do not.
         assert_eq!(
@@ -1504,7 +1512,7 @@ mod tests {
             (first as u32 + 1, (first + 1 + wrapped) as u32)
         );
         // The contents list is one passage of kind toc, its entries found again below.
-        let toc: Vec<&str> = got.iter().filter(|g| g.0 == Kind::Toc).map(|g| g.2).collect();
+        let toc = texts_of(&got, Kind::Toc);
         assert_eq!(toc, ["Table of Contents 1. Hives 1.1. Frames and foundation 1.2. smoker.cfg 2. Colonies 2.1. queen_marking"]);
     }
 
@@ -1530,10 +1538,8 @@ mod tests {
         let text = questions();
         assert!(is_hard_wrapped(&decode("doc.txt", text.as_bytes()).unwrap()));
         let seg = passages(&text);
-        let got: Vec<(Kind, &str, &str)> =
-            seg.passages.iter().map(|p| (p.kind, p.section.as_str(), p.text.as_str())).collect();
-        let headings: Vec<&str> =
-            got.iter().filter(|g| g.0 == Kind::Heading).map(|g| g.2).collect();
+        let got = rows(&seg);
+        let headings = texts_of(&got, Kind::Heading);
         assert_eq!(
             headings,
             [
@@ -1555,7 +1561,7 @@ mod tests {
         );
         // The contents list, its entries wrapped elsewhere than the questions, is one
         // passage of kind toc.
-        let toc: Vec<&str> = got.iter().filter(|g| g.0 == Kind::Toc).map(|g| g.2).collect();
+        let toc = texts_of(&got, Kind::Toc);
         assert_eq!(toc.len(), 1, "{got:#?}");
         assert!(
             toc[0].starts_with("Contents 1. Hives 1.1.") && toc[0].ends_with("May/ June?"),
