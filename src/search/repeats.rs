@@ -126,20 +126,9 @@ pub(super) fn fold(hits: &mut Vec<Hit>, known: &Known) {
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits.drain(..) {
         let own = shingles_of(&h, known);
-        let repeated = kept
-            .iter()
-            .position(|k| k.text == h.text)
-            .or_else(|| shingles.iter().position(|s| s.repeats(&own)));
-        match repeated {
-            Some(i) => {
-                if h.doc != kept[i].doc || h.text != kept[i].text {
-                    kept[i].also_in.push(h.id);
-                }
-            }
-            None => {
-                shingles.push(own);
-                kept.push(h);
-            }
+        if let Some(h) = merge_repeat(&mut kept, &shingles, h, &own) {
+            shingles.push(own);
+            kept.push(h);
         }
     }
     *hits = kept;
@@ -150,24 +139,30 @@ pub(super) fn fold(hits: &mut Vec<Hit>, known: &Known) {
 /// returns the rest.
 pub(super) fn fold_onto(page: &mut [Hit], more: Vec<Hit>, known: &Known) -> Vec<Hit> {
     let on_page: Vec<Shingles> = page.iter().map(|h| shingles_of(h, known)).collect();
-    let mut rest = Vec::with_capacity(more.len());
-    for h in more {
-        let own = shingles_of(&h, known);
-        let repeated = page
-            .iter()
-            .position(|k| k.text == h.text)
-            .or_else(|| on_page.iter().position(|s| s.repeats(&own)));
-        match repeated {
-            Some(i) => {
-                if h.doc != page[i].doc || h.text != page[i].text {
-                    page[i].also_in.push(h.id);
-                }
-            }
-            None => rest.push(h),
-        }
-    }
+    let mut rest: Vec<Hit> = more
+        .into_iter()
+        .filter_map(|h| {
+            let own = shingles_of(&h, known);
+            merge_repeat(page, &on_page, h, &own)
+        })
+        .collect();
     fold(&mut rest, known);
     rest
+}
+
+/// Folds `h` into the first of `kept` (whose shingles are `shingles`) it repeats, its
+/// place kept in `also_in` unless it is the same text in the same document; gives `h`
+/// back when it repeats none.
+fn merge_repeat(kept: &mut [Hit], shingles: &[Shingles], h: Hit, own: &Shingles) -> Option<Hit> {
+    let repeated = kept
+        .iter()
+        .position(|k| k.text == h.text)
+        .or_else(|| shingles.iter().position(|s| s.repeats(own)));
+    let Some(i) = repeated else { return Some(h) };
+    if h.doc != kept[i].doc || h.text != kept[i].text {
+        kept[i].also_in.push(h.id);
+    }
+    None
 }
 
 fn shingles_of(hit: &Hit, known: &Known) -> Shingles {
