@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 26;
+pub const SEGMENT_VERSION: u32 = 27;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -1053,6 +1053,11 @@ pub fn heading_depth(line: &str) -> Option<usize> {
     if text.contains(['=', '$', '{', '}', '|', '<', '>', '\\']) {
         return None;
     }
+    // A date and time, a version line: mostly digits (`2022-10-08 03:52:48 UTC`).
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if numbering(text).0 == 0 && digits * 2 > text.chars().filter(|c| !c.is_whitespace()).count() {
+        return None;
+    }
     let last_word = text.rsplit(char::is_whitespace).next().unwrap_or("").to_lowercase();
     if RUN_ON_WORDS.contains(&last_word.as_str()) {
         return None;
@@ -1635,6 +1640,8 @@ mod tests {
         assert_eq!(heading_depth("(The lines are numbered.)"), None);
         assert_eq!(heading_depth("KEY_ID=Your_key"), None);
         assert_eq!(heading_depth("Trade Treaty (1921) [2]"), Some(1));
+        assert_eq!(heading_depth("2019-04-02 11:30:05 UTC"), None);
+        assert_eq!(heading_depth("1920s - Cooperation With Germany"), Some(1));
     }
 
     #[test]
