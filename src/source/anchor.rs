@@ -214,7 +214,7 @@ impl Visible {
                     continue;
                 }
                 tried += 1;
-                let matched = self.follow(want, start);
+                let matched = self.follow(want, start, aside);
                 let found = matched.iter().flatten().count();
                 if found == want.len() {
                     return Some(matched);
@@ -230,12 +230,18 @@ impl Visible {
     /// `want` read from visible character `start` on: a character of the page the block
     /// lacks is skipped where the block's next characters follow within `MAX_SKIP`; a
     /// character of the block the page lacks is left unplaced.
-    fn follow(&self, want: &[(usize, char)], start: usize) -> Vec<Option<usize>> {
+    fn follow(&self, want: &[(usize, char)], start: usize, aside: bool) -> Vec<Option<usize>> {
         let mut out = vec![None; want.len()];
         let (mut i, mut j) = (0, start);
         // Past this many characters of the block not found, the place cannot be taken.
         let mut spare = want.len() - (MIN_FOUND * want.len() as f64).ceil() as usize;
         while i < want.len() && j < self.seen.len() {
+            // The block has no spaces to match, and outside the furniture none of its
+            // words: the page's are passed over wherever they stand.
+            if self.seen[j].c.is_whitespace() || self.seen[j].aside && !aside {
+                j += 1;
+                continue;
+            }
             if self.seen[j].c == want[i].1 {
                 out[i] = Some(j);
                 i += 1;
