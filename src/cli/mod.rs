@@ -46,8 +46,13 @@ pub fn main() -> ExitCode {
         }
     };
     // A panic (a bug, or an index damaged in a way no check caught) ends with one line
-    // that says what to do, not a backtrace.
+    // that says what to do, not a backtrace: one, though the search threads that read
+    // the damage each panic, and the caller after them.
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     std::panic::set_hook(Box::new(|info| {
+        if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         let what = info
             .payload()
             .downcast_ref::<&str>()
