@@ -296,7 +296,8 @@ impl Ids {
 
 /// [`segment`] for a part of a file, numbering ids after those of the parts before it.
 pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
-    let blocks = clean::clean(doc, paragraphs(doc));
+    let margin = Margins::of(doc);
+    let blocks = clean::clean(doc, paragraphs(doc, margin));
     let mut title = None;
     let mut sections = SectionPath::default();
     let mut passages: Vec<Passage> = Vec::new();
@@ -310,7 +311,6 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
     // A document that underlines its headings, or whose format marks them (a PDF's by
     // their type), says which lines are headings: other lines are not, unless numbered
     // as sections (`5.9.2.1. …`).
-    let margin = Margins::of(doc);
     let underlined = blocks
         .iter()
         .filter(|b| {
@@ -614,12 +614,12 @@ impl SectionPath {
 
 /// Groups lines into paragraph blocks: one per line, or one per blank-line separated run
 /// in hard-wrapped text (where a word hyphenated at a line end is joined again).
-pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
+fn paragraphs(doc: &SourceDoc, margin: Margins) -> Vec<Block> {
     if !doc.structure.is_empty() {
         return structured_paragraphs(doc);
     }
     let blank = |i: usize| doc.lines[i].text.trim().is_empty();
-    if !is_hard_wrapped(doc) {
+    if !is_hard_wrapped(doc, margin) {
         return (0..doc.lines.len())
             .filter(|&i| !blank(i))
             .flat_map(|i| bounded(doc, Block::line(doc, i)))
@@ -627,7 +627,6 @@ pub fn paragraphs(doc: &SourceDoc) -> Vec<Block> {
     }
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
-    let margin = Margins::of(doc);
     for i in 0..doc.lines.len() {
         if blank(i) {
             blocks.extend(current.take());
@@ -802,13 +801,12 @@ pub fn is_underline(line: &str) -> bool {
 fn underline_below(doc: &SourceDoc, line: usize, margin: Margins) -> Option<char> {
     let (heading, next) = (&doc.lines.get(line)?.text, &doc.lines.get(line + 1)?.text);
     let mark = next.trim().chars().next()?;
-    let at_margin = |t: &str| margin.allows(t);
     let long_enough =
         matches!(mark, '-' | '=') || next.trim().chars().count() >= heading.trim().chars().count();
     (is_underline(next)
         && !heading.trim().is_empty()
-        && at_margin(heading)
-        && at_margin(next)
+        && margin.allows(heading)
+        && margin.allows(next)
         && long_enough)
         .then_some(mark)
 }
@@ -940,9 +938,8 @@ pub(crate) fn ends_sentence(line: &str) -> bool {
 
 /// Hard-wrapped text: few long lines, most lines run on into the next one, and most of
 /// those break mid-sentence (one-sentence-per-line text ends its lines with a period).
-fn is_hard_wrapped(doc: &SourceDoc) -> bool {
+fn is_hard_wrapped(doc: &SourceDoc, margin: Margins) -> bool {
     // Underlined headings and their underlines are structure, not lines of text.
-    let margin = Margins::of(doc);
     let underlined = |i: usize| underline_below(doc, i, margin).is_some();
     let lines: Vec<Option<(usize, bool)>> = doc
         .lines
@@ -1541,7 +1538,8 @@ mod tests {
     #[test]
     fn a_question_wrapped_at_the_margin_heads_its_answer() {
         let text = questions();
-        assert!(is_hard_wrapped(&decode("doc.txt", text.as_bytes()).unwrap()));
+        let doc = decode("doc.txt", text.as_bytes()).unwrap();
+        assert!(is_hard_wrapped(&doc, Margins::of(&doc)));
         let seg = passages(&text);
         let got = rows(&seg);
         let headings = texts_of(&got, Kind::Heading);

@@ -316,9 +316,8 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             partial.push(to_hit(qindex, &doc, 0, score, &plan.marks).hit);
         }
         // A passage already on the page (a hit's aligned translation, a related passage:
-        // neither among the candidates) is not shown again.
-        partial.retain(|p| !hits.iter().any(|h| h.id == p.id));
-        // Nor a repeat of its text (a paragraph a translation left as it was).
+        // neither among the candidates) is not shown again, nor a repeat of its text (a
+        // paragraph a translation left as it was): folded into the hit on the page.
         let mut partial = repeats::fold_onto(&mut hits, partial, &known);
         // Equal scores by passage id, not by where a worker happened to put the passage.
         rank_order(&mut partial);
