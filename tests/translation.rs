@@ -321,3 +321,23 @@ fn a_translation_on_the_page_is_not_shown_again_as_a_partial_match() {
     let unique: std::collections::HashSet<&&str> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
 }
+
+#[test]
+fn a_words_translations_count_as_one_word_so_a_rare_sense_wins_nothing_by_rarity() {
+    let s = Sandbox::new();
+    let mut en = String::from(
+        "The lighthouse on the cape was lit. The keeper climbed the lighthouse stairs.\n\
+         A beacon burned on the hill.\n",
+    );
+    for i in 0..20 {
+        en.push_str(&format!("The lighthouse number {i} stood by a harbour of grey stone.\n"));
+    }
+    s.write("en.txt", &en);
+    s.write("ru.txt", "Маяк стоял у моря.\n");
+    // `маяк` is `lighthouse` first, `beacon` later: scored one by one, the one passage
+    // with the rare `beacon` led the English ones on its rarity alone.
+    let t = texts(&s.search_json("маяк", &["--lang", "en", "--limit", "30"]));
+    assert!(t[0].starts_with("The lighthouse on the cape"), "{t:?}");
+    let beacon = t.iter().position(|x| x.starts_with("A beacon")).expect("beacon found");
+    assert!(beacon > 1, "{t:?}");
+}

@@ -15,6 +15,7 @@ mod parse;
 mod plan;
 mod repeats;
 mod split;
+mod synonyms;
 mod top;
 
 use rayon::prelude::*;

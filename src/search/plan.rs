@@ -25,6 +25,7 @@ use tantivy::{Searcher, Term};
 use super::exact_phrase::ExactPhrase;
 use super::layout;
 use super::parse::Node;
+use super::synonyms::Synonyms;
 use crate::analysis::STOP_WORDS;
 use crate::analysis::{keys_meet, Analyzer, Mode, RussianFamily, MIN_KEY_LEN};
 use crate::dictionary::{Entry, Side, Translation};
@@ -802,7 +803,9 @@ impl<'a> Planner<'a> {
         let stem = toks.first()?.text.clone();
         let fold = self.analyzer.term(text, Mode::Fold);
         let group = self.group;
-        let mut alternatives = Vec::from(stem_in_text_and_headings(self.fields, &stem, 1.0));
+        let [body, section] = stem_in_text_and_headings(self.fields, &stem, 1.0);
+        let mut forms = vec![(stem.clone(), 1.0)];
+        let mut alternatives = vec![section];
         let mut lines = vec![format!("word form {stem} (body, section ×{SECTION_BOOST})")];
         self.marks.add(MarkKind::Stem, &stem, self.via(Via::WordForm), group);
         self.marks.add(MarkKind::Fold, &fold, self.via(Via::Exact), group);
@@ -823,7 +826,7 @@ impl<'a> Planner<'a> {
                 let boost = if via == Via::Derived { DERIVED_BOOST } else { 1.0 };
                 lines.push(format!("{} {t} (body ×{boost})", via.label()));
                 self.marks.add(MarkKind::Stem, &t, self.via(via), group);
-                alternatives.push(boosted(term_query(self.fields.body, &t), boost));
+                forms.push((t, boost));
             }
             let (key_field, keys) = self.name_keys(&fold, &stem);
             if !keys.is_empty() {
@@ -908,6 +911,10 @@ impl<'a> Planner<'a> {
         }
         self.explain
             .push(format!("«{text}»: {}; exact form {fold} (+{EXACT_BOOST})", lines.join("; ")));
+        // The word's forms and derivatives count as one term, each by its weight.
+        let body: Box<dyn Query> =
+            if forms.len() == 1 { body } else { Box::new(Synonyms::new(self.fields.body, forms)) };
+        alternatives.insert(0, body);
         let word = best_of(alternatives, self.seeks);
         Some(Box::new(BooleanQuery::new(vec![(Occur::Must, word), (Occur::Should, bonus)])))
     }
@@ -1050,14 +1057,15 @@ impl<'a> Planner<'a> {
         let mut queries = Vec::new();
         let mut shown = Vec::new();
         let mut passages = 0;
+        // The one-word translations count as one term, each by its weight.
+        let mut words = Vec::new();
         for (stems, weight, df) in found {
             let boost = TRANSLATION_BOOST * weight / top;
             passages += df;
             shown.push(format!("{} ×{boost:.2}", stems.join(" ")));
-            // In the text and in the section path, as the word typed is.
             if stems.len() == 1 {
                 self.marks.add(MarkKind::Stem, &stems[0], Via::Translation, group);
-                queries.extend(stem_in_text_and_headings(self.fields, &stems[0], boost));
+                words.extend(stems.into_iter().map(|s| (s, weight / top)));
             } else {
                 self.marks.phrases.push(PhraseMark {
                     terms: stems.clone(),
@@ -1078,6 +1086,15 @@ impl<'a> Planner<'a> {
                     queries.push(boosted(Box::new(q), boost));
                 }
             }
+        }
+        if !words.is_empty() {
+            // In the text and in the section path, as the word typed is.
+            let group = [
+                (self.fields.body, TRANSLATION_BOOST),
+                (self.fields.section, TRANSLATION_BOOST * SECTION_BOOST),
+            ]
+            .map(|(field, boost)| boosted(Box::new(Synonyms::new(field, words.clone())), boost));
+            queries.splice(0..0, group);
         }
         let line = format!(
             "translation {} (body, section ×{SECTION_BOOST}, dictionary)",
