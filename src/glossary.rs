@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::abbreviations::Definition;
 use crate::analysis::{Analyzer, Mode};
 
 /// File name of the glossary inside the corpus folder.
@@ -23,6 +24,8 @@ pub struct Term {
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     concepts: Vec<Vec<Term>>,
+    /// Concepts from here on are abbreviations the corpus defines, not the user's.
+    learnt_from: Option<usize>,
 }
 
 /// A glossary term found in a query: words `start..end` are term `term` of `concept`.
@@ -68,7 +71,7 @@ impl Glossary {
             }
             concepts.push(terms);
         }
-        (Glossary { concepts }, problems)
+        (Glossary { concepts, learnt_from: None }, problems)
     }
 
     /// Loads `glossary.tsv` from the corpus folder; no file is an empty glossary.
@@ -77,6 +80,31 @@ impl Glossary {
             Ok(bytes) => Glossary::parse(&String::from_utf8_lossy(&bytes)),
             Err(_) => (Glossary::default(), Vec::new()),
         }
+    }
+
+    /// This glossary and, after its concepts, one for each abbreviation in
+    /// `definitions`: its short and its long form. The user's concepts come first, so
+    /// they win where both have a term.
+    pub fn with_abbreviations(&self, definitions: &[Definition]) -> Glossary {
+        let analyzer = Analyzer::shared();
+        let term = |text: &str| Term {
+            text: text.to_string(),
+            stems: analyzer.tokens(text, Mode::Stem).into_iter().map(|t| t.text).collect(),
+        };
+        let mut concepts = self.concepts.clone();
+        let learnt_from = concepts.len();
+        for d in definitions {
+            let (short, long) = (term(&d.short), term(&d.long));
+            if !short.stems.is_empty() && long.stems.len() > short.stems.len() {
+                concepts.push(vec![short, long]);
+            }
+        }
+        Glossary { concepts, learnt_from: Some(learnt_from) }
+    }
+
+    /// True for a concept that is an abbreviation the corpus defines.
+    pub fn is_abbreviation(&self, concept: usize) -> bool {
+        self.learnt_from.is_some_and(|n| concept >= n)
     }
 
     /// The terms of a concept.

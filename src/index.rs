@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 23;
+pub const SCHEMA_VERSION: u32 = 24;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -72,6 +72,8 @@ pub struct Fields {
     pub key_cyr: Field,
     /// Name keys of the passage's Latin words (found by Cyrillic queries).
     pub key_lat: Field,
+    /// Abbreviations the passage defines (`abbreviations::index_terms`): found by key only.
+    pub abbrev: Field,
     /// Position among the document's passages.
     pub ordinal: Field,
     /// First line (1-based).
@@ -131,6 +133,15 @@ fn build_schema() -> (Schema, Fields) {
         exact: b.add_text_field("exact", counted(TERMS_TOKENIZER)),
         key_cyr: b.add_text_field("key_cyr", counted(TERMS_TOKENIZER)),
         key_lat: b.add_text_field("key_lat", counted(TERMS_TOKENIZER)),
+        abbrev: b.add_text_field(
+            "abbrev",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TERMS_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
+            ),
+        ),
         ordinal: b.add_u64_field("ordinal", INDEXED | STORED | FAST),
         line_start: b.add_u64_field("line_start", INDEXED | STORED),
         line_end: b.add_u64_field("line_end", STORED),
@@ -1038,6 +1049,10 @@ fn prepare(
             batch.push(PassageDoc {
                 fields: *fields,
                 terms: analyzer.passage_terms(&p.text),
+                abbreviations: crate::abbreviations::index_terms(
+                    &crate::abbreviations::defined(&p.text),
+                    &analyzer,
+                ),
                 section_terms: section.1.clone(),
                 line_marks: segment::marks_to_string(&p.line_marks),
                 pages: segment::pages_to_string(&p.pages),
@@ -1140,6 +1155,8 @@ pub struct PassageDoc {
     passage: Passage,
     title: Arc<str>,
     terms: PassageTerms,
+    /// The abbreviations it defines, as index terms.
+    abbreviations: String,
     /// The stemmed terms of the passage's section path.
     section_terms: Arc<str>,
     /// The passage's line marks as stored.
@@ -1192,6 +1209,7 @@ impl Document for PassageDoc {
             (f.exact, Str(&t.fold)),
             (f.key_cyr, Str(&t.key_cyr)),
             (f.key_lat, Str(&t.key_lat)),
+            (f.abbrev, Str(&self.abbreviations)),
             (f.ordinal, U64(u64::from(p.ordinal))),
             (f.line_start, U64(u64::from(p.line_start))),
             (f.line_end, U64(u64::from(p.line_end))),

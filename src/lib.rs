@@ -9,6 +9,7 @@
 //! → [`cite`] (references, with the [`catalog`]) and [`quote`] (quote checking) → `cli`
 //! (printing).
 
+pub mod abbreviations;
 pub mod analysis;
 pub mod atomic;
 pub mod bibliography;

@@ -217,3 +217,33 @@ fn an_exact_phrase_is_found_only_where_its_text_shows_it() {
     assert_eq!(ru.len(), 2, "{ru:?}");
     assert_eq!(texts(&s.search_json("=\"медный чайники\"", &[])).len(), 0);
 }
+
+#[test]
+fn an_abbreviation_the_text_defines_meets_its_long_form_both_ways() {
+    let s = Sandbox::new();
+    s.write(
+        "survey.txt",
+        "The Quarry Mapping Survey (QMS) keeps maps of every quarry.\n\n\
+         Later the QMS drew the hills again.\n\n\
+         A quarry mapping survey of the moors began in spring.\n\n\
+         Отчёты шли в Областное бюро картографии (ОБК) весной.\n\n\
+         Областное бюро картографии закрыли осенью.\n",
+    );
+    let hit = |v: &serde_json::Value, start: &str| {
+        let hits = v["hits"].as_array().unwrap();
+        hits.iter().find(|h| h["text"].as_str().unwrap().starts_with(start)).cloned()
+    };
+    let v = s.search_json("QMS", &[]);
+    let moors = hit(&v, "A quarry mapping survey").expect("the long form found");
+    assert_eq!(matched(&moors), ["abbreviation"]);
+    assert!(hit(&v, "Later the QMS").is_some());
+    let v = s.search_json("quarry mapping survey", &[]);
+    let later = hit(&v, "Later the QMS").expect("the short form found");
+    assert_eq!(matched(&later), ["abbreviation"]);
+    // In Russian too, in any form of the long form's words.
+    let v = s.search_json("ОБК", &[]);
+    assert!(hit(&v, "Областное бюро картографии закрыли").is_some(), "{v}");
+    // What no text defines is not guessed: `QM` spells no definition.
+    let v = s.search_json("QM", &[]);
+    assert!(v["hits"].as_array().unwrap().is_empty(), "{v}");
+}

@@ -59,6 +59,17 @@ pub enum Node {
     },
 }
 
+impl Node {
+    /// The plain words of the query (not excluded, not exact, not prefixes), in order.
+    pub fn words<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Node::And(items) | Node::Or(items) => items.iter().for_each(|n| n.words(out)),
+            Node::Word { text, exact: false, prefix: false, .. } => out.push(text),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
     Open,

@@ -76,6 +76,8 @@ const ALTERNATIVES_TIE_BREAKER: f32 = 0.1;
 /// Most terms a prefix, a typo or a name key expands to (the most frequent are kept).
 const MAX_PREFIX_TERMS: usize = 64;
 const MAX_GUESSES: usize = 8;
+/// Definitions of one abbreviation (or opening with one word) taken, the most frequent.
+const MAX_ABBREVIATIONS: usize = 4;
 /// Stem endings that make an adjective or a noun of a name: `Рапалл|ьск|ий`, `Russia|n`.
 /// (`концесс|ион|н`: концессия → концессионный, концессионер.)
 const DERIVATIONAL_SUFFIXES: &[&str] = &[
@@ -115,6 +117,8 @@ pub enum Via {
     Derived,
     /// A synonym from the glossary, in either language.
     Glossary,
+    /// The long form of an abbreviation the corpus defines, or its short form.
+    Abbreviation,
     /// The same name in the other script (`Kazan` → `Казань`).
     Transliteration,
     /// A translation from the bilingual dictionary (`lighthouse` → `маяк`).
@@ -145,6 +149,7 @@ impl Via {
             Via::Prefix => "prefix",
             Via::Derived => "derived form",
             Via::Glossary => "glossary",
+            Via::Abbreviation => "abbreviation",
             Via::Transliteration => "transliteration",
             Via::Translation => "translation",
             Via::Typo => "typo",
@@ -259,6 +264,8 @@ pub struct Planner<'a> {
     fields: Fields,
     searcher: &'a Searcher,
     glossary: &'a Glossary,
+    /// The glossary with the abbreviations the corpus defines for the query's words.
+    with_abbreviations: Option<Glossary>,
     dictionary: Option<&'a crate::dictionary::Dictionary>,
     learnt: Option<&'a crate::dictionary::Dictionary>,
     expand: bool,
@@ -405,6 +412,7 @@ impl<'a> Planner<'a> {
             fields,
             searcher,
             glossary: &lexicon.glossary,
+            with_abbreviations: None,
             dictionary: lexicon.dictionary.as_ref(),
             learnt: lexicon.learnt.as_ref(),
             expand,
@@ -434,6 +442,9 @@ impl<'a> Planner<'a> {
     /// Plans `node` with extra filter clauses (from `--lang`, `--doc`).
     pub fn plan(mut self, node: Option<&Node>, filters: Vec<Box<dyn Query>>) -> Plan {
         self.seeks = intersects(node, &filters);
+        if self.expand {
+            self.learn_abbreviations(node);
+        }
         let compiled = match node {
             Some(Node::And(items)) => self.compile_and(items, true, true),
             // One word is a query of one: the glossary and the dictionary apply as well.
@@ -663,7 +674,7 @@ impl<'a> Planner<'a> {
                 && self.via_override.is_none()
                 && !stems[i].is_empty()
             {
-                self.glossary.find_at(&stems, i)
+                self.glossary().find_at(&stems, i)
             } else {
                 None
             };
@@ -728,9 +739,10 @@ impl<'a> Planner<'a> {
             return None;
         };
         let mut alternatives = vec![typed];
-        let terms = self.glossary.terms(found.concept).to_vec();
+        let terms = self.glossary().terms(found.concept).to_vec();
         let mut synonyms = Vec::new();
-        self.via_override = Some(Via::Glossary);
+        let abbreviation = self.glossary().is_abbreviation(found.concept);
+        self.via_override = Some(if abbreviation { Via::Abbreviation } else { Via::Glossary });
         for (t, term) in terms.iter().enumerate() {
             if t == found.term {
                 continue;
@@ -753,12 +765,48 @@ impl<'a> Planner<'a> {
         }
         self.via_override = None;
         self.translate = translate;
-        let typed_text = self.glossary.terms(found.concept)[found.term].text.clone();
+        let typed_text = terms[found.term].text.clone();
+        let source = if abbreviation { "abbreviation the text defines" } else { "glossary" };
         self.explain.push(format!(
-            "glossary: «{typed_text}» also matches {}",
+            "{source}: «{typed_text}» also matches {}",
             synonyms.iter().map(|s| format!("«{s}»")).collect::<Vec<_>>().join(", ")
         ));
         Some(best_of(alternatives, self.seeks))
+    }
+
+    fn glossary(&self) -> &Glossary {
+        self.with_abbreviations.as_ref().unwrap_or(self.glossary)
+    }
+
+    /// Adds to the glossary the abbreviations the corpus defines whose short form is a
+    /// query word, or whose long form opens with one.
+    fn learn_abbreviations(&mut self, node: Option<&Node>) {
+        let mut words = Vec::new();
+        if let Some(node) = node {
+            node.words(&mut words);
+        }
+        let mut definitions: Vec<crate::abbreviations::Definition> = Vec::new();
+        let stems = words.iter().flat_map(|w| self.analyzer.tokens(w, Mode::Stem)).map(|t| t.text);
+        let mut seen = HashSet::new();
+        let stems: Vec<String> = stems.filter(|s| seen.insert(s.clone())).collect();
+        for stem in stems {
+            if STOP_WORDS.contains(&stem.as_str()) {
+                continue;
+            }
+            for long in [false, true] {
+                let key = crate::abbreviations::key(&stem, long);
+                for t in self.terms_with_prefix(self.fields.abbrev, &key, MAX_ABBREVIATIONS) {
+                    if let Some(d) = crate::abbreviations::from_term(&t) {
+                        if !definitions.contains(&d) {
+                            definitions.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        if !definitions.is_empty() {
+            self.with_abbreviations = Some(self.glossary.with_abbreviations(&definitions));
+        }
     }
 
     fn via(&self, natural: Via) -> Via {
