@@ -123,7 +123,10 @@ fn long_form(short: &str, text: &str) -> Option<String> {
     let fits = words >= 2 || long.contains('-');
     let spelt_out = long.chars().count() > short.chars().count() + 2;
     let holds_itself = long.split(|c: char| !c.is_alphanumeric()).any(|w| w == short);
-    (fits && spelt_out && !holds_itself).then_some(long)
+    // Words only: a comma, a star or a sign means the letters were picked across a list
+    // or code (`libraries for each of them, * TeX` does not define `LaTeX`).
+    let words_only = long.chars().all(|c| c.is_alphanumeric() || " -'’&".contains(c));
+    (fits && spelt_out && !holds_itself && words_only).then_some(long)
 }
 
 /// Separates a key from the forms in an index term; spaces separate terms there.
@@ -223,6 +226,7 @@ mod tests {
             "The apiary keeps hives (QX) in rows.",
             "Quern stones. Mapping them (QM) took years.",
             "Ring the bell (see 5.2) twice.",
+            "Lists for each of them, * TeX (LaTeX) too.",
         ] {
             assert_eq!(pairs(text), [], "{text}");
         }

@@ -30,7 +30,7 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 /// Bumped whenever analysis changes what is indexed: an index with another version is rebuilt.
-pub const ANALYZER_VERSION: u32 = 8;
+pub const ANALYZER_VERSION: u32 = 9;
 
 #[cfg(test)]
 pub(crate) mod test_util {
