@@ -112,16 +112,15 @@ impl Glossary {
         &self.concepts[concept]
     }
 
-    /// The longest glossary term starting at query word `start`, if any.
-    pub fn find_at(&self, stems: &[String], start: usize) -> Option<Found> {
+    /// The longest glossary term starting at query word `start`, if any. `words` holds
+    /// each query word's stems: a hyphenated word has several (`Molotov-Ribbentrop`), and
+    /// a term matches whole words whose stems, in order, are its own.
+    pub fn find_at(&self, words: &[Vec<String>], start: usize) -> Option<Found> {
         let mut best: Option<Found> = None;
         for (concept, terms) in self.concepts.iter().enumerate() {
             for (term, t) in terms.iter().enumerate() {
-                let end = start + t.stems.len();
-                if end <= stems.len()
-                    && stems[start..end] == t.stems[..]
-                    && best.is_none_or(|b| end > b.end)
-                {
+                let Some(end) = covers(words, start, &t.stems) else { continue };
+                if best.is_none_or(|b| end > b.end) {
                     best = Some(Found { start, end, concept, term });
                 }
             }
@@ -130,12 +129,29 @@ impl Glossary {
     }
 }
 
+/// One past the last of the words from `start` whose stems, run together, are `stems`.
+fn covers(words: &[Vec<String>], start: usize, stems: &[String]) -> Option<usize> {
+    let (mut end, mut at) = (start, 0);
+    while at < stems.len() {
+        let word = words.get(end)?;
+        if word.is_empty() || stems.get(at..at + word.len())? != &word[..] {
+            return None;
+        }
+        at += word.len();
+        end += 1;
+    }
+    (end > start).then_some(end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn stems(q: &str) -> Vec<String> {
-        Analyzer::shared().tokens(q, Mode::Stem).into_iter().map(|t| t.text).collect()
+    /// Each word's stems.
+    fn stems(q: &str) -> Vec<Vec<String>> {
+        let analyzer = Analyzer::shared();
+        let stems = |w: &str| analyzer.tokens(w, Mode::Stem).into_iter().map(|t| t.text).collect();
+        q.split(' ').map(stems).collect()
     }
 
     #[test]
@@ -149,5 +165,16 @@ mod tests {
         assert!(g.find_at(&q, 1).is_none());
         let q = stems("the treaties of Berlin");
         assert_eq!(g.find_at(&q, 1).map(|f| f.end), Some(4));
+    }
+
+    #[test]
+    fn a_hyphenated_word_is_as_its_parts() {
+        let (g, _) = Glossary::parse("Moth-Sieve Pact\tпакт Моли и Сита\n");
+        for q in ["the Moth-Sieve Pact", "the Moth Sieve pacts", "the moth–sieve pact"] {
+            let found = g.find_at(&stems(q), 1);
+            assert_eq!(found.map(|f| (f.end, f.term)), Some((q.split(' ').count(), 0)), "{q}");
+        }
+        // Part of a hyphenated word is no match.
+        assert!(g.find_at(&stems("Moth-Sieve-Quern Pact"), 0).is_none());
     }
 }

@@ -227,7 +227,9 @@ fn an_abbreviation_the_text_defines_meets_its_long_form_both_ways() {
          Later the QMS drew the hills again.\n\n\
          A quarry mapping survey of the moors began in spring.\n\n\
          Отчёты шли в Областное бюро картографии (ОБК) весной.\n\n\
-         Областное бюро картографии закрыли осенью.\n",
+         Областное бюро картографии закрыли осенью.\n\n\
+         Source fixes differ from Binary-only Sieve Fixes (binSFs) in one way.\n\n\
+         Each binSF is built by the sieve daemon.\n",
     );
     let hit = |v: &serde_json::Value, start: &str| {
         let hits = v["hits"].as_array().unwrap();
@@ -243,6 +245,9 @@ fn an_abbreviation_the_text_defines_meets_its_long_form_both_ways() {
     // In Russian too, in any form of the long form's words.
     let v = s.search_json("ОБК", &[]);
     assert!(hit(&v, "Областное бюро картографии закрыли").is_some(), "{v}");
+    // A hyphenated long form, typed with its hyphen.
+    let v = s.search_json("binary-only sieve fixes", &[]);
+    assert!(hit(&v, "Each binSF").is_some(), "{v}");
     // What no text defines is not guessed: `QM` spells no definition.
     let v = s.search_json("QM", &[]);
     assert!(v["hits"].as_array().unwrap().is_empty(), "{v}");

@@ -642,6 +642,16 @@ impl<'a> Planner<'a> {
                 _ => String::new(),
             })
             .collect();
+        // Each word's stems, several for a hyphenated one, for glossary terms.
+        let word_stems: Vec<Vec<String>> = items
+            .iter()
+            .map(|n| match n {
+                Node::Word { text, exact: false, prefix: false, .. } => {
+                    self.analyzer.tokens(text, Mode::Stem).into_iter().map(|t| t.text).collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut i = 0;
         while i < items.len() {
@@ -674,7 +684,7 @@ impl<'a> Planner<'a> {
                 && self.via_override.is_none()
                 && !stems[i].is_empty()
             {
-                self.glossary().find_at(&stems, i)
+                self.glossary().find_at(&word_stems, i)
             } else {
                 None
             };
