@@ -248,6 +248,32 @@ proptest! {
     }
 
     #[test]
+    fn abbreviations_are_found_without_panic_and_stand_in_the_text(
+        text in prop_oneof![
+            messy_text(),
+            prop::collection::vec(
+                prop_oneof![
+                    Just("Quarry Mapping Survey"), Just("(QMS)"), Just("QMS"), Just("("),
+                    Just("(Quarry Mapping Survey)"), Just("Binary-only"), Just("SFs)"),
+                    Just(", *"), Just("."), Just("Областное бюро"), Just("(ОБ)"), Just("Sieve"),
+                ],
+                0..12,
+            )
+            .prop_map(|v| v.join(" ")),
+        ],
+    ) {
+        for d in quelle::abbreviations::defined(&text) {
+            prop_assert!(text.contains(&d.short), "{:?}", d);
+            prop_assert!(text.contains(&d.long), "{:?}", d);
+            let analyzer = quelle::analysis::Analyzer::shared();
+            let terms = quelle::abbreviations::index_terms(std::slice::from_ref(&d), &analyzer);
+            for t in terms.split(' ').filter(|t| !t.is_empty()) {
+                prop_assert_eq!(quelle::abbreviations::from_term(t), Some(d.clone()));
+            }
+        }
+    }
+
+    #[test]
     fn manifests_round_trip_and_damage_is_refused_without_panic(
         files in prop::collection::btree_map("[a-zа-я/ .\t\n]{0,20}", (any::<u64>(), any::<u64>(), any::<u64>(), "[a-z0-9-]{0,12}", prop::option::of(".{0,30}")), 0..20),
         flip in any::<prop::sample::Index>(),
