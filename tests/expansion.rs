@@ -252,3 +252,23 @@ fn an_abbreviation_the_text_defines_meets_its_long_form_both_ways() {
     let v = s.search_json("QM", &[]);
     assert!(v["hits"].as_array().unwrap().is_empty(), "{v}");
 }
+
+#[test]
+fn a_misspelt_word_found_through_a_derivative_says_did_you_mean() {
+    let s = Sandbox::new();
+    s.write(
+        "bees.txt",
+        "Пчеловод занимался переокуриванием ульев весной.\n\n\
+         Переокуривание ульев помогает пасеке.\n\n\
+         Мёд собрали осенью.\n",
+    );
+    // The typo's stem meets the word's family, so passages are found; the typo is
+    // still named.
+    let v = s.search_json("переокурвание", &[]);
+    assert!(!v["hits"].as_array().unwrap().is_empty(), "{v}");
+    let notice = v["notice"].as_str().unwrap_or_default();
+    assert!(notice.contains("did you mean «переокуривание»"), "{v}");
+    // A word spelt right says nothing of the kind.
+    let v = s.search_json("переокуривание", &[]);
+    assert!(v["notice"].is_null(), "{v}");
+}

@@ -874,6 +874,8 @@ impl<'a> Planner<'a> {
         // in the other script or a translation found does not (`Rapalo` meets `Рапалло`,
         // and is still a misspelling of `Rapallo`).
         let mut own = found;
+        // Passages with the very forms typed (not derivatives).
+        let typed = found;
         let mut family = Vec::new();
         if expand {
             for (t, via) in self.derived_terms(&stem, &fold) {
@@ -918,17 +920,25 @@ impl<'a> Planner<'a> {
                 }
             }
             if self.via_override.is_none() {
-                let max_doc_freq = if own < TYPO_MIN_DOC_FREQ {
+                // A word none of whose own forms is in the text, found only through
+                // derivatives, may be a misspelling of one of them (`пакетирвание` meeting
+                // `пакетировании`): its corrections are looked for as for a word no passage
+                // has, and kept when they are such derivatives.
+                let misspelt_derivative = own >= TYPO_MIN_DOC_FREQ && typed == 0;
+                let max_doc_freq = if own < TYPO_MIN_DOC_FREQ || misspelt_derivative {
                     u32::MAX
                 } else {
                     OCR_MAX_DOC_FREQ.min(own / OCR_RARITY)
                 };
-                let typos = self.typo_terms(&fold, &stem, max_doc_freq);
+                let mut typos = self.typo_terms(&fold, &stem, max_doc_freq);
+                if misspelt_derivative {
+                    typos.retain(|t| family.contains(&self.analyzer.term(t, Mode::Stem)));
+                }
                 if !typos.is_empty() {
                     lines.push(format!("typo {} (exact ×{TYPO_BOOST})", typos.join(" ")));
-                    if own == 0 {
-                        self.notices
-                            .push(format!("no passage has «{text}»; did you mean «{}»?", typos[0]));
+                    if own == 0 || misspelt_derivative {
+                        let line = format!("no passage has «{text}»; did you mean «{}»?", typos[0]);
+                        self.notices.push(line);
                     }
                 }
                 for t in &typos {
