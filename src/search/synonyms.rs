@@ -1,9 +1,9 @@
-//! A word's translations as one term (Pirkola's synonym operator, weighted as probabilistic
-//! structured queries weigh it): a passage's frequency is the weighted sum of the
-//! translations' frequencies, the group's document frequency the weighted sum of theirs,
-//! and BM25 scores that one term. A passage about porting, full of `port`, `porting` and
-//! `porters`, then outranks one that mentions a rare sense (`transfer`) once: scored one
-//! by one, the rarer sense wins on its idf alone.
+//! A word's translations, or its forms and derivatives, as one term (Pirkola's synonym
+//! operator, weighted as probabilistic structured queries weigh it): a passage's frequency
+//! is the weighted sum of the terms' frequencies, the group's document frequency the
+//! weighted sum of theirs, and BM25 scores that one term. A passage about porting, full of
+//! `port`, `porting` and `porters`, then outranks one that mentions a rare sense
+//! (`transfer`) once: scored one by one, the rarer sense won on its idf alone.
 
 use std::sync::Arc;
 
