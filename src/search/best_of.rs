@@ -20,6 +20,8 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::side_by_side::SideBySide;
+
 /// Matches what any of its alternatives matches; scores the best alternative's score plus
 /// `tie_breaker` times the others' (as `DisjunctionMaxQuery::with_tie_breaker`).
 #[derive(Debug)]
@@ -232,78 +234,47 @@ impl Scorer for Hybrid {
     }
 }
 
-/// The union of two or more scorers, each positioned where it is: advancing moves those on
-/// the current document, seeking those behind the target; the current document is scored
-/// when asked.
+/// The union of two or more scorers, each positioned where it is (`SideBySide`); the
+/// current document is scored when asked.
 struct Union {
-    scorers: Vec<Box<dyn Scorer>>,
-    /// Each scorer's document (read back from it only when it moves).
-    docs: Vec<DocId>,
-    doc: DocId,
+    scorers: SideBySide<Box<dyn Scorer>>,
     tie_breaker: Score,
-    num_docs: u32,
 }
 
 impl Union {
     fn new(scorers: Vec<Box<dyn Scorer>>, tie_breaker: Score, num_docs: u32) -> Union {
-        let docs: Vec<DocId> = scorers.iter().map(|s| s.doc()).collect();
-        let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
-        Union { scorers, docs, doc, tie_breaker, num_docs }
+        Union { scorers: SideBySide::new(scorers, num_docs), tie_breaker }
     }
 }
 
 impl DocSet for Union {
     fn advance(&mut self) -> DocId {
-        let current = self.doc;
-        let mut next = TERMINATED;
-        for (scorer, doc) in self.scorers.iter_mut().zip(&mut self.docs) {
-            if *doc == current {
-                *doc = scorer.advance();
-            }
-            next = next.min(*doc);
-        }
-        self.doc = next;
-        next
+        self.scorers.advance()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
-        }
-        let mut next = TERMINATED;
-        for (scorer, doc) in self.scorers.iter_mut().zip(&mut self.docs) {
-            if *doc < target {
-                *doc = scorer.seek(target);
-            }
-            next = next.min(*doc);
-        }
-        self.doc = next;
-        next
+        self.scorers.seek(target)
     }
 
     fn doc(&self) -> DocId {
-        self.doc
+        self.scorers.doc
     }
 
-    /// As tantivy estimates a union: the chance that a document is in none of the
-    /// alternatives, each taken at 0.8 of its share (words cluster).
     fn size_hint(&self) -> u32 {
-        let n = f64::from(self.num_docs.max(1));
-        let none =
-            self.scorers.iter().map(|s| 1.0 - f64::from(s.size_hint()) / n * 0.8).product::<f64>();
-        (n * (1.0 - none)).round().min(n) as u32
+        self.scorers.size_hint()
     }
 
     fn cost(&self) -> u64 {
-        self.scorers.iter().map(|s| s.cost()).sum()
+        self.scorers.cost()
     }
 }
 
 impl Scorer for Union {
     fn score(&mut self) -> Score {
         let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
-        for (scorer, &doc) in self.scorers.iter_mut().zip(&self.docs) {
-            if doc == self.doc {
+        let current = self.scorers.doc;
+        for (scorer, &doc) in self.scorers.sets.iter_mut().zip(&self.scorers.docs) {
+            if doc == current {
                 let score = scorer.score();
                 max = max.max(score);
                 sum += score;

@@ -14,6 +14,7 @@ mod live;
 mod parse;
 mod plan;
 mod repeats;
+mod side_by_side;
 mod split;
 mod synonyms;
 mod top;

@@ -13,6 +13,8 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::side_by_side::SideBySide;
+
 /// BM25's parameters, as tantivy's.
 const K1: Score = 1.2;
 const B: Score = 0.75;
@@ -103,15 +105,10 @@ impl Weight for SynonymsWeight {
             )),
             None => None,
         };
-        let docs: Vec<DocId> = postings.iter().map(|p| p.doc()).collect();
-        let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
         Ok(Box::new(SynonymsScorer {
-            postings,
+            lists: SideBySide::new(postings, reader.max_doc()),
             weights,
-            docs,
-            doc,
             scoring,
-            num_docs: reader.max_doc(),
             run: 0,
             window: None,
         }))
@@ -144,16 +141,12 @@ const WINDOW: usize = 4096;
 /// those behind the target move; read in order, it sums a window of documents' counts
 /// list by list (as tantivy's own union does), which is far cheaper per document.
 struct SynonymsScorer {
-    postings: Vec<SegmentPostings>,
+    /// The posting lists, each where it is; past the window when reading in order.
+    lists: SideBySide<SegmentPostings>,
     weights: Vec<Score>,
-    /// Each posting list's document (read back only when it moves); past the window when
-    /// reading in order.
-    docs: Vec<DocId>,
-    doc: DocId,
     /// Passage lengths, idf × boost × (1 + k1), and the length factors; none when not
     /// scoring.
     scoring: Option<(FieldNormReader, Score, Arc<[Score; 256]>)>,
-    num_docs: u32,
     /// Advances in a row since the last seek.
     run: u32,
     /// The window being read in order, if any.
@@ -201,8 +194,9 @@ impl SynonymsScorer {
         window.matches.fill(0);
         let end = start.saturating_add(WINDOW as DocId);
         let counting = self.scoring.is_some();
+        let lists = &mut self.lists;
         for ((postings, doc), weight) in
-            self.postings.iter_mut().zip(&mut self.docs).zip(&self.weights)
+            lists.sets.iter_mut().zip(&mut lists.docs).zip(&self.weights)
         {
             while *doc < end {
                 let offset = (*doc - start) as usize;
@@ -223,7 +217,7 @@ impl SynonymsScorer {
             }
         }
         // Every list is past the window: the next window starts at the first of them.
-        let next = self.docs.iter().copied().min().unwrap_or(TERMINATED);
+        let next = self.lists.docs.iter().copied().min().unwrap_or(TERMINATED);
         self.fill(next)
     }
 
@@ -235,61 +229,43 @@ impl SynonymsScorer {
 impl DocSet for SynonymsScorer {
     fn advance(&mut self) -> DocId {
         if self.reading() {
-            self.doc = self.next_in_order(self.doc + 1);
-            return self.doc;
+            self.lists.doc = self.next_in_order(self.lists.doc + 1);
+            return self.lists.doc;
         }
-        let current = self.doc;
-        let mut next = TERMINATED;
-        for (postings, doc) in self.postings.iter_mut().zip(&mut self.docs) {
-            if *doc == current {
-                *doc = postings.advance();
-            }
-            next = next.min(*doc);
-        }
+        let next = self.lists.advance();
         self.run += 1;
-        self.doc = if self.run >= RUN { self.fill(next) } else { next };
-        self.doc
+        if self.run >= RUN {
+            self.lists.doc = self.fill(next);
+        }
+        self.lists.doc
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
+        if self.lists.doc >= target {
+            return self.lists.doc;
         }
         if let Some(w) = &self.window {
             if target < w.start.saturating_add(WINDOW as DocId) {
-                self.doc = self.next_in_order(target);
-                return self.doc;
+                self.lists.doc = self.next_in_order(target);
+                return self.lists.doc;
             }
             // Far ahead: back to seeking, each list from past the window.
             self.window = None;
         }
         self.run = 0;
-        let mut next = TERMINATED;
-        for (postings, doc) in self.postings.iter_mut().zip(&mut self.docs) {
-            if *doc < target {
-                *doc = postings.seek(target);
-            }
-            next = next.min(*doc);
-        }
-        self.doc = next;
-        next
+        self.lists.seek(target)
     }
 
     fn doc(&self) -> DocId {
-        self.doc
+        self.lists.doc
     }
 
-    /// As tantivy estimates a union: the chance that a document is in none of the lists,
-    /// each taken at 0.8 of its share (words cluster).
     fn size_hint(&self) -> u32 {
-        let n = f64::from(self.num_docs.max(1));
-        let none =
-            self.postings.iter().map(|p| 1.0 - f64::from(p.size_hint()) / n * 0.8).product::<f64>();
-        (n * (1.0 - none)).round().min(n) as u32
+        self.lists.size_hint()
     }
 
     fn cost(&self) -> u64 {
-        self.postings.iter().map(|p| u64::from(p.size_hint())).sum()
+        self.lists.cost()
     }
 }
 
@@ -298,21 +274,23 @@ impl Scorer for SynonymsScorer {
         let Some((lengths, scale, norms)) = &self.scoring else {
             return 1.0;
         };
+        let current = self.lists.doc;
         let tf = match &self.window {
-            Some(w) => w.counts[(self.doc - w.start) as usize],
+            Some(w) => w.counts[(current - w.start) as usize],
             None => {
                 let mut tf: Score = 0.0;
+                let lists = &self.lists;
                 for ((postings, &doc), weight) in
-                    self.postings.iter().zip(&self.docs).zip(&self.weights)
+                    lists.sets.iter().zip(&lists.docs).zip(&self.weights)
                 {
-                    if doc == self.doc {
+                    if doc == current {
                         tf += weight * postings.term_freq() as Score;
                     }
                 }
                 tf
             }
         };
-        let norm = norms[usize::from(lengths.fieldnorm_id(self.doc))];
+        let norm = norms[usize::from(lengths.fieldnorm_id(current))];
         scale * tf / (tf + norm)
     }
 }
