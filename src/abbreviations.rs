@@ -66,17 +66,16 @@ pub fn defined(text: &str) -> Vec<Definition> {
 
 /// The text since the last end of a clause.
 fn clause_before(text: &str) -> &str {
-    // A full stop inside a word (`e.g`, `U.S`) is no end; one before a space is.
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if CLAUSE_ENDS.contains(&c) {
-            let next = text[i + c.len_utf8()..].chars().next();
-            if c != '.' || next.is_none_or(char::is_whitespace) {
-                start = i + c.len_utf8();
-            }
+    // Read back from the end, so that text full of brackets is read once in all. A full
+    // stop inside a word (`e.g`, `U.S`) is no end; one before a space is.
+    let mut next: Option<char> = None;
+    for (i, c) in text.char_indices().rev() {
+        if CLAUSE_ENDS.contains(&c) && (c != '.' || next.is_none_or(char::is_whitespace)) {
+            return &text[i + c.len_utf8()..];
         }
+        next = Some(c);
     }
-    &text[start..]
+    text
 }
 
 /// A short form: one word of 2 to 10 characters, opening with a letter or digit, with two
