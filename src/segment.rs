@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 27;
+pub const SEGMENT_VERSION: u32 = 28;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -378,7 +378,13 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             let heading_text = wrapped.unwrap_or_else(|| raw.clone());
             // A numbered line indented into the text is a list's item unless the
             // document's numbering goes on with it.
-            let at_margin = margin.allows(&doc.lines[block.pieces[0].line].text);
+            let line = &doc.lines[block.pieces[0].line].text;
+            // Where documentation tools indent the text past headings at the margin, a
+            // centred line after the title is title-page matter (an author, a version),
+            // no section.
+            let title_page =
+                margin.indents_text() && !margin.at_margin(line) && !passages.is_empty();
+            let at_margin = margin.allows(line) && !title_page;
             let numbered = numbering(&heading_text).0;
             let next = sections.next_in_sequence(&heading_text, 1);
             let depth = match underline {
@@ -1451,6 +1457,30 @@ mod tests {
             &para(&format!("^[1] The file is read once, when the smoker is lit, {prose}.")),
         ]
         .concat()
+    }
+
+    #[test]
+    fn a_title_page_s_centred_lines_are_no_sections() {
+        let rule = "-".repeat(69);
+        let title_page = format!(
+            "\n{0}Apiary Handbook\n\n\n{rule}\n\n{1}Ada Quernsby\n\n{2}first notes \
+             <ada@example.org>\n\n{1}version 2.1\n\n{rule}\n\n",
+            " ".repeat(26),
+            " ".repeat(29),
+            " ".repeat(22),
+        );
+        let licence = "    This handbook may be copied and handed on to any keeper who\n    \
+                       asks for it.\n\n";
+        let text =
+            format!("{title_page}{licence}{}", apiary().replacen("Apiary Handbook\n\n", "", 1));
+        let seg = passages(&text);
+        let got = rows(&seg);
+        let headings = texts_of(&got, Kind::Heading);
+        assert_eq!(headings[..2], ["Apiary Handbook", "Chapter 1. Hives"], "{got:#?}");
+        for start in ["Ada Quernsby", "version 2.1", "This handbook may be copied"] {
+            let row = got.iter().find(|g| g.2.starts_with(start)).expect(start);
+            assert_eq!((row.0, row.1), (Kind::Body, ""), "{start}: {got:#?}");
+        }
     }
 
     #[test]
