@@ -874,8 +874,8 @@ impl<'a> Planner<'a> {
         // in the other script or a translation found does not (`Rapalo` meets `Рапалло`,
         // and is still a misspelling of `Rapallo`).
         let mut own = found;
-        // Passages with the very forms typed (not derivatives).
-        let typed = found;
+        // Passages with the word's own forms (not derivatives).
+        let mut typed = found;
         let mut family = Vec::new();
         if expand {
             for (t, via) in self.derived_terms(&stem, &fold) {
@@ -883,6 +883,9 @@ impl<'a> Planner<'a> {
                 let df = self.doc_freq(self.fields.body, &t);
                 found += df;
                 own += df;
+                if via == Via::WordForm {
+                    typed += df;
+                }
                 let boost = if via == Via::Derived { DERIVED_BOOST } else { 1.0 };
                 lines.push(format!("{} {t} (body ×{boost})", via.label()));
                 self.marks.add(MarkKind::Stem, &t, self.via(via), group);
@@ -901,11 +904,15 @@ impl<'a> Planner<'a> {
                 self.marks.add(MarkKind::Key, k, self.via(Via::Transliteration), group);
                 alternatives.push(boosted(length_free_query(key_field, k), TRANSLIT_BOOST));
             }
+            // Whether the dictionary knows the word as typed: a word it knows is spelt right.
+            let mut known = false;
             if self.translate && self.via_override.is_none() && !self.function_word {
                 let (folded, stems) = (std::slice::from_ref(&fold), std::slice::from_ref(&stem));
                 // The word as written or by its stem, else by a form or derivative of it
                 // that the dictionary knows (`зеркалами` → `зеркало`).
-                let entry = self.lookup(text, folded, stems).or_else(|| {
+                let own_entry = self.lookup(text, folded, stems);
+                known = own_entry.is_some();
+                let entry = own_entry.or_else(|| {
                     family.iter().find_map(|t| self.lookup(text, &[], std::slice::from_ref(t)))
                 });
                 if let Some(Entry::Translations(ts)) = entry {
@@ -922,9 +929,10 @@ impl<'a> Planner<'a> {
             if self.via_override.is_none() {
                 // A word none of whose own forms is in the text, found only through
                 // derivatives, may be a misspelling of one of them (`пакетирвание` meeting
-                // `пакетировании`): its corrections are looked for as for a word no passage
+                // `пакетировании`) unless the dictionary knows it (`необходим` beside
+                // `необходимо`): its corrections are looked for as for a word no passage
                 // has, and kept when they are such derivatives.
-                let misspelt_derivative = own >= TYPO_MIN_DOC_FREQ && typed == 0;
+                let misspelt_derivative = own >= TYPO_MIN_DOC_FREQ && typed == 0 && !known;
                 let max_doc_freq = if own < TYPO_MIN_DOC_FREQ || misspelt_derivative {
                     u32::MAX
                 } else {
