@@ -298,13 +298,10 @@ impl Ids {
 pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
     let margin = Margins::of(doc);
     let blocks = clean::clean(doc, paragraphs(doc, margin));
-    let mut title = None;
-    let mut sections = SectionPath::default();
+    let mut outline = Outline::default();
     let mut passages: Vec<Passage> = Vec::new();
     // The whole path names the file: `notes.txt` and `notes.md` are two documents.
     let id_stem = doc.rel.as_str();
-    let mut bibliography = false;
-    let mut title_heads = false;
     let mut skip_next = false;
     // Underline characters in the order the document first uses them: its heading levels.
     let mut underlines: Vec<char> = Vec::new();
@@ -337,11 +334,13 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             && margin.indents_text()
             && block.pieces.iter().all(|p| margin.at_margin(&doc.lines[p.line].text));
         let depth = marked.or_else(|| {
-            wrapped_at_margin.then(|| sections.next_in_sequence(&raw, block.pieces.len())).flatten()
+            wrapped_at_margin
+                .then(|| outline.sections.next_in_sequence(&raw, block.pieces.len()))
+                .flatten()
         });
         if let Some(depth) = depth {
             let heading = normalize::display(&raw);
-            let section = sections.parent_of(depth);
+            let section = outline.sections.parent_of(depth);
             let mut passage = make_passage(
                 doc,
                 id_stem,
@@ -354,17 +353,10 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
             );
             passage.line_marks = line_marks(doc, block, &starts, 0, raw.len(), &raw);
             passages.push(passage);
-            // The first heading of a document that names itself nowhere else is its title;
-            // a heading that repeats the title it names itself by is no section.
-            if doc.title.is_none() && doc.first_line == 0 && passages.len() == 1 && depth == 1 {
-                title = Some(heading);
-                title_heads = true;
-            } else if is_own_title(doc, &heading) {
-                title_heads = true;
-            } else {
-                bibliography = clean::is_bibliography_heading(&heading);
-                sections.enter(depth, heading);
-            }
+            // The first heading of a document that names itself nowhere else is its title.
+            let is_title =
+                doc.title.is_none() && doc.first_line == 0 && passages.len() == 1 && depth == 1;
+            outline.take(doc, heading, depth, is_title);
             continue;
         }
         if block.kind == Kind::Body && block.pieces.len() == 1 && !doc.headings_known {
@@ -386,7 +378,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                 margin.indents_text() && !margin.at_margin(line) && !passages.is_empty();
             let at_margin = margin.allows(line) && !title_page;
             let numbered = numbering(&heading_text).0;
-            let next = sections.next_in_sequence(&heading_text, 1);
+            let next = outline.sections.next_in_sequence(&heading_text, 1);
             let depth = match underline {
                 Some(c) => underlined_depth(&heading_text, c, &mut underlines),
                 None if underlined => heading_depth(&heading_text).filter(|_| numbered >= 2),
@@ -403,7 +395,7 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                     pieces.extend(blocks[i + 1].pieces.iter().copied());
                 }
                 // The heading is a passage too: the name of what follows is findable.
-                let section = sections.parent_of(depth);
+                let section = outline.sections.parent_of(depth);
                 let mut passage = make_passage(
                     doc,
                     id_stem,
@@ -420,25 +412,20 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                     passage.line_marks = vec![(at as u32, passage.line_end)];
                 }
                 passages.push(passage);
-                if i == 0
+                let is_title = i == 0
                     && doc.first_line == 0
                     && passages.len() == 1
-                    && heading.split_whitespace().count() >= 2
-                {
-                    title = Some(heading);
-                    title_heads = true;
-                } else if is_own_title(doc, &heading) {
-                    title_heads = true;
-                } else {
-                    bibliography = clean::is_bibliography_heading(&heading);
-                    sections.enter(depth, heading);
-                }
+                    && heading.split_whitespace().count() >= 2;
+                outline.take(doc, heading, depth, is_title);
                 continue;
             }
         }
         // Everything under `References`, `Further reading`, `Литература` is references.
-        let kind_here =
-            if bibliography && block.kind == Kind::Body { Kind::Reference } else { block.kind };
+        let kind_here = if outline.bibliography && block.kind == Kind::Body {
+            Kind::Reference
+        } else {
+            block.kind
+        };
         // A table of contents stays whole: its windows would not be sentences.
         let windows =
             if block.kind == Kind::Toc { vec![(0, raw.len())] } else { sentence_windows(&raw) };
@@ -455,14 +442,44 @@ pub fn segment_counting(doc: &SourceDoc, ids: &mut Ids) -> Segmented {
                 &passages,
                 &part.pieces,
                 kind_here,
-                sections.joined(),
+                outline.sections.joined(),
                 text,
             );
             passage.line_marks = line_marks(doc, block, &starts, a, b, &raw);
             passages.push(passage);
         }
     }
-    Segmented { title: doc.title.clone().or(title), title_heads, passages }
+    Segmented {
+        title: doc.title.clone().or(outline.title),
+        title_heads: outline.title_heads,
+        passages,
+    }
+}
+
+/// What the headings found so far make of a document: its title, whether that heads the
+/// text, the path of sections, and whether the current one is a bibliography.
+#[derive(Default)]
+struct Outline {
+    title: Option<String>,
+    title_heads: bool,
+    sections: SectionPath,
+    bibliography: bool,
+}
+
+impl Outline {
+    /// A heading found at `depth`: the document's title when `is_title`; no section when it
+    /// repeats the title the document names itself by; else the section it opens.
+    fn take(&mut self, doc: &SourceDoc, heading: String, depth: usize, is_title: bool) {
+        if is_title {
+            self.title = Some(heading);
+            self.title_heads = true;
+        } else if is_own_title(doc, &heading) {
+            self.title_heads = true;
+        } else {
+            self.bibliography = clean::is_bibliography_heading(&heading);
+            self.sections.enter(depth, heading);
+        }
+    }
 }
 
 /// A passage of `pieces` (never empty), numbered after `before`.

@@ -646,7 +646,7 @@ impl<'a> Planner<'a> {
         let word_stems: Vec<Vec<String>> = items
             .iter()
             .map(|n| match n {
-                Node::Word { text, exact: false, prefix: false, .. } => {
+                Node::Word { text, exact: false, prefix: false, .. } if use_glossary => {
                     self.analyzer.tokens(text, Mode::Stem).into_iter().map(|t| t.text).collect()
                 }
                 _ => Vec::new(),
@@ -682,7 +682,7 @@ impl<'a> Planner<'a> {
             let found = if use_glossary
                 && self.expand
                 && self.via_override.is_none()
-                && !stems[i].is_empty()
+                && !word_stems[i].is_empty()
             {
                 self.glossary().find_at(&word_stems, i)
             } else {

@@ -317,6 +317,32 @@ mod tests {
         (index.reader().unwrap().searcher(), body)
     }
 
+    fn term(field: Field, word: &str, option: IndexRecordOption) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, word), option))
+    }
+
+    /// tantivy's own union of the words' term queries.
+    fn union_of(field: Field, words: &[&str], option: IndexRecordOption) -> BooleanQuery {
+        BooleanQuery::new(words.iter().map(|w| (Occur::Should, term(field, w, option))).collect())
+    }
+
+    /// `n` texts, the `i`th holding `heron`, `egret` and `bittern` (`k` = 0, 1, 2)
+    /// `times(i, k)` times each.
+    fn birds(n: usize, times: impl Fn(usize, usize) -> usize) -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                let mut t = String::from("reeds");
+                for (k, w) in ["heron", "egret", "bittern"].iter().enumerate() {
+                    for _ in 0..times(i, k) {
+                        t.push(' ');
+                        t.push_str(w);
+                    }
+                }
+                t
+            })
+            .collect()
+    }
+
     fn ranked(searcher: &Searcher, query: &dyn Query) -> Vec<(Score, DocAddress)> {
         searcher.search(query, &TopDocs::with_limit(100).order_by_score()).unwrap()
     }
@@ -327,9 +353,8 @@ mod tests {
         let (searcher, body) =
             index(&["heron reeds", "heron heron marsh water", "marsh", "a heron by the weir"]);
         let ours = Synonyms::new(body, vec![("heron".into(), 1.0)]);
-        let term = Term::from_field_text(body, "heron");
-        let theirs = TermQuery::new(term, IndexRecordOption::WithFreqs);
-        let (a, b) = (ranked(&searcher, &ours), ranked(&searcher, &theirs));
+        let theirs = term(body, "heron", IndexRecordOption::WithFreqs);
+        let (a, b) = (ranked(&searcher, &ours), ranked(&searcher, theirs.as_ref()));
         assert_eq!(a.len(), 3);
         for ((sa, da), (sb, db)) in a.iter().zip(&b) {
             assert_eq!(da, db);
@@ -353,15 +378,7 @@ mod tests {
         let egret = top.iter().position(|(_, d)| d.doc_id == 1).unwrap();
         assert!(egret > 0);
         // Scored one by one, the rare word wins.
-        let apart = BooleanQuery::new(
-            ["heron", "egret"]
-                .iter()
-                .map(|w| {
-                    let t = Term::from_field_text(body, w);
-                    (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as _)
-                })
-                .collect(),
-        );
+        let apart = union_of(body, &["heron", "egret"], IndexRecordOption::WithFreqs);
         assert_eq!(ranked(&searcher, &apart)[0].1.doc_id, 1);
     }
 
@@ -378,32 +395,20 @@ mod tests {
     /// Inside an intersection, seeks land on the same passages as tantivy's union.
     #[test]
     fn matches_what_the_union_of_its_terms_matches() {
-        let texts: Vec<String> = (0..5_000)
-            .map(|i| {
-                let mut t = String::from("reeds");
-                for (k, w) in ["heron", "egret", "bittern"].iter().enumerate() {
-                    if (i * (k + 3)) % (7 + k * 4) == 0 {
-                        t.push(' ');
-                        t.push_str(w);
-                    }
-                }
-                if i % 5 == 0 {
-                    t.push_str(" weir");
-                }
-                t
-            })
+        let texts = birds(5_000, |i, k| usize::from((i * (k + 3)) % (7 + k * 4) == 0));
+        let texts: Vec<String> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| if i % 5 == 0 { t + " weir" } else { t })
             .collect();
         let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
         let (searcher, body) = index(&refs);
         let words = ["heron", "egret", "bittern"];
-        let term = |w: &str| -> Box<dyn Query> {
-            let t = Term::from_field_text(body, w);
-            Box::new(TermQuery::new(t, IndexRecordOption::Basic))
-        };
         let with_weir = |q: Box<dyn Query>| {
-            BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, term("weir"))])
+            let weir = term(body, "weir", IndexRecordOption::Basic);
+            BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, weir)])
         };
-        let union = BooleanQuery::new(words.iter().map(|w| (Occur::Should, term(w))).collect());
+        let union = union_of(body, &words, IndexRecordOption::Basic);
         let group = Synonyms::new(body, words.iter().map(|w| (w.to_string(), 0.5)).collect());
         let docs = |q: &dyn Query| {
             let mut d: Vec<u32> = ranked_all(&searcher, q);
@@ -419,33 +424,14 @@ mod tests {
     /// and scores as a scorer that only seeks, whether reading a window or not.
     #[test]
     fn advances_and_seeks_land_and_score_alike_in_either_mode() {
-        let texts: Vec<String> = (0..30_000)
-            .map(|i| {
-                let mut t = String::from("reeds");
-                for (k, w) in ["heron", "egret", "bittern"].iter().enumerate() {
-                    for _ in 0..((i * (k + 3)) % (5 + k * 4)) / 3 {
-                        t.push(' ');
-                        t.push_str(w);
-                    }
-                }
-                t
-            })
-            .collect();
+        let texts = birds(30_000, |i, k| ((i * (k + 3)) % (5 + k * 4)) / 3);
         let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
         let (searcher, body) = index(&refs);
         let segment = searcher.segment_reader(0);
         let scoring = EnableScoring::enabled_from_searcher(&searcher);
         let words = ["heron", "egret", "bittern"];
         let group = Synonyms::new(body, words.iter().map(|w| (w.to_string(), 0.6)).collect());
-        let union = BooleanQuery::new(
-            words
-                .iter()
-                .map(|w| {
-                    let t = Term::from_field_text(body, w);
-                    (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as _)
-                })
-                .collect(),
-        );
+        let union = union_of(body, &words, IndexRecordOption::Basic);
         let weight = group.weight(scoring).unwrap();
         let mut a = union.weight(scoring).unwrap().scorer(segment, 1.0).unwrap();
         let mut b = weight.scorer(segment, 1.0).unwrap();
