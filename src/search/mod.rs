@@ -57,8 +57,6 @@ const OTHER_LANGUAGE_MIN: f32 = 0.1;
 /// Against its own language's best, a passage of the other language counts this much: the
 /// query's language leads, and the other follows where it is nearly as good.
 const OTHER_LANGUAGE_SHARE: f32 = 0.75;
-/// Passages tied with the last one wanted that are fetched to break the tie by id.
-const MAX_TIED: usize = 30;
 /// The latest place on the first page of the other language's best fair match.
 const OTHER_LANGUAGE_PLACE: usize = 4;
 
@@ -237,7 +235,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     let plan = planner.plan(node.as_ref(), filters);
     crate::trace::mark("plan query");
     let limit = req.limit.max(1);
-    let (candidates, total) = top_with_ties(
+    let (candidates, total) = top_except(
         qindex,
         &searcher,
         plan.query.as_ref(),
@@ -311,7 +309,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
         let seen: HashSet<DocAddress> = candidates.iter().map(|c| c.1).collect();
         let want = req.limit - hits.len();
         let (more, relaxed_total) =
-            top_with_ties(qindex, &searcher, relaxed.as_ref(), 2 * want, &seen)?;
+            top_except(qindex, &searcher, relaxed.as_ref(), 2 * want, &seen)?;
         let mut partial = Vec::with_capacity(more.len());
         for (score, address) in more {
             let doc: TantivyDocument = qindex.stored(&searcher, address)?;
@@ -371,29 +369,19 @@ fn doc_freq(searcher: &tantivy::Searcher, field: tantivy::schema::Field, term: &
         .sum()
 }
 
-/// The best `want` passages for `query` not in `skip`, and those tied with the last of them
-/// (see `with_ties`), with the number matching.
-fn top_with_ties(
+/// The best `want` passages for `query` not in `skip`, with the number matching. Passages
+/// tied with the last of them are cut by their tie key (`top`), whatever the segments.
+fn top_except(
     qindex: &QIndex,
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     want: usize,
     skip: &HashSet<DocAddress>,
 ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
-    let (mut ranked, total) = top_by_kind(qindex, searcher, query, want + skip.len() + MAX_TIED)?;
+    let (mut ranked, total) = top_by_kind(qindex, searcher, query, want + skip.len())?;
     ranked.retain(|(_, a)| !skip.contains(a));
-    ranked.truncate(with_ties(&ranked, want));
+    ranked.truncate(want);
     Ok((ranked, total))
-}
-
-/// How many of `ranked` (best first) to take for the best `want`: those, and the ones
-/// tied with the last of them (up to `MAX_TIED` more), so that `rank_order` breaks the tie
-/// by passage id. The collector breaks ties by document address, which depends on the
-/// order the indexing threads delivered the passages in.
-fn with_ties(ranked: &[(Score, DocAddress)], want: usize) -> usize {
-    let cut = want.min(ranked.len());
-    let Some(&(last, _)) = cut.checked_sub(1).and_then(|i| ranked.get(i)) else { return cut };
-    cut + ranked[cut..].iter().take(MAX_TIED).take_while(|(s, _)| *s == last).count()
 }
 
 /// Orders hits: passages whose own text has the words before those that have them only in
@@ -763,23 +751,4 @@ fn to_hit(
         }
     }
     Scored { hit, positions: found.positions }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_last_wanted_score_brings_its_ties_along() {
-        let at = |doc| DocAddress::new(0, doc);
-        let ranked = [(3.0, at(7)), (2.0, at(1)), (2.0, at(9)), (2.0, at(4)), (1.0, at(2))];
-        assert_eq!(with_ties(&ranked, 1), 1);
-        assert_eq!(with_ties(&ranked, 2), 4, "the two passages tied with the second come too");
-        assert_eq!(with_ties(&ranked, 5), 5);
-        assert_eq!(with_ties(&ranked, 9), 5);
-        assert_eq!(with_ties(&ranked, 0), 0);
-        assert_eq!(with_ties(&[], 3), 0);
-        let flat: Vec<_> = (0..100).map(|d| (1.0, at(d))).collect();
-        assert_eq!(with_ties(&flat, 10), 10 + MAX_TIED, "ties are bounded");
-    }
 }

@@ -48,35 +48,81 @@ impl Shingles {
     }
 
     /// |A ∩ B| / |A ∪ B|; 0 for two empty sets.
+    #[cfg(test)]
     fn resemblance(&self, other: &Shingles) -> f32 {
         let (a, b) = (&self.0, &other.0);
-        let (mut i, mut j, mut common) = (0, 0, 0usize);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    common += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let union = a.len() + b.len() - common;
-        if union == 0 {
-            0.0
-        } else {
-            common as f32 / union as f32
-        }
+        let common = a.iter().filter(|h| b.binary_search(h).is_ok()).count();
+        share(common, a.len() + b.len() - common)
     }
 
     /// True when the two sets resemble each other at least `NEAR_DUPLICATE`. Sets of very
     /// different sizes cannot (the share is at most the smaller over the larger), which
-    /// spares most comparisons the merge.
+    /// spares most comparisons the merge; the merge stops as soon as one set has missed
+    /// more shingles than a repeat could, which for two passages that share little is
+    /// after a third of the shorter.
     fn repeats(&self, other: &Shingles) -> bool {
-        let (small, large) = (self.0.len().min(other.0.len()), self.0.len().max(other.0.len()));
-        small as f32 >= NEAR_DUPLICATE * large as f32 && self.resemblance(other) >= NEAR_DUPLICATE
+        let (a, b) = (&self.0, &other.0);
+        let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
+        if (small as f32) < NEAR_DUPLICATE * large as f32 {
+            return false;
+        }
+        let need = shingles_needed(a.len() + b.len());
+        if need == 0 || need > small {
+            return false;
+        }
+        // Shingles of each set that the other lacks, at most, for `need` in common.
+        let (spare_a, spare_b) = (a.len() - need, b.len() - need);
+        let (mut i, mut j) = (0, 0);
+        let (mut missed_a, mut missed_b, mut common) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => {
+                    (i, missed_a) = (i + 1, missed_a + 1);
+                    if missed_a > spare_a {
+                        return false;
+                    }
+                }
+                std::cmp::Ordering::Greater => {
+                    (j, missed_b) = (j + 1, missed_b + 1);
+                    if missed_b > spare_b {
+                        return false;
+                    }
+                }
+                std::cmp::Ordering::Equal => {
+                    (i, j, common) = (i + 1, j + 1, common + 1);
+                    if common >= need {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
+}
+
+/// `common / union`, 0 for an empty union.
+fn share(common: usize, union: usize) -> f32 {
+    if union == 0 {
+        0.0
+    } else {
+        common as f32 / union as f32
+    }
+}
+
+/// The fewest shingles two sets of `total` shingles together must share to resemble each
+/// other at least `NEAR_DUPLICATE`: the least `c` with `c / (total − c)` at or above it,
+/// computed as that share is (0 for two empty sets, which never resemble).
+fn shingles_needed(total: usize) -> usize {
+    let resembles = |c: usize| c < total && share(c, total - c) >= NEAR_DUPLICATE;
+    let guess = (NEAR_DUPLICATE * total as f32 / (1.0 + NEAR_DUPLICATE)) as usize;
+    let mut need = guess.min(total);
+    while need > 0 && resembles(need - 1) {
+        need -= 1;
+    }
+    while need < total && !resembles(need) {
+        need += 1;
+    }
+    need
 }
 
 fn hash(value: &(impl Hash + ?Sized)) -> u64 {
@@ -222,5 +268,31 @@ mod tests {
         assert_eq!(r("goats", "boats"), 0.0);
         assert_eq!(r("", ""), 0.0);
         assert_eq!(r("feed goats", "feed goats now"), 0.0);
+    }
+
+    proptest::proptest! {
+        /// The merge that stops early says what the whole share says.
+        #[test]
+        fn stopping_early_agrees_with_the_share(
+            a in proptest::collection::btree_set(0u64..40, 0..30),
+            b in proptest::collection::btree_set(0u64..40, 0..30),
+        ) {
+            let (a, b) = (Shingles(a.into_iter().collect()), Shingles(b.into_iter().collect()));
+            proptest::prop_assert_eq!(a.repeats(&b), a.resemblance(&b) >= NEAR_DUPLICATE);
+            proptest::prop_assert_eq!(a.repeats(&b), b.repeats(&a));
+        }
+    }
+
+    #[test]
+    fn the_shingles_needed_are_the_fewest_that_resemble() {
+        assert_eq!(shingles_needed(0), 0);
+        assert_eq!(shingles_needed(2), 1, "one of one each: 1 / 1");
+        // 10 and 10 shingles: 9 in common is 9 / 11 = 0.82, 8 is 8 / 12 = 0.67.
+        assert_eq!(shingles_needed(20), 9);
+        for total in 2..200 {
+            let need = shingles_needed(total);
+            assert!(share(need, total - need) >= NEAR_DUPLICATE, "{total}");
+            assert!(share(need - 1, total - need + 1) < NEAR_DUPLICATE, "{total}");
+        }
     }
 }
