@@ -384,6 +384,30 @@ fn no_match_is_not_an_error() {
 }
 
 #[test]
+fn a_word_too_long_to_index_is_named_and_the_rest_is_searched() {
+    let s = Sandbox::new();
+    let blob = "q7".repeat(80);
+    s.write(
+        "notes.txt",
+        format!("The heron waded past the sluice gate at dawn.\n\nChecksum {blob} recorded.\n"),
+    );
+    // Alone: named, not only "no words".
+    let v = s.search_json(&blob, &[]);
+    assert_eq!(v["total_hits"], 0);
+    let notice = v["notice"].as_str().unwrap_or_default();
+    assert!(notice.contains("is longer than any word indexed"), "{notice}");
+    assert!(notice.contains(&blob[..24]), "{notice}");
+    // With other words, in a phrase or not: they are searched, the long one named.
+    for q in [format!("heron {blob}"), format!("\"sluice {blob} gate\"")] {
+        let v = s.search_json(&q, &[]);
+        assert_eq!(v["total_hits"], 1, "{q}: {v}");
+        assert!(v["notice"].as_str().unwrap_or_default().contains("left out"), "{q}: {v}");
+    }
+    // A long word the query does not have: no notice.
+    assert!(s.search_json("heron", &[])["notice"].is_null());
+}
+
+#[test]
 fn human_output_cites_title_section_and_lines() {
     let s = sandbox();
     let out = s.run(&["search", "Казани"]);

@@ -19,7 +19,7 @@ use super::words::{words, Words};
 use crate::lang::Script;
 
 /// Longest token indexed, in bytes; longer runs are not words (URLs, base64, DNA).
-const MAX_TOKEN_BYTES: usize = 120;
+pub const MAX_TOKEN_BYTES: usize = 120;
 
 /// Whether tokens are stemmed, only folded, or turned into cross-script name keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

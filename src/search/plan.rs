@@ -858,7 +858,10 @@ impl<'a> Planner<'a> {
         if toks.len() > 1 {
             return self.compound(text, &toks, expand);
         }
-        let stem = toks.first()?.text.clone();
+        let Some(stem) = toks.first().map(|t| t.text.clone()) else {
+            self.too_long(text);
+            return None;
+        };
         let fold = self.analyzer.term(text, Mode::Fold);
         let group = self.group;
         let [body, section] = stem_in_text_and_headings(self.fields, &stem, 1.0);
@@ -993,6 +996,22 @@ impl<'a> Planner<'a> {
         alternatives.insert(0, body);
         let word = best_of(alternatives, self.seeks);
         Some(Box::new(BooleanQuery::new(vec![(Occur::Must, word), (Occur::Should, bonus)])))
+    }
+
+    /// Says so when `text`, which gave no token, is a run of letters or digits too long to
+    /// be a word (a hash, an encoded blob): no passage can hold it, and without a word the
+    /// query would only say it has none.
+    fn too_long(&mut self, text: &str) {
+        let folded = self.analyzer.term(text, Mode::Fold);
+        let mut fold = String::new();
+        crate::analysis::fold_into(text, &mut fold);
+        if folded.is_empty() && fold.len() > crate::analysis::MAX_TOKEN_BYTES {
+            let start: String = text.chars().take(24).collect();
+            self.notices.push(format!(
+                "«{start}…» is longer than any word indexed ({} bytes) and is left out",
+                crate::analysis::MAX_TOKEN_BYTES
+            ));
+        }
     }
 
     /// What the dictionary says of words (folded forms, stems) in the language of `text`.
@@ -1221,6 +1240,10 @@ impl<'a> Planner<'a> {
     }
 
     fn phrase(&mut self, text: &str, exact: bool, slop: u32) -> Option<Box<dyn Query>> {
+        // A word too long to index is left out of the phrase, and the user told.
+        for (start, end) in crate::analysis::words(text) {
+            self.too_long(&text[start..end]);
+        }
         let mode = if exact { Mode::Fold } else { Mode::Stem };
         let toks = self.analyzer.tokens(text, mode);
         if toks.len() <= 1 {
