@@ -998,14 +998,13 @@ impl<'a> Planner<'a> {
         Some(Box::new(BooleanQuery::new(vec![(Occur::Must, word), (Occur::Should, bonus)])))
     }
 
-    /// Says so when `text`, which gave no token, is a run of letters or digits too long to
-    /// be a word (a hash, an encoded blob): no passage can hold it, and without a word the
-    /// query would only say it has none.
+    /// Says so when the word `text` is longer than any word indexed (a hash, an encoded
+    /// blob), as the analyser measures it: it gives no term, so it is left out of the
+    /// query, and without a word the user would only hear that the query has none.
     fn too_long(&mut self, text: &str) {
-        let folded = self.analyzer.term(text, Mode::Fold);
         let mut fold = String::new();
         crate::analysis::fold_into(text, &mut fold);
-        if folded.is_empty() && fold.len() > crate::analysis::MAX_TOKEN_BYTES {
+        if fold.len() > crate::analysis::MAX_TOKEN_BYTES {
             let start: String = text.chars().take(24).collect();
             self.notices.push(format!(
                 "«{start}…» is longer than any word indexed ({} bytes) and is left out",

@@ -153,8 +153,6 @@ mod tests {
     use tantivy::schema::{IndexRecordOption, Schema, FAST, TEXT};
     use tantivy::{doc, Index, IndexWriter, Term};
 
-    /// One index with every passage in one segment, another with them in two segments in
-    /// another order: of 100 passages of one score, both keep the ten of lowest tie key.
     #[test]
     fn no_kind_weighs_more_than_its_score() {
         // `collect` drops a passage whose score is below the threshold before its kind is
@@ -164,6 +162,8 @@ mod tests {
         }
     }
 
+    /// One index with every passage in one segment, another with them in two segments in
+    /// another order: of 100 passages of one score, both keep the ten of lowest tie key.
     #[test]
     fn equal_scores_are_cut_by_tie_key_whatever_the_segments() {
         let mut schema = Schema::builder();
