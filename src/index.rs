@@ -34,7 +34,7 @@ pub use crate::manifest::{FileState, Manifest};
 use crate::segment::{self, Passage};
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 24;
+pub const SCHEMA_VERSION: u32 = 25;
 
 /// Memory for tantivy's writer, shared by its threads.
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
@@ -74,6 +74,10 @@ pub struct Fields {
     pub key_lat: Field,
     /// Abbreviations the passage defines (`abbreviations::index_terms`): found by key only.
     pub abbrev: Field,
+    /// The passage's own heading (the last of its section path), stemmed, of body passages
+    /// only: a word's derived forms are looked up here, not in the whole path, where a
+    /// chapter's title would lift every passage of the chapter.
+    pub heading: Field,
     /// Position among the document's passages.
     pub ordinal: Field,
     /// First line (1-based).
@@ -142,6 +146,7 @@ fn build_schema() -> (Schema, Fields) {
                     .set_fieldnorms(false),
             ),
         ),
+        heading: b.add_text_field("heading", counted(TERMS_TOKENIZER)),
         ordinal: b.add_u64_field("ordinal", INDEXED | STORED | FAST),
         line_start: b.add_u64_field("line_start", INDEXED | STORED),
         line_end: b.add_u64_field("line_end", STORED),
@@ -1026,7 +1031,13 @@ fn prepare(
                 analyzer.joined_terms(section, Mode::Stem).into()
             }
         };
-        let mut section: (String, Arc<str>) = (String::new(), section_terms(""));
+        // The last heading of a section path.
+        let heading_terms = |section: &str| -> Arc<str> {
+            let own = section.rsplit(crate::segment::SECTION_SEPARATOR).next().unwrap_or("");
+            analyzer.joined_terms(own, Mode::Stem).into()
+        };
+        let mut section: (String, Arc<str>, Arc<str>) =
+            (String::new(), section_terms(""), heading_terms(""));
         let mut batch = Vec::with_capacity(BATCH_PASSAGES.min(segmented.passages.len()));
         // A part numbers its passages from 0: after the parts before it, in the file.
         let before = passages as u32;
@@ -1044,7 +1055,7 @@ fn prepare(
                 None => langs.push((p.lang, 1)),
             }
             if p.section != section.0 {
-                section = (p.section.clone(), section_terms(&p.section));
+                section = (p.section.clone(), section_terms(&p.section), heading_terms(&p.section));
             }
             batch.push(PassageDoc {
                 fields: *fields,
@@ -1054,6 +1065,7 @@ fn prepare(
                     &analyzer,
                 ),
                 section_terms: section.1.clone(),
+                heading_terms: section.2.clone(),
                 line_marks: segment::marks_to_string(&p.line_marks),
                 pages: segment::pages_to_string(&p.pages),
                 passage: p,
@@ -1159,6 +1171,8 @@ pub struct PassageDoc {
     abbreviations: String,
     /// The stemmed terms of the passage's section path.
     section_terms: Arc<str>,
+    /// The stemmed terms of its own heading, the last of the path.
+    heading_terms: Arc<str>,
     /// The passage's line marks as stored.
     line_marks: String,
     /// Its page marks as stored.
@@ -1203,6 +1217,7 @@ impl Document for PassageDoc {
             (f.title, Str(&self.title)),
             // A gloss is not about its section: only body passages are found by it.
             (f.section, Str(if p.kind == crate::Kind::Body { &self.section_terms } else { "" })),
+            (f.heading, Str(if p.kind == crate::Kind::Body { &self.heading_terms } else { "" })),
             (f.section_text, Str(&p.section)),
             (f.body, Str(&t.stem)),
             (f.text, Str(&p.text)),

@@ -149,6 +149,9 @@ impl Block {
     }
 }
 
+/// Between the headings of a section path, outermost first.
+pub const SECTION_SEPARATOR: &str = " › ";
+
 /// A passage as indexed: display text, kind, section and true locators.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Passage {
@@ -161,7 +164,8 @@ pub struct Passage {
     pub ordinal: u32,
     /// What kind of text it is.
     pub kind: Kind,
-    /// Section path, outermost first, joined with ` › ` (empty before the first heading).
+    /// Section path, outermost first, joined with [`SECTION_SEPARATOR`] (empty before the
+    /// first heading).
     pub section: String,
     /// The passage's text, display-normalised.
     pub text: String,
@@ -627,11 +631,11 @@ impl SectionPath {
     fn parent_of(&self, depth: usize) -> String {
         let parents: Vec<&str> =
             self.stack.iter().filter(|&&(d, _)| d < depth).map(|(_, h)| h.as_str()).collect();
-        parents.join(" › ")
+        parents.join(SECTION_SEPARATOR)
     }
 
     fn joined(&self) -> String {
-        self.stack.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join(" › ")
+        self.stack.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join(SECTION_SEPARATOR)
     }
 }
 

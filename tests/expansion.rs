@@ -140,6 +140,27 @@ fn derived_forms_meet_their_names() {
 }
 
 #[test]
+fn a_derived_form_in_a_passage_s_own_heading_finds_it() {
+    let s = Sandbox::new();
+    s.write(
+        "bees.md",
+        "# Пасека у реки\n\n## Окуривание ульев\n\n\
+         Перед осмотром пасечник раздувает дымарь, и пчёлы уходят вглубь улья.\n\n\
+         ## Зимовка\n\nУльи ставят в омшаник, когда пчёлы собираются в клуб.\n",
+    );
+    s.write(
+        "notes.md",
+        "# Окуривание, роение и другие заботы пасечника\n\n## Роение\n\n\
+         Рой садится на ветку, и пасечник снимает его роевней, пока улей пуст.\n",
+    );
+    // The verb typed, the noun in the heading of the passage about it.
+    let strict = strict_texts(&s.search_json("окуривать улей", &[]));
+    assert!(strict.iter().any(|t| t.starts_with("Перед осмотром")), "{strict:?}");
+    // A title naming many things lifts none of the passages under another heading.
+    assert!(!strict.iter().any(|t| t.starts_with("Рой садится")), "{strict:?}");
+}
+
+#[test]
 fn names_are_found_across_scripts() {
     let s = sandbox();
     let v = s.search_json("Khrushchev", &[]);

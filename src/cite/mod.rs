@@ -199,10 +199,9 @@ impl Citation<'_> {
     pub fn plain(&self) -> String {
         let mut out = String::from(self.title());
         // A section path that begins with the title (its first heading) says it once.
-        let section = self
-            .section
-            .strip_prefix(self.title())
-            .map_or(self.section, |rest| rest.trim_start_matches(" › "));
+        let section = self.section.strip_prefix(self.title()).map_or(self.section, |rest| {
+            rest.trim_start_matches(crate::segment::SECTION_SEPARATOR)
+        });
         if !section.is_empty() {
             out.push_str(", ");
             out.push_str(section);

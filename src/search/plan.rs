@@ -890,8 +890,15 @@ impl<'a> Planner<'a> {
                     typed += df;
                 }
                 let boost = if via == Via::Derived { DERIVED_BOOST } else { 1.0 };
-                lines.push(format!("{} {t} (body ×{boost})", via.label()));
+                let in_heading = boost * SECTION_BOOST;
+                lines.push(format!(
+                    "{} {t} (body ×{boost}, own heading ×{in_heading})",
+                    via.label()
+                ));
                 self.marks.add(MarkKind::Stem, &t, self.via(via), group);
+                // In the passage's own heading only: a chapter's title names many things
+                // its passages are not about.
+                alternatives.push(boosted(length_free_query(self.fields.heading, &t), in_heading));
                 forms.push((t, boost));
             }
             let (key_field, keys) = self.name_keys(&fold, &stem);
