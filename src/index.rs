@@ -75,8 +75,8 @@ pub struct Fields {
     /// Abbreviations the passage defines (`abbreviations::index_terms`): found by key only.
     pub abbrev: Field,
     /// The passage's own heading (the last of its section path), stemmed, of body passages
-    /// only: a word's derived forms are looked up here, not in the whole path, where a
-    /// chapter's title would lift every passage of the chapter.
+    /// only: a word's other forms and derived forms are looked up here, not in the whole
+    /// path, where a chapter's title would lift every passage of the chapter.
     pub heading: Field,
     /// Position among the document's passages.
     pub ordinal: Field,
