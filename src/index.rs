@@ -76,7 +76,8 @@ pub struct Fields {
     pub abbrev: Field,
     /// The passage's own heading (the last of its section path), stemmed, of body passages
     /// only: a word's other forms and derived forms are looked up here, not in the whole
-    /// path, where a chapter's title would lift every passage of the chapter.
+    /// path, where a chapter's title would lift every passage of the chapter; the word's
+    /// own stem here adds to its match in the path.
     pub heading: Field,
     /// Position among the document's passages.
     pub ordinal: Field,

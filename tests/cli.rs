@@ -193,6 +193,24 @@ fn a_repeat_that_matches_fewer_words_is_folded_into_the_hit_it_repeats() {
 }
 
 #[test]
+fn a_passage_under_its_own_heading_for_the_word_ranks_above_one_under_a_chapter_for_it() {
+    let s = Sandbox::new();
+    // The same text under a heading of the same length: in `a.md` the word is the
+    // chapter's, in `b.md` the passage's own heading's.
+    s.write("a.md", "# Lighthouses\n\n## Ferries\n\nThe old lighthouse is seen from the deck.\n");
+    s.write("b.md", "# Harbour\n\n## Lighthouses\n\nThe old lighthouse is seen from the deck.\n");
+    let v = s.search_json("lighthouse", &[]);
+    let docs: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == "body")
+        .map(|h| h["doc"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs.first(), Some(&"b.md"), "{v}");
+}
+
+#[test]
 fn passages_about_most_of_a_query_rank_above_a_contents_list_holding_all_of_it() {
     let s = Sandbox::new();
     s.write(

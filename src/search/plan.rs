@@ -866,8 +866,13 @@ impl<'a> Planner<'a> {
         let group = self.group;
         let [body, section] = stem_in_text_and_headings(self.fields, &stem, 1.0);
         let mut forms = vec![(stem.clone(), 1.0)];
-        let mut alternatives = vec![section];
-        let mut lines = vec![format!("word form {stem} (body, section ×{SECTION_BOOST})")];
+        // The passage's own heading counts beside the whole path: a paragraph under a
+        // heading that names the word is more about it than one under a chapter that does.
+        let own_heading = boosted(length_free_query(self.fields.heading, &stem), SECTION_BOOST);
+        let mut alternatives = vec![section, own_heading];
+        let mut lines = vec![format!(
+            "word form {stem} (body, section ×{SECTION_BOOST}, own heading ×{SECTION_BOOST})"
+        )];
         self.marks.add(MarkKind::Stem, &stem, self.via(Via::WordForm), group);
         self.marks.add(MarkKind::Fold, &fold, self.via(Via::Exact), group);
         let bonus = boosted(length_free_query(self.fields.exact, &fold), EXACT_BOOST);
