@@ -199,15 +199,18 @@ fn a_passage_under_its_own_heading_for_the_word_ranks_above_one_under_a_chapter_
     // chapter's, in `b.md` the passage's own heading's.
     s.write("a.md", "# Lighthouses\n\n## Ferries\n\nThe old lighthouse is seen from the deck.\n");
     s.write("b.md", "# Harbour\n\n## Lighthouses\n\nThe old lighthouse is seen from the deck.\n");
-    let v = s.search_json("lighthouse", &[]);
-    let docs: Vec<&str> = v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|h| h["kind"] == "body")
-        .map(|h| h["doc"].as_str().unwrap())
-        .collect();
-    assert_eq!(docs.first(), Some(&"b.md"), "{v}");
+    // The word typed, and the word a typo meant.
+    for q in ["lighthouse", "lighthuose"] {
+        let v = s.search_json(q, &[]);
+        let docs: Vec<&str> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["kind"] == "body")
+            .map(|h| h["doc"].as_str().unwrap())
+            .collect();
+        assert_eq!(docs.first(), Some(&"b.md"), "{q}: {v}");
+    }
 }
 
 #[test]

@@ -355,12 +355,15 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-/// A stem in the passage's text (×`boost`) and in its section path (×`boost` ×
-/// `SECTION_BOOST`): a word's own forms, and those of the word a typo meant.
-fn stem_in_text_and_headings(fields: Fields, stem: &str, boost: f32) -> [Box<dyn Query>; 2] {
+/// A stem in the passage's text (×`boost`), in its section path and in its own heading
+/// (each ×`boost` × `SECTION_BOOST`): a word's own forms, and those of the word a typo
+/// meant. The own heading counts beside the whole path: a paragraph under a heading that
+/// names the word is more about it than one under a chapter that does.
+fn stem_in_text_and_headings(fields: Fields, stem: &str, boost: f32) -> [Box<dyn Query>; 3] {
     [
         boosted(term_query(fields.body, stem), boost),
         boosted(term_query(fields.section, stem), boost * SECTION_BOOST),
+        boosted(length_free_query(fields.heading, stem), boost * SECTION_BOOST),
     ]
 }
 
@@ -864,11 +867,8 @@ impl<'a> Planner<'a> {
         };
         let fold = self.analyzer.term(text, Mode::Fold);
         let group = self.group;
-        let [body, section] = stem_in_text_and_headings(self.fields, &stem, 1.0);
+        let [body, section, own_heading] = stem_in_text_and_headings(self.fields, &stem, 1.0);
         let mut forms = vec![(stem.clone(), 1.0)];
-        // The passage's own heading counts beside the whole path: a paragraph under a
-        // heading that names the word is more about it than one under a chapter that does.
-        let own_heading = boosted(length_free_query(self.fields.heading, &stem), SECTION_BOOST);
         let mut alternatives = vec![section, own_heading];
         let mut lines = vec![format!(
             "word form {stem} (body, section ×{SECTION_BOOST}, own heading ×{SECTION_BOOST})"
@@ -979,7 +979,7 @@ impl<'a> Planner<'a> {
                     stems.retain(|s| !s.is_empty());
                     if !stems.is_empty() {
                         lines.push(format!(
-                            "its word forms {} (body ×{TYPO_BOOST}, section ×{})",
+                            "its word forms {} (body ×{TYPO_BOOST}, section and own heading ×{})",
                             stems.join(" "),
                             TYPO_BOOST * SECTION_BOOST
                         ));
