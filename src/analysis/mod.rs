@@ -17,7 +17,7 @@ mod words;
 pub use derive::Family as RussianFamily;
 pub use fold::{fold_into, repair};
 pub use tokenizer::{
-    Analyzer, Mode, PassageTerms, TermsTokenizer, Tok, MAX_TOKEN_BYTES, MIN_KEY_LEN,
+    too_long, Analyzer, Mode, PassageTerms, TermsTokenizer, Tok, MAX_TOKEN_BYTES, MIN_KEY_LEN,
 };
 pub use translit::{key_of_cyrillic, key_of_latin, keys_meet};
 pub use words::words;

@@ -21,6 +21,11 @@ use crate::lang::Script;
 /// Longest token indexed, in bytes; longer runs are not words (URLs, base64, DNA).
 pub const MAX_TOKEN_BYTES: usize = 120;
 
+/// True when a word of folded form `fold` is too long to be indexed: it gives no token.
+pub fn too_long(fold: &str) -> bool {
+    fold.len() > MAX_TOKEN_BYTES
+}
+
 /// Whether tokens are stemmed, only folded, or turned into cross-script name keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -163,7 +168,7 @@ impl Analyzer {
     fn analyse_word(&self, raw: &str) -> CachedWord {
         let mut fold = String::with_capacity(raw.len());
         fold_into(raw, &mut fold);
-        if fold.len() > MAX_TOKEN_BYTES {
+        if too_long(&fold) {
             fold.clear();
         }
         repair(&mut fold);

@@ -287,6 +287,7 @@ impl Scorer for Union {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::side_by_side::walk_alike;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
     use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
@@ -355,32 +356,9 @@ mod tests {
         let ours = BestOf::new(alternatives(title, body), 0.1);
         let mut a = theirs.weight(scoring).unwrap().scorer(segment, 1.0).unwrap();
         let mut b = ours.weight(scoring).unwrap().scorer(segment, 1.0).unwrap();
-        let mut state = 12_345u64;
-        let mut next = move || {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (state >> 33) as u32
-        };
-        let mut steps = 0;
-        while a.doc() != TERMINATED {
-            assert_eq!(a.doc(), b.doc(), "step {steps}");
+        let steps = walk_alike(a.as_mut(), b.as_mut(), 12_345, 80, (0, 9_000), |a, b| {
             assert_eq!(a.score(), b.score(), "doc {}", a.doc());
-            let roll = next() % 100;
-            let doc = a.doc();
-            if roll < 70 {
-                // Runs of advances, long enough to read ahead.
-                for _ in 0..(next() % 80) {
-                    if a.advance() != b.advance() || a.doc() == TERMINATED {
-                        break;
-                    }
-                }
-            } else {
-                let jump = if roll < 90 { next() % 300 } else { next() % 9_000 };
-                a.seek(doc + 1 + jump);
-                b.seek(doc + 1 + jump);
-            }
-            steps += 1;
-        }
-        assert_eq!(b.doc(), TERMINATED);
+        });
         assert!(steps > 50, "{steps}");
     }
 }

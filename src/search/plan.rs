@@ -363,8 +363,13 @@ fn stem_in_text_and_headings(fields: Fields, stem: &str, boost: f32) -> [Box<dyn
     [
         boosted(term_query(fields.body, stem), boost),
         boosted(term_query(fields.section, stem), boost * SECTION_BOOST),
-        boosted(length_free_query(fields.heading, stem), boost * SECTION_BOOST),
+        in_own_heading(fields, stem, boost * SECTION_BOOST),
     ]
+}
+
+/// A stem in the passage's own heading (the last of its section path), ×`boost`.
+fn in_own_heading(fields: Fields, stem: &str, boost: f32) -> Box<dyn Query> {
+    boosted(length_free_query(fields.heading, stem), boost)
 }
 
 fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
@@ -903,7 +908,7 @@ impl<'a> Planner<'a> {
                 self.marks.add(MarkKind::Stem, &t, self.via(via), group);
                 // In the passage's own heading only: a chapter's title names many things
                 // its passages are not about.
-                alternatives.push(boosted(length_free_query(self.fields.heading, &t), in_heading));
+                alternatives.push(in_own_heading(self.fields, &t, in_heading));
                 forms.push((t, boost));
             }
             let (key_field, keys) = self.name_keys(&fold, &stem);
@@ -1016,7 +1021,7 @@ impl<'a> Planner<'a> {
     fn too_long(&mut self, text: &str) {
         let mut fold = String::new();
         crate::analysis::fold_into(text, &mut fold);
-        if fold.len() > crate::analysis::MAX_TOKEN_BYTES {
+        if crate::analysis::too_long(&fold) {
             let start: String = text.chars().take(24).collect();
             self.notices.push(format!(
                 "«{start}…» is longer than any word indexed ({} bytes) and is left out",

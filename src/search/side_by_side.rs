@@ -64,3 +64,45 @@ impl<T: DocSet> SideBySide<T> {
         self.sets.iter().map(|s| s.cost()).sum()
     }
 }
+
+/// Drives `a` and `b` in step through a seeded mix of runs of advances (up to `run`) and
+/// seeks, near and far (`far`: a base and a spread past it), checking that they land on
+/// the same documents and calling `check` at each stop; the number of stops. The unions
+/// of `best_of` and `synonyms` are tested against tantivy's so.
+#[cfg(test)]
+pub(super) fn walk_alike(
+    a: &mut dyn tantivy::query::Scorer,
+    b: &mut dyn tantivy::query::Scorer,
+    seed: u64,
+    run: u32,
+    (base, spread): (u32, u32),
+    mut check: impl FnMut(&mut dyn tantivy::query::Scorer, &mut dyn tantivy::query::Scorer),
+) -> usize {
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (state >> 33) as u32
+    };
+    let mut steps = 0;
+    while a.doc() != TERMINATED {
+        assert_eq!(a.doc(), b.doc(), "step {steps}");
+        check(&mut *a, &mut *b);
+        let roll = next() % 100;
+        let doc = a.doc();
+        if roll < 70 {
+            // Runs of advances, long enough to read ahead.
+            for _ in 0..(next() % run) {
+                if a.advance() != b.advance() || a.doc() == TERMINATED {
+                    break;
+                }
+            }
+        } else {
+            let jump = if roll < 90 { next() % 300 } else { base + next() % spread };
+            a.seek(doc + 1 + jump);
+            b.seek(doc + 1 + jump);
+        }
+        steps += 1;
+    }
+    assert_eq!(b.doc(), TERMINATED);
+    steps
+}

@@ -298,6 +298,7 @@ impl Scorer for SynonymsScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::side_by_side::walk_alike;
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, Occur, TermQuery};
     use tantivy::schema::{Schema, TEXT};
@@ -435,33 +436,11 @@ mod tests {
         let weight = group.weight(scoring).unwrap();
         let mut a = union.weight(scoring).unwrap().scorer(segment, 1.0).unwrap();
         let mut b = weight.scorer(segment, 1.0).unwrap();
-        let mut state = 54_321u64;
-        let mut next = move || {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (state >> 33) as u32
-        };
-        let mut steps = 0;
-        while a.doc() != TERMINATED {
-            assert_eq!(a.doc(), b.doc(), "step {steps}");
+        let steps = walk_alike(a.as_mut(), b.as_mut(), 54_321, 60, (4_096, 2_000), |_, b| {
             let mut alone = weight.scorer(segment, 1.0).unwrap();
             alone.seek(b.doc());
             assert!((alone.score() - b.score()).abs() < 1e-5, "doc {}", b.doc());
-            let roll = next() % 100;
-            let doc = a.doc();
-            if roll < 70 {
-                for _ in 0..(next() % 60) {
-                    if a.advance() != b.advance() || a.doc() == TERMINATED {
-                        break;
-                    }
-                }
-            } else {
-                let jump = if roll < 90 { next() % 300 } else { 4_096 + next() % 2_000 };
-                a.seek(doc + 1 + jump);
-                b.seek(doc + 1 + jump);
-            }
-            steps += 1;
-        }
-        assert_eq!(b.doc(), TERMINATED);
+        });
         assert!(steps > 50, "{steps}");
     }
 
