@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 28;
+pub const SEGMENT_VERSION: u32 = 29;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -672,7 +672,7 @@ fn paragraphs(doc: &SourceDoc, margin: Margins) -> Vec<Block> {
         let indented = doc.lines[i].text.starts_with(char::is_whitespace);
         match current.as_mut() {
             Some(block)
-                if !starts_item(&doc.lines[i].text)
+                if (!starts_item(&doc.lines[i].text) || ends_in_cut_mark(doc, block, i))
                     && (!indented || starts_indented(doc, block) || hangs_from(doc, block, i)) =>
             {
                 continue_block(doc, block, i);
@@ -695,6 +695,8 @@ pub(crate) fn continue_block(doc: &SourceDoc, block: &mut Block, i: usize) {
     let next_text = &doc.lines[i].text[piece.start..piece.end];
     if hyphenated_break(prev_text, next_text) {
         prev.end -= 1;
+        piece.glue = Glue::Join;
+    } else if cut_mark(prev_text, next_text) {
         piece.glue = Glue::Join;
     }
     block.pieces.push(piece);
@@ -889,6 +891,27 @@ fn hangs_from(doc: &SourceDoc, block: &Block, i: usize) -> bool {
 /// In a block whose first line is indented, indentation does not start new paragraphs.
 fn starts_indented(doc: &SourceDoc, block: &Block) -> bool {
     doc.lines[block.pieces[0].line].text.starts_with(char::is_whitespace)
+}
+
+/// `… the package. ^` / `[58] The changes …`: a note mark (`^[58]`, as text browsers
+/// print one) that the line break cut after its caret. The next line goes on with the
+/// paragraph; it opens with the rest of the mark, not with a note.
+fn cut_mark(prev: &str, next: &str) -> bool {
+    let number = next.trim_start().strip_prefix('[').map_or(0, |rest| {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if rest[digits..].starts_with(']') {
+            digits
+        } else {
+            0
+        }
+    });
+    prev.ends_with('^') && number > 0
+}
+
+/// Line `i` opens with the rest of a note mark that the last line of `block` ends with.
+fn ends_in_cut_mark(doc: &SourceDoc, block: &Block, i: usize) -> bool {
+    let last = block.pieces.last().expect("blocks are never empty");
+    cut_mark(&doc.lines[last.line].text[last.start..last.end], &doc.lines[i].text)
 }
 
 /// `сотруд-` / `ничество`: a letter and a hyphen at the end, a lowercase letter next.
@@ -1419,6 +1442,35 @@ mod tests {
                 (Kind::Body, "Later text."),
             ]
         );
+    }
+
+    /// A note mark that a text browser printed as `^[58]` and a line break cut after the
+    /// caret stays in its paragraph, one mark again; a note of its own (`[2] …`, after a
+    /// line ending otherwise) still starts a passage.
+    #[test]
+    fn a_note_mark_cut_by_a_line_break_stays_in_its_paragraph() {
+        let wrapped = "    Boats wait below the lower gates while the chamber empties, and\n    \
+                       the keeper walks the balance beams across once the levels meet,\n    \
+                       so that the boats can move in and tie up against the walls.\n\n";
+        let text = format!(
+            "Sluice Keeping\n\n{wrapped}    The keeper opens the upper paddles first and waits for the\n    \
+             levels to meet before the gates are swung. ^\n\u{a0}\u{a0}\u{a0}\u{a0}[58] A gate\n    \
+             forced against a head of water strains its heel post.\n\n{wrapped}    [2] Older \
+             locks have ground paddles that let the water in\n    below the boats.\n"
+        );
+        let seg = passages(&text);
+        let body = texts_of(&rows(&seg), Kind::Body);
+        assert_eq!(
+            body[1],
+            "The keeper opens the upper paddles first and waits for the levels to meet before \
+             the gates are swung. ^[58] A gate forced against a head of water strains its heel post."
+        );
+        assert_eq!(
+            body[3],
+            "[2] Older locks have ground paddles that let the water in below the boats."
+        );
+        let p = seg.passages.iter().find(|p| p.text.contains("^[58]")).unwrap();
+        assert_eq!((p.line_start, p.line_end), (7, 10));
     }
 
     /// Each passage's kind, section and text.
