@@ -193,6 +193,28 @@ fn a_repeat_that_matches_fewer_words_is_folded_into_the_hit_it_repeats() {
 }
 
 #[test]
+fn of_one_text_in_two_documents_the_copy_in_a_document_of_its_language_is_cited() {
+    // A translation that left a paragraph in English, under a heading naming the word
+    // (a section match: without the rule, that copy ranks first).
+    let s = Sandbox::new();
+    let smoke = "Light the smoker with dry grass before you open the hive, and puff a little \
+        smoke at the entrance so that the guards stay calm.";
+    s.write("original.md", format!("# Beekeeping notes\n\n## Before an inspection\n\n{smoke}\n"));
+    s.write(
+        "perevod.md",
+        format!("# Заметки пчеловода\n\n## Как разжечь дымарь (smoker)\n\n{smoke}\n"),
+    );
+    let v = s.search_json("smoker", &["--no-translate"]);
+    let hits: Vec<&serde_json::Value> =
+        v["hits"].as_array().unwrap().iter().filter(|h| h["text"] == smoke).collect();
+    assert_eq!(hits.len(), 1, "{v}");
+    assert_eq!(hits[0]["doc"], "original.md", "{v}");
+    let also = hits[0]["also_in"].as_array().expect("the copy is cited");
+    assert_eq!(also[0].as_str().map(|id| id.starts_with("perevod.md")), Some(true), "{v}");
+    assert!(locator_is_true(&s.corpus(), hits[0]));
+}
+
+#[test]
 fn a_passage_under_its_own_heading_for_the_word_ranks_above_one_under_a_chapter_for_it() {
     let s = Sandbox::new();
     // The same text under a heading of the same length: in `a.md` the word is the

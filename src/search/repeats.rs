@@ -198,17 +198,46 @@ pub(super) fn fold_onto(page: &mut [Hit], more: Vec<Hit>, known: &Known) -> Vec<
 
 /// Folds `h` into the first of `kept` (whose shingles are `shingles`) it repeats, its
 /// place kept in `also_in` unless it is the same text in the same document; gives `h`
-/// back when it repeats none.
+/// back when it repeats none. Of one text word for word in two documents, the place shown
+/// is the one in a document written in the text's language: a translation that leaves a
+/// paragraph untranslated, an essay quoting its source, hold a copy; the original is the
+/// place to cite.
 fn merge_repeat(kept: &mut [Hit], shingles: &[Shingles], h: Hit, own: &Shingles) -> Option<Hit> {
     let repeated = kept
         .iter()
         .position(|k| k.text == h.text)
         .or_else(|| shingles.iter().position(|s| s.repeats(own)));
     let Some(i) = repeated else { return Some(h) };
-    if h.doc != kept[i].doc || h.text != kept[i].text {
-        kept[i].also_in.push(h.id);
+    let shown = &mut kept[i];
+    if h.doc != shown.doc
+        && h.text == shown.text
+        && at_home(&h) == Some(true)
+        && at_home(shown) == Some(false)
+    {
+        let copy = std::mem::replace(shown, h);
+        shown.score = copy.score;
+        shown.also_in = copy.also_in;
+        shown.also_in.push(copy.id);
+    } else if h.doc != shown.doc || h.text != shown.text {
+        shown.also_in.push(h.id);
     }
     None
+}
+
+/// Whether `hit` stands in a document written in its own language, as the words around
+/// it tell (its section path, else its document's title): Cyrillic for Russian text,
+/// Latin for the others; `None` when they tell nothing.
+fn at_home(hit: &Hit) -> Option<bool> {
+    let around = if hit.section.is_empty() { &hit.title } else { &hit.section };
+    let (mut cyrillic, mut latin) = (0usize, 0usize);
+    for c in around.chars() {
+        match crate::lang::script_of(c) {
+            Some(crate::lang::Script::Cyrillic) => cyrillic += 1,
+            Some(crate::lang::Script::Latin) => latin += 1,
+            _ => {}
+        }
+    }
+    (cyrillic != latin).then(|| (cyrillic > latin) == (hit.lang == "ru"))
 }
 
 fn shingles_of(hit: &Hit, known: &Known) -> Shingles {
