@@ -114,6 +114,33 @@ fn ocr_misspellings_in_sources_are_found_after_exact_matches() {
 }
 
 #[test]
+fn a_name_misspelt_by_its_double_letters_is_found_in_its_own_script() {
+    // Two edits (one double letter dropped, another doubled), beyond the one edit a word
+    // of eight letters or fewer is allowed; the names sound alike, so they meet. The
+    // English spelling is in the corpus too, so the name is found in the other script
+    // either way: what the rule adds is the passages in the query's own script.
+    let s = Sandbox::new();
+    s.write(
+        "ru.txt",
+        "Губернатор Моррисон открыл новый маяк на мысе.\n\
+         Смотритель маяка вёл журнал погоды.\n",
+    );
+    s.write("en.txt", "Governor Morrison opened the new lighthouse on the cape.\n");
+    for (typed, meant, text) in [
+        ("Морисонн", "моррисон", "Губернатор Моррисон открыл новый маяк на мысе."),
+        ("Morisonn", "morrison", "Governor Morrison opened the new lighthouse on the cape."),
+    ] {
+        let v = s.search_json(typed, &[]);
+        let notice = v["notice"].as_str().unwrap_or("");
+        assert!(notice.contains(&format!("did you mean «{meant}»")), "{v}");
+        assert_eq!(v["hits"][0]["text"], text, "{v}");
+    }
+    // Two edits that do not sound alike are no guess: `Марисонк` ends in another letter.
+    let v = s.search_json("Морисонк", &["--lang", "ru"]);
+    assert_eq!(texts(&v).len(), 0, "{v}");
+}
+
+#[test]
 fn words_with_no_close_match_return_nothing() {
     let s = sandbox();
     assert_eq!(texts(&s.search_json("Xylophone", &[])).len(), 0);

@@ -324,6 +324,14 @@ pub(super) fn build_once_per_process() {
     let _ = tantivy::termdict::TermDictionary::empty();
 }
 
+/// A word a typo walk is tried for: at least five letters, and inside a technical word
+/// digits, `_` and `.` (`lsb_relase`), starting with a letter.
+fn typo_shaped(fold: &str) -> bool {
+    fold.chars().filter(|c| c.is_alphabetic()).count() >= 5
+        && fold.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        && fold.starts_with(char::is_alphabetic)
+}
+
 /// Takes one term dictionary visit from a query's budget, `left`; false when none is left.
 fn spend(left: &AtomicUsize) -> bool {
     left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok()
@@ -959,6 +967,9 @@ impl<'a> Planner<'a> {
                     OCR_MAX_DOC_FREQ.min(own / OCR_RARITY)
                 };
                 let mut typos = self.typo_terms(&fold, &stem, max_doc_freq);
+                if typos.is_empty() && own < TYPO_MIN_DOC_FREQ {
+                    typos = self.sound_alike_terms(&fold, &stem);
+                }
                 if misspelt_derivative {
                     typos.retain(|t| family.contains(&self.analyzer.term(t, Mode::Stem)));
                 }
@@ -1408,19 +1419,49 @@ impl<'a> Planner<'a> {
     /// (OCR reads `rn` as `m`), none for shorter words or numbers; found in at most
     /// `max_doc_freq` passages and not a form of the same word. The most frequent first.
     fn typo_terms(&self, fold: &str, stem: &str, max_doc_freq: u32) -> Vec<String> {
+        if !typo_shaped(fold) {
+            return Vec::new();
+        }
+        let distance = if fold.chars().count() <= 8 { 1 } else { 2 };
+        self.near_terms(fold, stem, distance, max_doc_freq, |_| true)
+    }
+
+    /// For a word no passage has and no typo of one word fits: the index words two edits
+    /// away that sound alike (the same name key: `Раппало` and `Рапалло`, `Морисонн` and
+    /// `Моррисон`). A doubled letter dropped and another doubled is two edits, beyond the
+    /// one a word of eight letters or fewer is allowed; the key, which reads a double
+    /// letter as one, tells such a misspelling from a word that merely looks close.
+    fn sound_alike_terms(&self, fold: &str, stem: &str) -> Vec<String> {
+        if !typo_shaped(fold) || fold.chars().count() > 8 {
+            return Vec::new();
+        }
+        // Keys of whole words: the stem of a misspelling is no stem (`раппало` → `раппа`).
+        let key_of = |word: &str| match word.chars().find_map(script_of) {
+            Some(Script::Cyrillic) => crate::analysis::key_of_cyrillic(word),
+            Some(Script::Latin) => crate::analysis::key_of_latin(word),
+            _ => String::new(),
+        };
+        let key = key_of(fold);
+        if key.chars().count() < MIN_KEY_LEN {
+            return Vec::new();
+        }
+        self.near_terms(fold, stem, 2, u32::MAX, |t| key_of(t) == key)
+    }
+
+    /// Index words of the `exact` field within `distance` edits of `fold` that `keep`
+    /// accepts, found in at most `max_doc_freq` passages and not forms of `stem`; the most
+    /// frequent first, at most [`MAX_GUESSES`].
+    fn near_terms(
+        &self,
+        fold: &str,
+        stem: &str,
+        distance: u8,
+        max_doc_freq: u32,
+        keep: impl Fn(&str) -> bool,
+    ) -> Vec<String> {
         if max_doc_freq == 0 {
             return Vec::new();
         }
-        // Letters, and inside a technical word digits, `_` and `.` (`lsb_relase`).
-        let len = fold.chars().count();
-        let letters = fold.chars().filter(|c| c.is_alphabetic()).count();
-        if letters < 5
-            || !fold.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            || !fold.starts_with(char::is_alphabetic)
-        {
-            return Vec::new();
-        }
-        let distance = if len <= 8 { 1 } else { 2 };
         let term = Term::from_field_text(self.fields.exact, fold);
         // One automaton for every segment.
         let Ok(automaton) = FuzzyTermQuery::new(term, distance, true).automaton() else {
@@ -1463,7 +1504,9 @@ impl<'a> Planner<'a> {
         // Another form of the same word is no typo: the word form already matches it.
         let mut terms: Vec<(String, u32)> = found
             .into_iter()
-            .filter(|(t, df)| *df <= max_doc_freq && self.analyzer.term(t, Mode::Stem) != stem)
+            .filter(|(t, df)| {
+                *df <= max_doc_freq && self.analyzer.term(t, Mode::Stem) != stem && keep(t)
+            })
             .collect();
         terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         terms.into_iter().take(MAX_GUESSES).map(|(t, _)| t).collect()
