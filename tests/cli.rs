@@ -416,6 +416,22 @@ fn syntax_errors_exit_2_with_the_column() {
 }
 
 #[test]
+fn a_phrase_no_passage_has_says_how_many_passages_have_its_words() {
+    let s = Sandbox::new();
+    s.write("keeper.txt", "The keeper lit the lamp at dusk.\n\nThe lamp burnt all night.\n");
+    // Misremembered word order: nothing, and a notice naming the passages with the words.
+    let v = s.search_json("\"lamp keeper\"", &[]);
+    assert_eq!(texts(&v).len(), 0, "{v}");
+    let notice = v["notice"].as_str().unwrap_or("");
+    assert!(notice.contains("without the quotes, its words match 1 passage"), "{v}");
+    // A phrase that is there, and one whose words are not, say nothing of the kind.
+    for q in ["\"the lamp\"", "\"harbour light\""] {
+        let v = s.search_json(q, &[]);
+        assert!(!v["notice"].as_str().unwrap_or("").contains("without the quotes"), "{q}: {v}");
+    }
+}
+
+#[test]
 fn no_match_is_not_an_error() {
     let s = sandbox();
     let out = s.run(&["search", "Pearl Harbor"]);

@@ -340,6 +340,9 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     }
     hits.extend(contents);
     hits.truncate(req.limit);
+    if total_hits == 0 {
+        notices.extend(phrase_hint(qindex, &searcher, req, lexicon, node.as_ref())?);
+    }
     // Snippets only for the hits shown.
     for (i, h) in hits.iter_mut().enumerate() {
         h.rank = i + 1;
@@ -347,6 +350,36 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     }
     let notice = (!notices.is_empty()).then(|| notices.join("; "));
     Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
+}
+
+/// For a query that found nothing and holds a phrase: how many passages its words match
+/// without the quotes, when some do. A phrase misremembered by a word, or in another word
+/// order, otherwise ends the search with nothing to go on.
+fn phrase_hint(
+    qindex: &QIndex,
+    searcher: &tantivy::Searcher,
+    req: &Request,
+    lexicon: &Lexicon,
+    node: Option<&parse::Node>,
+) -> Result<Option<String>> {
+    let Some(words) = node.and_then(parse::without_phrases) else { return Ok(None) };
+    let mut planner = plan::Planner::new(qindex.fields, searcher, lexicon, req.expand);
+    let mut filters = Vec::new();
+    if let Some(lang) = &req.lang {
+        filters.push(planner.lang_filter(lang));
+    }
+    if let Some(doc) = &req.doc {
+        filters.push(planner.doc_filter(doc));
+    }
+    let plan = planner.plan(Some(&words), filters);
+    let count = searcher.search(plan.query.as_ref(), &Count).map_err(|e| qindex.damaged(e))?;
+    let passages = if count == 1 { "passage" } else { "passages" };
+    Ok((count > 0).then(|| {
+        format!(
+            "no passage has the phrase as quoted; without the quotes, its words match {count} \
+             {passages}"
+        )
+    }))
 }
 
 /// Starts, on the search threads, what the first search of a process would otherwise

@@ -197,6 +197,35 @@ fn word_token(word: &str, pos: usize) -> Result<Tok> {
     Ok(Tok::Word { text: word.to_string(), prefix: false })
 }
 
+/// `node` with each phrase read as its words (`"пакт Молотова"` as `пакт Молотова`, an
+/// exact phrase's words exact); `None` when it holds no phrase.
+pub fn without_phrases(node: &Node) -> Option<Node> {
+    fn rewrite(node: &Node, found: &mut bool) -> Node {
+        match node {
+            Node::And(items) => Node::And(items.iter().map(|n| rewrite(n, found)).collect()),
+            Node::Or(items) => Node::Or(items.iter().map(|n| rewrite(n, found)).collect()),
+            Node::Not(inner) => Node::Not(Box::new(rewrite(inner, found))),
+            Node::Phrase { text, exact, pos, .. } => {
+                *found = true;
+                let words = text
+                    .split_whitespace()
+                    .map(|w| Node::Word {
+                        text: w.to_string(),
+                        exact: *exact,
+                        prefix: false,
+                        pos: *pos,
+                    })
+                    .collect();
+                Node::And(words)
+            }
+            other => other.clone(),
+        }
+    }
+    let mut found = false;
+    let words = rewrite(node, &mut found);
+    found.then_some(words)
+}
+
 /// Parses a query. Returns `None` for a query with no terms at all.
 pub fn parse(query: &str) -> Result<Option<Node>> {
     let toks = lex(query)?;
