@@ -65,6 +65,36 @@ fn a_word_finds_its_translation_in_the_other_language() {
 }
 
 #[test]
+fn lang_and_doc_in_the_query_hold_for_its_translation_too() {
+    let s = sandbox();
+    for q in ["lang:en glacier", "glacier doc:en", "ледник lang:ru", "doc:ru.txt ледник"]
+    {
+        let v = s.search_json(q, &[]);
+        let hits = v["hits"].as_array().unwrap();
+        assert_eq!(hits.len(), 1, "{q}: {v}");
+        let want = if q.contains("en") { "en.txt" } else { "ru.txt" };
+        assert_eq!(hits[0]["doc"], want, "{q}: {v}");
+    }
+}
+
+#[test]
+fn a_name_found_in_the_other_script_is_not_translated_as_a_word_it_derives_from() {
+    // `Мазань` is a village (`Mazan` in the English text); the dictionary does not know
+    // it, but its family holds `маза` (`мазал`, smeared), which it translates.
+    let s = Sandbox::new();
+    s.write("en.txt", "The village of Mazan stands on a hill.\nHe smeared butter on the bread.\n");
+    s.write("ru.txt", "Село Мазань стоит на холме.\nОн мазал хлеб маслом.\n");
+    let v = s.search_json("Мазань", &[]);
+    let t = texts(&v);
+    assert!(t.iter().all(|t| !t.starts_with("He smeared")), "{t:?}");
+    assert_eq!(
+        t.get(1).map(String::as_str),
+        Some("The village of Mazan stands on a hill."),
+        "{t:?}"
+    );
+}
+
+#[test]
 fn function_words_among_content_words_are_not_translated() {
     let s = sandbox();
     // The dictionary's senses of `of` are glosses of grammar, not words to find.

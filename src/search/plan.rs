@@ -567,6 +567,8 @@ impl<'a> Planner<'a> {
                 None => (Occur::Should, q.box_clone()),
             })
             .collect();
+        // `lang:` and `doc:` hold for the translated reading too.
+        clauses.extend(self.inline_filters.iter().map(|q| (Occur::Must, q.box_clone())));
         clauses.extend(self.excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
         let other: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         Box::new(DisjunctionMaxQuery::new(vec![typed, other]))
@@ -937,11 +939,17 @@ impl<'a> Planner<'a> {
             if self.translate && self.via_override.is_none() && !self.function_word {
                 let (folded, stems) = (std::slice::from_ref(&fold), std::slice::from_ref(&stem));
                 // The word as written or by its stem, else by a form or derivative of it
-                // that the dictionary knows (`зеркалами` → `зеркало`).
+                // that the dictionary knows (`зеркалами` → `зеркало`); not for a name found
+                // in the other script by its sound (`Казань`, `Kazan`): a derivative's
+                // translation would be another word's (`казаться`, to seem).
                 let own_entry = self.lookup(text, folded, stems);
                 known = own_entry.is_some();
                 let entry = own_entry.or_else(|| {
-                    family.iter().find_map(|t| self.lookup(text, &[], std::slice::from_ref(t)))
+                    let by_family = keys.is_empty();
+                    family
+                        .iter()
+                        .filter(|_| by_family)
+                        .find_map(|t| self.lookup(text, &[], std::slice::from_ref(t)))
                 });
                 if let Some(Entry::Translations(ts)) = entry {
                     let (queries, line, df) = self.translations(&ts);
