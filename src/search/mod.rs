@@ -225,13 +225,7 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     let node = parse(&req.query)?;
     let searcher = qindex.searcher();
     let mut planner = plan::Planner::new(qindex.fields, &searcher, lexicon, req.expand);
-    let mut filters = Vec::new();
-    if let Some(lang) = &req.lang {
-        filters.push(planner.lang_filter(lang));
-    }
-    if let Some(doc) = &req.doc {
-        filters.push(planner.doc_filter(doc));
-    }
+    let filters = request_filters(&mut planner, req);
     let plan = planner.plan(node.as_ref(), filters);
     crate::trace::mark("plan query");
     let limit = req.limit.max(1);
@@ -352,6 +346,18 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     Ok(Results { query: req.query.clone(), total_hits, notice, hits, explain: plan.explain })
 }
 
+/// The filters of a request's `--lang` and `--doc`.
+fn request_filters(planner: &mut plan::Planner, req: &Request) -> Vec<Box<dyn Query>> {
+    let mut filters = Vec::new();
+    if let Some(lang) = &req.lang {
+        filters.push(planner.lang_filter(lang));
+    }
+    if let Some(doc) = &req.doc {
+        filters.push(planner.doc_filter(doc));
+    }
+    filters
+}
+
 /// For a query that found nothing and holds a phrase: how many passages its words match
 /// without the quotes, when some do. A phrase misremembered by a word, or in another word
 /// order, otherwise ends the search with nothing to go on.
@@ -364,13 +370,7 @@ fn phrase_hint(
 ) -> Result<Option<String>> {
     let Some(words) = node.and_then(parse::without_phrases) else { return Ok(None) };
     let mut planner = plan::Planner::new(qindex.fields, searcher, lexicon, req.expand);
-    let mut filters = Vec::new();
-    if let Some(lang) = &req.lang {
-        filters.push(planner.lang_filter(lang));
-    }
-    if let Some(doc) = &req.doc {
-        filters.push(planner.doc_filter(doc));
-    }
+    let filters = request_filters(&mut planner, req);
     let plan = planner.plan(Some(&words), filters);
     let count = searcher.search(plan.query.as_ref(), &Count).map_err(|e| qindex.damaged(e))?;
     let passages = if count == 1 { "passage" } else { "passages" };

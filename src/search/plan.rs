@@ -1434,7 +1434,7 @@ impl<'a> Planner<'a> {
         self.near_terms(fold, stem, distance, max_doc_freq, |_| true)
     }
 
-    /// For a word no passage has and no typo of one word fits: the index words two edits
+    /// For a word no passage has and no word one edit away: the index words two edits
     /// away that sound alike (the same name key: `Раппало` and `Рапалло`, `Морисонн` and
     /// `Моррисон`). A doubled letter dropped and another doubled is two edits, beyond the
     /// one a word of eight letters or fewer is allowed; the key, which reads a double
