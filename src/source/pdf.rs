@@ -944,15 +944,20 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
                 let col_left = left.get(&l.column).copied().unwrap_or(l.x0);
                 let col_right = right.get(&l.column).copied().unwrap_or(l.x1);
                 // A first line set in marks a new paragraph; a line set in under a list
-                // item's bullet is the item's hanging indent.
-                let hanging = starts_item(&p.text) && l.x0 > p.x0;
+                // item's bullet, or under a numbered heading's or item's number (`5.9
+                // Moving, … reintro-` / `ducing packages`), is its hanging indent.
+                let numbered = crate::segment::numbering(&p.text).0 > 0;
+                let hanging = (starts_item(&p.text) || numbered) && l.x0 > p.x0;
+                // Lines of a heading stand as far apart as its size sets them.
+                let spacing =
+                    if is_heading && heading(p) { l.size.max(p.size) / body } else { 1.0 };
                 let indented =
                     l.x0 - col_left > body * 0.8 && p.x0 - col_left < body * 0.3 && !hanging;
                 let short_prev = p.x1 < col_right - body * 3.0
                     && p.text.ends_with(['.', '!', '?', ':', '»', '”', '"']);
                 p.column != l.column
                     || gap < 0.0
-                    || gap > leading * 1.45
+                    || gap > leading * 1.45 * spacing.max(1.0)
                     || (l.size - p.size).abs() > body * 0.1
                     || heading(p) != is_heading
                     || indented
@@ -1160,6 +1165,47 @@ mod tests {
             got,
             [(Hint::Item, 2), (Hint::Item, 1), (Hint::Paragraph, 2), (Hint::Paragraph, 2)]
         );
+    }
+
+    #[test]
+    fn a_numbered_heading_wrapped_under_its_title_is_one_heading() {
+        // A heading of 14.4 points over body text of 10, its second line set in under the
+        // title after the number and as far below as the heading's size sets it; the next
+        // heading stands further down.
+        let line = |text: &str, x0: f64, y: f64, size: f64| PageLine {
+            text: text.to_string(),
+            x0,
+            x1: 500.0,
+            y,
+            size,
+            bold: size > 10.0,
+            column: 0,
+        };
+        let mut page = vec![line(
+            "4.7 Keeping, mending, tarring and launching the heavy row-",
+            72.0,
+            700.0,
+            14.4,
+        )];
+        page.push(line("ing boats", 99.0, 682.0, 14.4));
+        for (i, y) in [650.0, 638.0, 626.0].into_iter().enumerate() {
+            let text = [
+                "Tar is laid on hot and thin, in two coats a week apart,",
+                "so that the",
+                "first has dried.",
+            ][i];
+            page.push(line(text, 72.0, y, 10.0));
+        }
+        page.push(line("4.8 Oars", 72.0, 590.0, 14.4));
+        let got: Vec<(Hint, Vec<String>)> =
+            paragraphs(&page, 10.0).into_iter().map(|p| (p.hint, p.lines)).collect();
+        assert_eq!(got[0].0, Hint::Heading(2));
+        assert_eq!(
+            got[0].1,
+            ["4.7 Keeping, mending, tarring and launching the heavy row-", "ing boats"]
+        );
+        assert_eq!(got[1].0, Hint::Paragraph);
+        assert_eq!(got[2], (Hint::Heading(2), vec!["4.8 Oars".to_string()]));
     }
 
     #[test]
