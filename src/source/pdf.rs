@@ -944,9 +944,10 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
                 let col_left = left.get(&l.column).copied().unwrap_or(l.x0);
                 let col_right = right.get(&l.column).copied().unwrap_or(l.x1);
                 // A first line set in marks a new paragraph; a line set in under a list
-                // item's bullet, or under a numbered heading's or item's number (`5.9
-                // Moving, … reintro-` / `ducing packages`), is its hanging indent.
-                let numbered = crate::segment::numbering(&p.text).0 > 0;
+                // item's bullet, or under a numbered heading's number (`5.9 Moving, …
+                // reintro-` / `ducing packages`), is its hanging indent. (A line of text
+                // may start with a number too, `3.5 miles …`: only a heading's counts.)
+                let numbered = heading(p) && crate::segment::numbering(&p.text).0 > 0;
                 let hanging = (starts_item(&p.text) || numbered) && l.x0 > p.x0;
                 // Lines of a heading stand as far apart as its size sets them.
                 let spacing =
@@ -1197,8 +1198,30 @@ mod tests {
             page.push(line(text, 72.0, y, 10.0));
         }
         page.push(line("4.8 Oars", 72.0, 590.0, 14.4));
+        // In text, a line that starts with a number is no heading's: a line set in under
+        // it starts a paragraph.
+        page.push(line(
+            "The oars are kept in the loft of the shed, which stands",
+            72.0,
+            560.0,
+            10.0,
+        ));
+        page.push(line(
+            "3.5 miles from the harbour along the old tow path by the",
+            72.0,
+            548.0,
+            10.0,
+        ));
+        page.push(line(
+            "A new paragraph, set in as books set them, begins here and",
+            90.0,
+            536.0,
+            10.0,
+        ));
         let got: Vec<(Hint, Vec<String>)> =
             paragraphs(&page, 10.0).into_iter().map(|p| (p.hint, p.lines)).collect();
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert_eq!(got[4].1, ["A new paragraph, set in as books set them, begins here and"]);
         assert_eq!(got[0].0, Hint::Heading(2));
         assert_eq!(
             got[0].1,
