@@ -142,6 +142,9 @@ pub struct SourceDoc {
     /// The title the format gives (an HTML `<title>`, an EPUB's or Word file's metadata).
     pub title: Option<String>,
     width: Width,
+    /// The words its lines join with a hyphen (`ftp-master`), lowercased; made when first
+    /// asked for.
+    compounds: std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
 }
 
 impl SourceDoc {
@@ -162,7 +165,38 @@ impl SourceDoc {
             pages: Vec::new(),
             title: None,
             width: Width::Utf8,
+            compounds: Default::default(),
         }
+    }
+
+    /// Whether the document writes `left-right` as one word somewhere inside a line, case
+    /// aside: then `left-` at a line end and `right` on the next is that word, its hyphen
+    /// its own, not a word hyphenated by the line break.
+    pub fn has_compound(&self, left: &str, right: &str) -> bool {
+        let compounds = self.compounds.get_or_init(|| {
+            let mut set = rustc_hash::FxHashSet::default();
+            for line in &self.lines {
+                let text = &line.text;
+                for (at, _) in text.match_indices('-') {
+                    let before = &text[..at];
+                    let after = &text[at + 1..];
+                    let start = before
+                        .char_indices()
+                        .rev()
+                        .take_while(|(_, c)| c.is_alphanumeric())
+                        .last()
+                        .map_or(at, |(i, _)| i);
+                    let end = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
+                    if start < at && end > 0 {
+                        set.insert(
+                            format!("{}-{}", &before[start..], &after[..end]).to_lowercase(),
+                        );
+                    }
+                }
+            }
+            set
+        });
+        !compounds.is_empty() && compounds.contains(&format!("{left}-{right}").to_lowercase())
     }
 
     /// The page of line `line` (an index into `lines`), if the document has pages.
@@ -751,6 +785,7 @@ fn decode_part(
         headings_known: false,
         pages: Vec::new(),
         title: None,
+        compounds: Default::default(),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 31;
+pub const SEGMENT_VERSION: u32 = 32;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -694,7 +694,9 @@ pub(crate) fn continue_block(doc: &SourceDoc, block: &mut Block, i: usize) {
     let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
     let next_text = &doc.lines[i].text[piece.start..piece.end];
     if hyphenated_break(prev_text, next_text) {
-        prev.end -= 1;
+        if !compound_across(doc, prev_text, next_text) {
+            prev.end -= 1;
+        }
         piece.glue = Glue::Join;
     } else if cut_mark(prev_text, next_text) {
         piece.glue = Glue::Join;
@@ -914,6 +916,16 @@ fn ends_in_cut_mark(doc: &SourceDoc, block: &Block, i: usize) -> bool {
     cut_mark(&doc.lines[last.line].text[last.start..last.end], &doc.lines[i].text)
 }
 
+/// `ftp-` / `master`: a word the document writes with a hyphen elsewhere (`ftp-master`),
+/// broken at its own hyphen. It is joined with the hyphen kept; a word the document never
+/// writes so (`сотруд-` / `ничество`) was hyphenated by the break and loses it.
+fn compound_across(doc: &SourceDoc, prev: &str, next: &str) -> bool {
+    let head = prev.strip_suffix('-').unwrap_or(prev);
+    let left = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let right = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    !left.is_empty() && !right.is_empty() && doc.has_compound(left, right)
+}
+
 /// `сотруд-` / `ничество`: a letter and a hyphen at the end, a lowercase letter next.
 fn hyphenated_break(prev: &str, next: &str) -> bool {
     let mut back = prev.chars().rev();
@@ -947,7 +959,9 @@ fn structured_paragraphs(doc: &SourceDoc) -> Vec<Block> {
                 } else if s.hint != Hint::Code
                     && hyphenated_break(prev_text, &text[piece.start..piece.end])
                 {
-                    prev.end -= 1;
+                    if !compound_across(doc, prev_text, &text[piece.start..piece.end]) {
+                        prev.end -= 1;
+                    }
                     piece.glue = Glue::Join;
                 }
             }
@@ -1471,6 +1485,31 @@ mod tests {
         );
         let p = seg.passages.iter().find(|p| p.text.contains("^[58]")).unwrap();
         assert_eq!((p.line_start, p.line_end), (7, 10));
+    }
+
+    /// A word broken at a line end keeps its hyphen where the document writes it with
+    /// one (`sluice-gate`), and loses it where the hyphen is the break's (`keep-` / `ers`).
+    #[test]
+    fn a_compound_broken_at_its_own_hyphen_keeps_it() {
+        let wrapped = "    Boats wait below the lower gates while the chamber empties, and\n    \
+                       the keeper walks the balance beams across once the levels meet,\n    \
+                       so that the boats can move in and tie up against the walls.\n\n";
+        let text = format!(
+            "Lock Keeping\n\n{wrapped}    The sluice-gate is opened first, and the keepers of the\n    \
+             upper pound wait for the levels to meet before the gates swing.\n\n{wrapped}    \
+             When the water is low the gates stay shut, and the big sluice-\n    \
+             gate upstream is left alone by the lock crew, while the keep-\n    \
+             ers walk the towpath to the next lock instead.\n"
+        );
+        let seg = passages(&text);
+        let body = texts_of(&rows(&seg), Kind::Body);
+        assert_eq!(
+            body[3],
+            "When the water is low the gates stay shut, and the big sluice-gate upstream is left \
+             alone by the lock crew, while the keepers walk the towpath to the next lock instead."
+        );
+        let p = seg.passages.iter().find(|p| p.text.starts_with("When")).unwrap();
+        assert_eq!((p.line_start, p.line_end), (14, 16));
     }
 
     /// Each passage's kind, section and text.
