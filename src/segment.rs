@@ -1458,14 +1458,19 @@ mod tests {
         );
     }
 
+    /// A hard-wrapped paragraph of a lock keeper's manual, indented four spaces: enough of
+    /// them make a document read as hard-wrapped.
+    const LOCK_PARAGRAPH: &str =
+        "    Boats wait below the lower gates while the chamber empties, and\n    \
+        the keeper walks the balance beams across once the levels meet,\n    \
+        so that the boats can move in and tie up against the walls.\n\n";
+
     /// A note mark that a text browser printed as `^[58]` and a line break cut after the
     /// caret stays in its paragraph, one mark again; a note of its own (`[2] …`, after a
     /// line ending otherwise) still starts a passage.
     #[test]
     fn a_note_mark_cut_by_a_line_break_stays_in_its_paragraph() {
-        let wrapped = "    Boats wait below the lower gates while the chamber empties, and\n    \
-                       the keeper walks the balance beams across once the levels meet,\n    \
-                       so that the boats can move in and tie up against the walls.\n\n";
+        let wrapped = LOCK_PARAGRAPH;
         let text = format!(
             "Sluice Keeping\n\n{wrapped}    The keeper opens the upper paddles first and waits for the\n    \
              levels to meet before the gates are swung. ^\n\u{a0}\u{a0}\u{a0}\u{a0}[58] A gate\n    \
@@ -1491,9 +1496,7 @@ mod tests {
     /// one (`sluice-gate`), and loses it where the hyphen is the break's (`keep-` / `ers`).
     #[test]
     fn a_compound_broken_at_its_own_hyphen_keeps_it() {
-        let wrapped = "    Boats wait below the lower gates while the chamber empties, and\n    \
-                       the keeper walks the balance beams across once the levels meet,\n    \
-                       so that the boats can move in and tie up against the walls.\n\n";
+        let wrapped = LOCK_PARAGRAPH;
         let text = format!(
             "Lock Keeping\n\n{wrapped}    The sluice-gate is opened first, and the keepers of the\n    \
              upper pound wait for the levels to meet before the gates swing.\n\n{wrapped}    \
