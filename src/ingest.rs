@@ -196,7 +196,7 @@ impl SourceDoc {
             }
             set
         });
-        !compounds.is_empty() && compounds.contains(&format!("{left}-{right}").to_lowercase())
+        compounds.contains(&format!("{left}-{right}").to_lowercase())
     }
 
     /// The page of line `line` (an index into `lines`), if the document has pages.

@@ -691,15 +691,11 @@ fn paragraphs(doc: &SourceDoc, margin: Margins) -> Vec<Block> {
 pub(crate) fn continue_block(doc: &SourceDoc, block: &mut Block, i: usize) {
     let mut piece = Block::line(doc, i).pieces[0];
     let prev = block.pieces.last_mut().expect("blocks are never empty");
-    let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
-    let next_text = &doc.lines[i].text[piece.start..piece.end];
-    if hyphenated_break(prev_text, next_text) {
-        if !compound_across(doc, prev_text, next_text) {
-            prev.end -= 1;
+    if !join_at_hyphen(doc, prev, &mut piece) {
+        let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
+        if cut_mark(prev_text, &doc.lines[i].text[piece.start..piece.end]) {
+            piece.glue = Glue::Join;
         }
-        piece.glue = Glue::Join;
-    } else if cut_mark(prev_text, next_text) {
-        piece.glue = Glue::Join;
     }
     block.pieces.push(piece);
 }
@@ -916,6 +912,22 @@ fn ends_in_cut_mark(doc: &SourceDoc, block: &Block, i: usize) -> bool {
     cut_mark(&doc.lines[last.line].text[last.start..last.end], &doc.lines[i].text)
 }
 
+/// Joins `piece` to `prev` when the line break between them falls at a hyphen: the
+/// hyphen the break put there is dropped (`сотруд-` / `ничество`), one the word has of
+/// its own is kept (`ftp-` / `master`, see [`compound_across`]). True when joined.
+fn join_at_hyphen(doc: &SourceDoc, prev: &mut Piece, piece: &mut Piece) -> bool {
+    let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
+    let next_text = &doc.lines[piece.line].text[piece.start..piece.end];
+    if !hyphenated_break(prev_text, next_text) {
+        return false;
+    }
+    if !compound_across(doc, prev_text, next_text) {
+        prev.end -= 1;
+    }
+    piece.glue = Glue::Join;
+    true
+}
+
 /// `ftp-` / `master`: a word the document writes with a hyphen elsewhere (`ftp-master`),
 /// broken at its own hyphen. It is joined with the hyphen kept; a word the document never
 /// writes so (`сотруд-` / `ничество`) was hyphenated by the break and loses it.
@@ -953,16 +965,10 @@ fn structured_paragraphs(doc: &SourceDoc) -> Vec<Block> {
             }
             let mut piece = Block::line(doc, i).pieces[0];
             if let Some(prev) = block.pieces.last_mut() {
-                let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
                 if doc.lines[i].joins {
                     piece.glue = Glue::Join;
-                } else if s.hint != Hint::Code
-                    && hyphenated_break(prev_text, &text[piece.start..piece.end])
-                {
-                    if !compound_across(doc, prev_text, &text[piece.start..piece.end]) {
-                        prev.end -= 1;
-                    }
-                    piece.glue = Glue::Join;
+                } else if s.hint != Hint::Code {
+                    join_at_hyphen(doc, prev, &mut piece);
                 }
             }
             block.pieces.push(piece);
@@ -1470,11 +1476,10 @@ mod tests {
     /// line ending otherwise) still starts a passage.
     #[test]
     fn a_note_mark_cut_by_a_line_break_stays_in_its_paragraph() {
-        let wrapped = LOCK_PARAGRAPH;
         let text = format!(
-            "Sluice Keeping\n\n{wrapped}    The keeper opens the upper paddles first and waits for the\n    \
+            "Sluice Keeping\n\n{LOCK_PARAGRAPH}    The keeper opens the upper paddles first and waits for the\n    \
              levels to meet before the gates are swung. ^\n\u{a0}\u{a0}\u{a0}\u{a0}[58] A gate\n    \
-             forced against a head of water strains its heel post.\n\n{wrapped}    [2] Older \
+             forced against a head of water strains its heel post.\n\n{LOCK_PARAGRAPH}    [2] Older \
              locks have ground paddles that let the water in\n    below the boats.\n"
         );
         let seg = passages(&text);
@@ -1496,10 +1501,9 @@ mod tests {
     /// one (`sluice-gate`), and loses it where the hyphen is the break's (`keep-` / `ers`).
     #[test]
     fn a_compound_broken_at_its_own_hyphen_keeps_it() {
-        let wrapped = LOCK_PARAGRAPH;
         let text = format!(
-            "Lock Keeping\n\n{wrapped}    The sluice-gate is opened first, and the keepers of the\n    \
-             upper pound wait for the levels to meet before the gates swing.\n\n{wrapped}    \
+            "Lock Keeping\n\n{LOCK_PARAGRAPH}    The sluice-gate is opened first, and the keepers of the\n    \
+             upper pound wait for the levels to meet before the gates swing.\n\n{LOCK_PARAGRAPH}    \
              When the water is low the gates stay shut, and the big sluice-\n    \
              gate upstream is left alone by the lock crew, while the keep-\n    \
              ers walk the towpath to the next lock instead.\n"

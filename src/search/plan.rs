@@ -945,11 +945,10 @@ impl<'a> Planner<'a> {
                 let own_entry = self.lookup(text, folded, stems);
                 known = own_entry.is_some();
                 let entry = own_entry.or_else(|| {
-                    let by_family = keys.is_empty();
-                    family
-                        .iter()
-                        .filter(|_| by_family)
-                        .find_map(|t| self.lookup(text, &[], std::slice::from_ref(t)))
+                    if !keys.is_empty() {
+                        return None;
+                    }
+                    family.iter().find_map(|t| self.lookup(text, &[], std::slice::from_ref(t)))
                 });
                 if let Some(Entry::Translations(ts)) = entry {
                     let (queries, line, df) = self.translations(&ts);

@@ -947,11 +947,12 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
                 // item's bullet, or under a numbered heading's number (`5.9 Moving, …
                 // reintro-` / `ducing packages`), is its hanging indent. (A line of text
                 // may start with a number too, `3.5 miles …`: only a heading's counts.)
-                let numbered = heading(p) && crate::segment::numbering(&p.text).0 > 0;
+                let prev_heading = heading(p);
+                let numbered = prev_heading && crate::segment::numbering(&p.text).0 > 0;
                 let hanging = (starts_item(&p.text) || numbered) && l.x0 > p.x0;
                 // Lines of a heading stand as far apart as its size sets them.
                 let spacing =
-                    if is_heading && heading(p) { l.size.max(p.size) / body } else { 1.0 };
+                    if is_heading && prev_heading { l.size.max(p.size) / body } else { 1.0 };
                 let indented =
                     l.x0 - col_left > body * 0.8 && p.x0 - col_left < body * 0.3 && !hanging;
                 let short_prev = p.x1 < col_right - body * 3.0
@@ -960,7 +961,7 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
                     || gap < 0.0
                     || gap > leading * 1.45 * spacing.max(1.0)
                     || (l.size - p.size).abs() > body * 0.1
-                    || heading(p) != is_heading
+                    || prev_heading != is_heading
                     || indented
                     || short_prev
                     || starts_item(&l.text)
