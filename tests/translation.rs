@@ -332,6 +332,11 @@ fn each_hit_in_a_translated_document_comes_with_its_translation() {
     let t = texts(&s.search_json("сурок", &["--no-translate"]));
     assert!(t.len() == 2 && t[1].contains("marmot"), "{t:?}");
     assert_eq!(texts(&s.search_json("сурок", &["--lang", "ru"])).len(), 1);
+    // So do filters written in the query.
+    for q in ["сурок lang:ru", "сурок doc:manual.ru", "marmot -lang:ru"] {
+        let t = texts(&s.search_json(q, &["--no-translate"]));
+        assert_eq!(t.len(), 1, "{q}: {t:?}");
+    }
 }
 
 #[test]

@@ -280,7 +280,12 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
     crate::trace::mark("related passages");
     let mut hits = mix_languages(hits, language, req.limit);
     if let Some(aligned) = lexicon.aligned.as_ref() {
-        if req.expand && req.lang.is_none() && req.doc.is_none() {
+        // A filter, given as an option or in the query, keeps its language and documents:
+        // a translation elsewhere would pass it by.
+        let filtered = req.lang.is_some()
+            || req.doc.is_some()
+            || node.as_ref().is_some_and(parse::Node::has_filter);
+        if req.expand && !filtered {
             with_counterparts(qindex, &searcher, aligned, &plan.marks, &mut hits, req.limit)?;
         }
     }

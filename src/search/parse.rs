@@ -60,6 +60,16 @@ pub enum Node {
 }
 
 impl Node {
+    /// Whether a `lang:` or `doc:` filter stands anywhere in the query (excluded or not).
+    pub fn has_filter(&self) -> bool {
+        match self {
+            Node::And(items) | Node::Or(items) => items.iter().any(Node::has_filter),
+            Node::Not(inner) => inner.has_filter(),
+            Node::Lang { .. } | Node::Doc { .. } => true,
+            Node::Word { .. } | Node::Phrase { .. } => false,
+        }
+    }
+
     /// The plain words of the query (not excluded, not exact, not prefixes), in order.
     pub fn words<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
