@@ -340,6 +340,30 @@ fn each_hit_in_a_translated_document_comes_with_its_translation() {
 }
 
 #[test]
+fn a_translation_copied_into_a_third_document_is_shown_once() {
+    // The Russian paragraph stands again in a note under a heading with the code, which
+    // ranks the note's copy above the aligned one: the aligned copy, put after the
+    // English hit, takes the note's place into `also_in` instead of showing the text twice.
+    let s = Sandbox::new();
+    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    en[12] = "The quiet marmot sleeps under hill QZ-77 all winter.".into();
+    ru[12] = "Тихий сурок спит под холмом QZ-77 всю зиму.".into();
+    s.write("manual.en.txt", en.join("\n\n") + "\n");
+    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
+    s.write("notes.md", format!("# Холм QZ-77\n\n{}\n", ru[12]));
+    let v = s.search_json("QZ-77", &["--no-translate"]);
+    let t = texts(&v);
+    assert!(t[0].contains("marmot") && t[1].contains("сурок"), "{t:?}");
+    assert_eq!(t.iter().filter(|x| x.contains("сурок")).count(), 1, "{t:?}");
+    assert_eq!(v["hits"][1]["doc"], "manual.ru.txt", "{v}");
+    let how = matched(&v["hits"][1]);
+    assert!(how.contains(&"exact form".into()) && how.ends_with(&["aligned translation".into()]));
+    let also: Vec<&str> =
+        v["hits"][1]["also_in"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(also, ["notes.md:3"], "{v}");
+}
+
+#[test]
 fn a_translation_on_the_page_is_not_shown_again_as_a_partial_match() {
     // The Russian paragraph holds both words; its English translation, put after it as
     // its aligned translation, also holds one of them, so it is a partial match too.

@@ -286,7 +286,15 @@ pub fn search(qindex: &QIndex, req: &Request, lexicon: &Lexicon) -> Result<Resul
             || req.doc.is_some()
             || node.as_ref().is_some_and(parse::Node::has_filter);
         if req.expand && !filtered {
-            with_counterparts(qindex, &searcher, aligned, &plan.marks, &mut hits, req.limit)?;
+            with_counterparts(
+                qindex,
+                &searcher,
+                aligned,
+                &plan.marks,
+                &known,
+                &mut hits,
+                req.limit,
+            )?;
         }
     }
     // A table of contents holds every word of a query by chance more often than a passage
@@ -528,6 +536,7 @@ fn with_counterparts(
     searcher: &tantivy::Searcher,
     aligned: &crate::parallel::Alignment,
     marks: &Marks,
+    known: &repeats::Known,
     hits: &mut Vec<Hit>,
     limit: usize,
 ) -> Result<()> {
@@ -556,7 +565,9 @@ fn with_counterparts(
             found.matched.push(Via::Aligned);
             found.partial = partial;
             placed.insert(id);
-            out.push(found);
+            if repeats::fold_into_counterpart(&out, &mut rest, &mut found, known) {
+                out.push(found);
+            }
         }
     }
     out.extend(rest.into_iter().filter(|h| !placed.contains(&h.id)));

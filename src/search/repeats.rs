@@ -240,6 +240,40 @@ fn at_home(hit: &Hit) -> Option<bool> {
     (cyrillic != latin).then(|| (cyrillic > latin) == (hit.lang == "ru"))
 }
 
+/// Whether `counterpart`, a hit's aligned translation about to be put after it, may stand
+/// on `page`: not when a hit there shows its text already (or holds its place in
+/// `also_in`). A hit of `rest` repeating it is folded into it, its place kept in
+/// `also_in`: the text is shown once, beside the passage it translates.
+pub(super) fn fold_into_counterpart(
+    page: &[Hit],
+    rest: &mut std::collections::VecDeque<Hit>,
+    counterpart: &mut Hit,
+    known: &Known,
+) -> bool {
+    if page.iter().any(|h| h.also_in.contains(&counterpart.id)) {
+        return false;
+    }
+    let own = shingles_of(counterpart, known);
+    let repeats = |h: &Hit| {
+        h.text == counterpart.text
+            || known.get(&h.id).map_or_else(|| Shingles::of(&h.text), Shingles::clone).repeats(&own)
+    };
+    if page.iter().any(repeats) {
+        return false;
+    }
+    let found = rest.iter().position(|h| h.also_in.contains(&counterpart.id) || repeats(h));
+    if let Some(copy) = found.and_then(|at| rest.remove(at)) {
+        counterpart.matched.extend(copy.matched);
+        counterpart.matched.sort_unstable();
+        counterpart.matched.dedup();
+        counterpart.also_in.extend(copy.also_in.into_iter().filter(|id| *id != counterpart.id));
+        if copy.doc != counterpart.doc || copy.text != counterpart.text {
+            counterpart.also_in.push(copy.id);
+        }
+    }
+    true
+}
+
 fn shingles_of(hit: &Hit, known: &Known) -> Shingles {
     known.get(&hit.id).cloned().unwrap_or_else(|| Shingles::of(&hit.text))
 }
