@@ -902,6 +902,21 @@ fn body_size(pages: &[Vec<PageLine>]) -> f64 {
     counts.into_iter().max_by_key(|&(_, n)| n).map_or(10.0, |(s, _)| s as f64 / 2.0)
 }
 
+/// Where lines ending at `x1` have their right margin: the furthest end that three or more
+/// of them share (to within 2 points), as the lines of justified text do, so that a line
+/// overrunning the margin (a long address) does not move it; else the furthest end.
+fn right_edge(x1: &[f64]) -> f64 {
+    let mut buckets: FxHashMap<i64, usize> = FxHashMap::default();
+    for x in x1 {
+        *buckets.entry((x / 2.0).round() as i64).or_default() += 1;
+    }
+    let shared =
+        |b: i64| (b - 1..=b + 1).map(|k| buckets.get(&k).copied().unwrap_or(0)).sum::<usize>();
+    let margin = buckets.keys().copied().filter(|&b| shared(b) >= 3).max();
+    let near = |x: f64| margin.is_none_or(|b| ((x / 2.0).round() as i64) <= b + 1);
+    x1.iter().copied().filter(|&x| near(x)).fold(f64::MIN, f64::max)
+}
+
 /// A paragraph of a page: its lines and what it is.
 struct Paragraph {
     lines: Vec<String>,
@@ -911,7 +926,9 @@ struct Paragraph {
 /// The page's lines grouped into paragraphs and headings.
 fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
     let mut out: Vec<Paragraph> = Vec::new();
-    // The usual distance between lines of body text on this page.
+    // The usual distance between lines of body text on this page: the lower quartile of
+    // the distances, as a page of short paragraphs has as many distances between
+    // paragraphs as within them.
     let mut gaps: Vec<f64> = page
         .windows(2)
         .filter(|w| w[0].column == w[1].column && (w[0].size - body).abs() < 0.5)
@@ -919,27 +936,51 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
         .filter(|g| *g > 0.0)
         .collect();
     gaps.sort_by(f64::total_cmp);
-    let leading = gaps.get(gaps.len() / 2).copied().unwrap_or(body * 1.2);
+    let leading = gaps.get(gaps.len() / 4).copied().unwrap_or(body * 1.2);
     let left: FxHashMap<usize, f64> = page.iter().fold(FxHashMap::default(), |mut m, l| {
         let e = m.entry(l.column).or_insert(f64::MAX);
         *e = e.min(l.x0);
         m
     });
-    let right: FxHashMap<usize, f64> = page.iter().fold(FxHashMap::default(), |mut m, l| {
-        let e = m.entry(l.column).or_insert(f64::MIN);
-        *e = e.max(l.x1);
-        m
-    });
-    let heading = |l: &PageLine| {
-        let short = l.text.chars().count() <= 120 && !l.text.ends_with(['.', ',', ';']);
-        short && (l.size >= body * 1.15 || (l.bold && l.size >= body * 0.95))
-    };
-    let mut prev: Option<&PageLine> = None;
+    // The right edge of a column: where most of its lines end when they end together
+    // (justified text), so that a line overrunning the margin (a long address) does not
+    // move it; else where its longest line ends.
+    let mut ends: FxHashMap<usize, Vec<f64>> = FxHashMap::default();
     for l in page {
-        let is_heading = heading(l);
+        ends.entry(l.column).or_default().push(l.x1);
+    }
+    let right: FxHashMap<usize, f64> =
+        ends.into_iter().map(|(column, x1)| (column, right_edge(&x1))).collect();
+    // Set as a heading: larger than the body, or bold. A line ending as a sentence or a
+    // clause does (`.`, `,`, `;`) is a bold sentence of the text, unless a line set the
+    // same way follows it closely: a heading wrapped after a comma (`3.1.5 Не могли бы
+    // вы подсказать, какой выпуск следует устанавливать,` / `стабильный или тестируемый?`).
+    let styled = |l: &PageLine| {
+        l.text.chars().count() <= 120
+            && (l.size >= body * 1.15 || (l.bold && l.size >= body * 0.95))
+    };
+    let headings: Vec<bool> = page
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let wraps_on = || {
+                page.get(i + 1).is_some_and(|n| {
+                    let gap = l.y - n.y;
+                    styled(n)
+                        && n.column == l.column
+                        && (n.size - l.size).abs() <= body * 0.1
+                        && gap > 0.0
+                        && gap <= leading * 1.45 * (l.size / body).max(1.0)
+                })
+            };
+            styled(l) && (!l.text.ends_with(['.', ',', ';']) || wraps_on())
+        })
+        .collect();
+    let mut prev: Option<(&PageLine, bool)> = None;
+    for (l, &is_heading) in page.iter().zip(&headings) {
         let starts_new = match prev {
             None => true,
-            Some(p) => {
+            Some((p, prev_heading)) => {
                 let gap = p.y - l.y;
                 let col_left = left.get(&l.column).copied().unwrap_or(l.x0);
                 let col_right = right.get(&l.column).copied().unwrap_or(l.x1);
@@ -947,7 +988,6 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
                 // item's bullet, or under a numbered heading's number (`5.9 Moving, …
                 // reintro-` / `ducing packages`), is its hanging indent. (A line of text
                 // may start with a number too, `3.5 miles …`: only a heading's counts.)
-                let prev_heading = heading(p);
                 let numbered = prev_heading && crate::segment::numbering(&p.text).0 > 0;
                 let hanging = (starts_item(&p.text) || numbered) && l.x0 > p.x0;
                 // Lines of a heading stand as far apart as its size sets them.
@@ -965,6 +1005,7 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
                     || indented
                     || short_prev
                     || starts_item(&l.text)
+                    || starts_note(&l.text)
             }
         };
         if starts_new || out.is_empty() {
@@ -999,7 +1040,7 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
             }
             _ => para.lines.push(l.text.clone()),
         }
-        prev = Some(l);
+        prev = Some((l, is_heading));
     }
     // Heading levels by size: the largest are the highest.
     let mut sizes: Vec<i64> = Vec::new();
@@ -1035,6 +1076,12 @@ fn starts_item(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with(['•', '◦', '▪', '–', '—', '*', '·'])
         && t.chars().nth(1).is_some_and(char::is_whitespace)
+}
+
+/// Whether a line opens with a superscript number (`⁴Having said that, …`): a note of its
+/// own, whatever the note above it.
+fn starts_note(line: &str) -> bool {
+    line.trim_start().starts_with(['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'])
 }
 
 /// The text of scanned pages, recognised by Tesseract (Russian and English) from images
@@ -1230,6 +1277,88 @@ mod tests {
         );
         assert_eq!(got[1].0, Hint::Paragraph);
         assert_eq!(got[2], (Hint::Heading(2), vec!["4.8 Oars".to_string()]));
+    }
+
+    #[test]
+    fn a_heading_wrapped_after_a_comma_or_a_full_stop_is_one_heading() {
+        // Three lines of a 14-point heading, the first two ending in `,` and `.`, the last
+        // under an address that overruns the margin; a bold sentence of body size ending
+        // in a full stop, with body text below it, stays text.
+        let line = |text: &str, x0: f64, x1: f64, y: f64, size: f64| PageLine {
+            text: text.to_string(),
+            x0,
+            x1,
+            y,
+            size,
+            bold: size > 10.0 || text.starts_with("Mind"),
+            column: 0,
+        };
+        let page = [
+            line(
+                "6.2 Some keepers smoke the hives with straw, others with",
+                72.0,
+                500.0,
+                700.0,
+                14.4,
+            ),
+            line("rotten wood, others again with puffball.", 100.0, 500.0, 682.0, 14.4),
+            line("Which smoke calms the bees best?", 100.0, 380.0, 664.0, 14.4),
+            line("Mind the wind.", 72.0, 200.0, 640.0, 10.0),
+            line(
+                "Smoke drifts where the wind takes it, so stand upwind of",
+                72.0,
+                500.0,
+                628.0,
+                10.0,
+            ),
+            line(
+                "the hive, at https://bees.example.org/smoke-and-wind-and-hives",
+                72.0,
+                560.0,
+                616.0,
+                10.0,
+            ),
+            line("and work slowly.", 72.0, 180.0, 604.0, 10.0),
+        ];
+        let got: Vec<(Hint, usize)> =
+            paragraphs(&page, 10.0).iter().map(|p| (p.hint, p.lines.len())).collect();
+        assert_eq!(got, [(Hint::Heading(2), 3), (Hint::Paragraph, 1), (Hint::Paragraph, 3)]);
+    }
+
+    #[test]
+    fn short_paragraphs_apart_by_more_than_their_lines_and_notes_stay_apart() {
+        // Most distances on the page are between paragraphs (18 points), fewer within them
+        // (12): each paragraph, of one or two lines, is its own.
+        let line = |text: &str, x1: f64, y: f64| PageLine {
+            text: text.to_string(),
+            x0: 72.0,
+            x1,
+            y,
+            size: 10.0,
+            bold: false,
+            column: 0,
+        };
+        let mut page = Vec::new();
+        let mut y = 700.0;
+        for i in 0..6 {
+            page.push(line(
+                &format!("Line {i} of the rope log names the knot tied at the"),
+                500.0,
+                y,
+            ));
+            page.push(line("bollard", 120.0, y - 12.0));
+            page.push(line(&format!("and the bowline holds on post {i}"), 300.0, y - 30.0));
+            y -= 48.0;
+        }
+        // Two notes at the foot, the first filling its line: each is its own.
+        page.push(line(
+            "³The log is kept in the harbour master's office, in the drawer",
+            500.0,
+            90.0,
+        ));
+        page.push(line("⁴Knots are named as the sailmakers name them.", 300.0, 80.0));
+        let got: Vec<usize> = paragraphs(&page, 10.0).iter().map(|p| p.lines.len()).collect();
+        assert_eq!(got, [[2, 1].repeat(6), vec![1, 1]].concat());
     }
 
     #[test]
