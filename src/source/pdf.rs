@@ -36,6 +36,9 @@ fn mul(m: &Matrix, n: &Matrix) -> Matrix {
 
 /// Form XObjects nested deeper than this are not read (a loop would never end).
 const MAX_FORM_DEPTH: usize = 8;
+/// A page's first line this many body sizes above the next, no larger than the text, at
+/// one height on many pages, is a running head.
+const HEAD_APART: f64 = 2.5;
 /// A line or heading repeated at the top or bottom of this share of pages is chrome.
 const CHROME_SHARE: f64 = 0.25;
 
@@ -590,6 +593,33 @@ fn drop_chrome(pages: &mut [Vec<PageLine>], numbers: &[(u32, Option<String>)]) {
         }
     }
     let needed = ((pages.len() as f64 * CHROME_SHARE).ceil() as usize).max(3);
+    // A running head that names the page's chapter and section changes from page to page
+    // (`CHAPTER 3. CHOOSING …  3.1. WHICH DEBIAN …`): its place tells it, the first line
+    // of many pages at one height, no larger than the text and set well apart from it.
+    let body = body_size(pages);
+    // The head: the lines on the first line's baseline (to within 2 points, its parts
+    // set apart as runs may be), their height and size, and how many they are.
+    let head_at = |lines: &[PageLine]| -> Option<((i64, i64), usize)> {
+        let first = lines.first()?;
+        let row = lines.iter().take_while(|l| (first.y - l.y).abs() <= 2.0).count();
+        let next = lines.get(row)?;
+        let small = lines[..row].iter().all(|l| l.size <= body * 1.05);
+        (small && lines[row - 1].y - next.y >= body * HEAD_APART)
+            .then(|| (((first.y / 2.0).round() as i64, (first.size * 2.0).round() as i64), row))
+    };
+    let mut heads: FxHashMap<(i64, i64), usize> = FxHashMap::default();
+    for lines in pages.iter() {
+        if let Some((at, _)) = head_at(lines) {
+            *heads.entry(at).or_default() += 1;
+        }
+    }
+    for lines in pages.iter_mut() {
+        if let Some((at, row)) = head_at(lines) {
+            if heads[&at] >= needed {
+                lines.drain(..row);
+            }
+        }
+    }
     for (k, lines) in pages.iter_mut().enumerate() {
         let (number, label) = numbers.get(k).cloned().unwrap_or((0, None));
         let own = |token: Option<&str>| {
@@ -1359,6 +1389,61 @@ mod tests {
         page.push(line("⁴Knots are named as the sailmakers name them.", 300.0, 80.0));
         let got: Vec<usize> = paragraphs(&page, 10.0).iter().map(|p| p.lines.len()).collect();
         assert_eq!(got, [[2, 1].repeat(6), vec![1, 1]].concat());
+    }
+
+    #[test]
+    fn a_running_head_naming_each_pages_section_is_chrome() {
+        // Small capitals naming the chapter and the section, another on every page, set
+        // well above the text; a chapter's first page opens lower with its title, and the
+        // last page with text at the top margin.
+        let line = |text: &str, y: f64, size: f64| PageLine {
+            text: text.to_string(),
+            x0: 72.0,
+            x1: 500.0,
+            y,
+            size,
+            bold: false,
+            column: 0,
+        };
+        let words = ["SLUICES", "WEIRS", "LOCKS", "DYKES", "POLDERS", "MILLS"];
+        let mut pages: Vec<Vec<PageLine>> = (0..6)
+            .map(|n| {
+                let head =
+                    format!("CHAPTER {}. WATER … {}.{}. {}", n / 2 + 1, n / 2 + 1, n, words[n]);
+                let (w, v) = (words[n].to_lowercase(), words[(n + 1) % 6].to_lowercase());
+                // Half the heads in two parts, their baselines a point apart.
+                let mut lines = vec![line(&head, 780.0, 9.0)];
+                if n % 2 == 0 {
+                    lines.push(line(&format!("{}", n + 40), 779.0, 9.0));
+                }
+                lines.push(line(
+                    &format!("The keeper of the {w} opens the gate at the turn"),
+                    740.0,
+                    10.0,
+                ));
+                lines.push(line(
+                    &format!("of the tide, and the {v} fill when it stands level."),
+                    728.0,
+                    10.0,
+                ));
+                lines
+            })
+            .collect();
+        pages.push(vec![
+            line("Chapter 4. Tides", 700.0, 20.0),
+            line("The tide turns twice a day.", 660.0, 10.0),
+        ]);
+        pages.push(vec![
+            line("Level water on both sides of the gate is the keeper's sign.", 740.0, 10.0),
+            line("He waits for it.", 728.0, 10.0),
+        ]);
+        drop_chrome(&mut pages, &[]);
+        let first: Vec<&str> = pages.iter().map(|p| p[0].text.as_str()).collect();
+        assert!(first[..6].iter().all(|t| t.starts_with("The keeper")), "{first:?}");
+        assert_eq!(
+            first[6..],
+            ["Chapter 4. Tides", "Level water on both sides of the gate is the keeper's sign."]
+        );
     }
 
     #[test]
