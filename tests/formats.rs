@@ -241,13 +241,39 @@ fn nothing_is_skipped_silently() {
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("photo.png: not a format quelle reads (.png;"), "{err}");
-    assert!(err.contains("1 files skipped"), "{err}");
+    assert!(err.contains("1 file skipped"), "{err}");
     assert!(!err.contains("library.bib"), "settings are no documents: {err}");
     assert_eq!(texts(&s.search_json("ferns", &[])), ["Compressed notes about ferns."]);
     assert_eq!(
         texts(&s.search_json("extension", &[])),
         ["Notes about the moor, with no extension."]
     );
+}
+
+#[test]
+fn a_folder_of_images_is_one_line_of_warning() {
+    let s = Sandbox::new();
+    s.write("heron.txt", "The heron waits in the reeds at dawn.\n");
+    for name in ["wing", "beak", "nest", "reed"] {
+        s.write(&format!("pictures/{name}.png"), b"\x89PNG\r\n\x1a\n");
+    }
+    s.write("style.css", "p { margin: 0 }\n");
+    // Said on the run that skips them and on every run after.
+    for _ in 0..2 {
+        let out = s.run(&["index"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+        assert_eq!(warnings.len(), 2, "{err}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("pictures/beak.png and 3 more .png files: not a format")),
+            "{err}"
+        );
+        assert!(warnings.iter().any(|w| w.contains("style.css: not a format")), "{err}");
+        assert!(err.contains("5 files skipped"), "{err}");
+    }
+    assert_eq!(texts(&s.search_json("heron", &[])), ["The heron waits in the reeds at dawn."]);
 }
 
 /// Text with whitespace of any kind as one space.

@@ -267,7 +267,7 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
         eprintln!("note: not following {link}: it leads outside the corpus (--follow follows it)");
     }
     // Files skipped by an earlier run and unchanged since are named every time.
-    for why in &report.earlier_skips {
+    for why in crate::source::group_unread(&report.earlier_skips) {
         eprintln!("warning: skipped {why}");
     }
     let summary = output::summary(&qindex, &report);
@@ -295,8 +295,10 @@ fn report_problems(report: &RefreshReport) {
             old.display()
         );
     }
-    for e in report.walk_problems.iter().chain(&report.skipped) {
-        eprintln!("warning: skipped {e}");
+    let skipped: Vec<String> =
+        report.walk_problems.iter().chain(&report.skipped).map(Error::to_string).collect();
+    for why in crate::source::group_unread(&skipped) {
+        eprintln!("warning: skipped {why}");
     }
     for m in &report.mixed {
         eprintln!("warning: {m}");

@@ -272,7 +272,8 @@ pub fn summary(qindex: &QIndex, report: &RefreshReport) -> String {
         ));
     }
     if skipped > 0 {
-        s.push_str(&format!("; {skipped} files skipped"));
+        let files = if skipped == 1 { "file" } else { "files" };
+        s.push_str(&format!("; {skipped} {files} skipped"));
     }
     s
 }

@@ -79,8 +79,10 @@ fn refresh(config: &ServeConfig, first: bool) -> Result<Option<QIndex>> {
     let options = index::Options { follow: config.follow, verify: false, ocr: config.ocr };
     match index::refresh(&config.corpus, &config.index, options, &mut index::Silent) {
         Ok((qindex, report)) => {
-            for e in report.walk_problems.iter().chain(&report.skipped) {
-                eprintln!("warning: skipped {e}");
+            let skipped: Vec<String> =
+                report.walk_problems.iter().chain(&report.skipped).map(Error::to_string).collect();
+            for why in crate::source::group_unread(&skipped) {
+                eprintln!("warning: skipped {why}");
             }
             for n in &report.notes {
                 eprintln!("warning: {n}");

@@ -73,6 +73,39 @@ pub fn format_by_name(name: &str) -> std::result::Result<Option<Format>, String>
     })
 }
 
+/// What [`format_by_name`] says of a file quelle does not read.
+const UNREAD: &str = ": not a format quelle reads (.";
+
+/// Reasons for skipping files, as shown: three or more files skipped for one unread
+/// extension (a folder of images beside the documents) make one line, naming the first
+/// and counting the others; other reasons are kept, in order.
+pub fn group_unread<S: AsRef<str>>(reasons: &[S]) -> Vec<String> {
+    let ext_of = |why: &str| {
+        let (_, rest) = why.split_once(UNREAD)?;
+        rest.split_once(';').map(|(ext, _)| ext.to_string())
+    };
+    let mut per_ext: std::collections::HashMap<String, usize> = Default::default();
+    for why in reasons {
+        if let Some(ext) = ext_of(why.as_ref()) {
+            *per_ext.entry(ext).or_default() += 1;
+        }
+    }
+    let mut out = Vec::new();
+    let mut shown = std::collections::HashSet::new();
+    for why in reasons.iter().map(AsRef::as_ref) {
+        match ext_of(why).filter(|ext| per_ext[ext] >= 3) {
+            Some(ext) if !shown.insert(ext.clone()) => {}
+            Some(ext) => {
+                let (file, reason) = why.split_once(UNREAD).expect("an unread format");
+                let more = per_ext[&ext] - 1;
+                out.push(format!("{file} and {more} more .{ext} files{UNREAD}{reason}"));
+            }
+            None => out.push(why.to_string()),
+        }
+    }
+    out
+}
+
 /// True for files of the corpus folder that are quelle's settings, not documents: the
 /// catalogue, the glossary, the user's dictionary, bibliographies and CSL styles.
 pub fn is_setting(rel: &str) -> bool {
@@ -347,6 +380,27 @@ pub fn collapse(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn three_files_of_one_unread_format_make_one_line() {
+        let why = |f: &str| format!("{f}: {}", format_by_name(f).unwrap_err());
+        let reasons = [
+            why("maps/a.tif"),
+            "notes.txt: not valid text".to_string(),
+            why("maps/b.tif"),
+            why("song.ogg"),
+            why("maps/c.tif"),
+            why("tune.ogg"),
+        ];
+        let shown = group_unread(&reasons);
+        assert_eq!(shown.len(), 4, "{shown:?}");
+        assert!(shown[0]
+            .starts_with("maps/a.tif and 2 more .tif files: not a format quelle reads (.tif;"));
+        assert_eq!(shown[1], "notes.txt: not valid text");
+        assert!(
+            shown[2].starts_with("song.ogg: not a format") && shown[3].starts_with("tune.ogg: ")
+        );
+    }
 
     #[test]
     fn formats_by_name_and_settings_apart() {
