@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 34;
+pub const SEGMENT_VERSION: u32 = 35;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -1719,6 +1719,29 @@ mod tests {
             toc[0].starts_with("Contents 1. Hives 1.1.") && toc[0].ends_with("May/ June?"),
             "{toc:?}"
         );
+    }
+
+    #[test]
+    fn contents_lines_read_as_one_paragraph_are_a_table_of_contents() {
+        // As a PDF's contents come out: entries as close as lines of text, one paragraph,
+        // one entry wrapped before its leader, one ending with its page and no leader.
+        use crate::ingest::Structured;
+        let text = "Contents\n1 Spring sluices . . . . . . . . 3\n1.1 Clearing the weed from the upper\ngates and the lower . . . . . . . 4\n1.2 Why are the paddles oiled so often? 6\n2 Summer . . . . . . . . 9\nThe keeper begins the year with the sluices, at 6\nin the morning . . . or at 7.\n";
+        let mut doc = decode("doc.txt", text.as_bytes()).unwrap();
+        doc.structure = vec![
+            Structured { first: 0, last: 0, hint: Hint::Heading(1) },
+            Structured { first: 1, last: 5, hint: Hint::Paragraph },
+            Structured { first: 6, last: 7, hint: Hint::Paragraph },
+        ];
+        let seg = segment(&doc);
+        let kinds: Vec<(Kind, &str)> =
+            seg.passages.iter().map(|p| (p.kind, p.text.as_str())).collect();
+        assert_eq!(kinds.len(), 2, "{kinds:?}");
+        assert_eq!(kinds[0].0, Kind::Toc, "{kinds:?}");
+        assert!(kinds[0].1.starts_with("Contents 1 Spring"), "{kinds:?}");
+        assert!(kinds[0].1.ends_with("2 Summer . . . . . . . . 9"), "{kinds:?}");
+        // Text with one leader-like line stays text.
+        assert_eq!(kinds[1].0, Kind::Body, "{kinds:?}");
     }
 
     #[test]

@@ -45,6 +45,23 @@ pub fn is_toc_line(line: &str) -> bool {
     leader.chars().filter(|c| *c != ' ').count() >= 3
 }
 
+/// True for a block of several lines read as one paragraph (a PDF's contents, whose
+/// entries stand as close as lines of text): two or more of its lines are contents lines,
+/// and two in three or more look like entries' lines, a contents line, a numbered start
+/// (`3.1.5 Не могли бы вы…`) or an end with its page number and no leader (`Почему? 8`).
+fn entries_run_together(doc: &SourceDoc, b: &Block) -> bool {
+    let (mut leaders, mut entry_like) = (0, 0);
+    for p in &b.pieces {
+        let t = text_of(doc, p).trim();
+        let numbered = crate::segment::numbering(t).0 > 0;
+        let paged = t.rsplit_once(' ').is_some_and(|(_, n)| n.bytes().all(|c| c.is_ascii_digit()));
+        let leader = is_toc_line(t);
+        leaders += usize::from(leader);
+        entry_like += usize::from(leader || numbered || paged);
+    }
+    leaders >= 2 && entry_like * 3 >= b.pieces.len() * 2
+}
+
 /// Groups contents lines into `toc` blocks.
 pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     let (blocks, repeated, entry_starts) = repeated_entries(doc, blocks);
@@ -53,7 +70,7 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     let mut marked: Vec<bool> = blocks
         .iter()
         .zip(&repeated)
-        .map(|(b, &r)| r || line_text(b).is_some_and(is_toc_line))
+        .map(|(b, &r)| r || line_text(b).is_some_and(is_toc_line) || entries_run_together(doc, b))
         .collect();
     let mut bulleted: Vec<bool> =
         blocks.iter().map(|b| is_bulleted_entry(text_of(doc, &b.pieces[0]))).collect();
