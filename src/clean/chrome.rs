@@ -32,6 +32,9 @@ const CHROME_PHRASES: &[&str] = &[
     "поделиться",
 ];
 
+/// The mark documentation tools put after a heading for its link.
+const PERMALINK: char = '¶';
+
 /// Whole lines that are navigation.
 const NAV_LINES: &[&str] = &[
     "home",
@@ -137,6 +140,20 @@ pub fn drop(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
                 rest.extend_from_slice(&b.pieces[1..]);
                 b.pieces = rest;
             }
+            // A permalink's pilcrow after a heading (`3.2.4. Going on vacation¶`), as pages
+            // made by documentation tools have it, and their copies in Word or text.
+            if let Some(&last) = b.pieces.last() {
+                let text = text_of(doc, &last);
+                if let Some(kept) = text.strip_suffix(PERMALINK).map(str::trim_end) {
+                    b.pieces.pop();
+                    b.pieces.extend(cut_piece(
+                        doc,
+                        &last,
+                        &[(kept.len(), text.len())],
+                        Glue::Space,
+                    ));
+                }
+            }
             b
         })
         .filter(|b| !b.pieces.is_empty())
@@ -147,6 +164,15 @@ pub fn drop(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
 mod tests {
     use super::is_chrome;
     use crate::clean::test_util::passages;
+
+    #[test]
+    fn a_headings_permalink_mark_is_cut() {
+        let got = passages(
+            "Drying Hops¶\n===========\n\nThe kiln is lit at dusk.\n\nThe ¶ marks a paragraph.\n",
+        );
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["Drying Hops", "The kiln is lit at dusk.", "The ¶ marks a paragraph."]);
+    }
 
     #[test]
     fn recognises_chrome() {
