@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 36;
+pub const SEGMENT_VERSION: u32 = 37;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -1742,6 +1742,41 @@ mod tests {
         assert!(kinds[0].1.ends_with("2 Summer . . . . . . . . 9"), "{kinds:?}");
         // Text with one leader-like line stays text.
         assert_eq!(kinds[1].0, Kind::Body, "{kinds:?}");
+    }
+
+    #[test]
+    fn links_to_the_headings_in_a_row_are_a_table_of_contents() {
+        // A Word file's contents at its end, one paragraph per entry; a single line
+        // repeating a heading in the text stays text.
+        use crate::ingest::Structured;
+        let text = "Smoking the hive\nA little smoke calms the bees.\nLifting frames\nLift each frame straight up.\nSee also:\nSmoking the hive\nContents\nSmoking the hive\nLifting frames\nExtracting honey\nExtracting honey\nSpin the frames slowly.\n";
+        let mut doc = decode("hives.docx", text.as_bytes()).unwrap();
+        let hints = [
+            Hint::Heading(1),
+            Hint::Paragraph,
+            Hint::Heading(1),
+            Hint::Paragraph,
+            Hint::Paragraph,
+            Hint::Paragraph,
+            Hint::Heading(1),
+            Hint::Item,
+            Hint::Item,
+            Hint::Item,
+            Hint::Heading(1),
+            Hint::Paragraph,
+        ];
+        doc.structure = hints
+            .iter()
+            .enumerate()
+            .map(|(line, &hint)| Structured { first: line, last: line, hint })
+            .collect();
+        let seg = segment(&doc);
+        let kinds: Vec<(Kind, &str)> =
+            seg.passages.iter().map(|p| (p.kind, p.text.as_str())).collect();
+        assert!(kinds.contains(&(Kind::Body, "Smoking the hive")), "{kinds:?}");
+        let toc: Vec<&str> =
+            kinds.iter().filter(|(k, _)| *k == Kind::Toc).map(|(_, t)| *t).collect();
+        assert_eq!(toc, ["Contents Smoking the hive Lifting frames Extracting honey"], "{kinds:?}");
     }
 
     #[test]

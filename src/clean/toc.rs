@@ -45,6 +45,35 @@ pub fn is_toc_line(line: &str) -> bool {
     leader.chars().filter(|c| *c != ' ').count() >= 3
 }
 
+/// For each block, whether it is one line repeating word for word a heading the format
+/// marked elsewhere in the document, next to at least `MIN_BULLETED_ENTRIES - 1` others
+/// doing so: a Word file's or a page's contents, made of links to its headings, before or
+/// after them.
+fn heading_echoes(doc: &SourceDoc, blocks: &[Block]) -> Vec<bool> {
+    let headings: std::collections::HashSet<String> = blocks
+        .iter()
+        .filter(|b| b.kind == Kind::Heading)
+        .map(|b| compact(&b.pieces.iter().map(|p| text_of(doc, p)).collect::<String>()))
+        .collect();
+    let mut echoes: Vec<bool> = blocks
+        .iter()
+        .map(|b| {
+            b.kind != Kind::Heading
+                && single_line(b)
+                && headings.contains(&compact(text_of(doc, &b.pieces[0])))
+        })
+        .collect();
+    let mut i = 0;
+    while i < echoes.len() {
+        let run = echoes[i..].iter().take_while(|&&e| e).count();
+        if run < MIN_BULLETED_ENTRIES {
+            echoes[i..i + run].iter_mut().for_each(|e| *e = false);
+        }
+        i += run.max(1);
+    }
+    echoes
+}
+
 /// True for a block of several lines read as one paragraph (a PDF's contents, whose
 /// entries stand as close as lines of text): two or more of its lines are contents lines,
 /// and two in three or more look like entries' lines, a contents line, a numbered start
@@ -72,8 +101,12 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
         .zip(&repeated)
         .map(|(b, &r)| r || line_text(b).is_some_and(is_toc_line) || entries_run_together(doc, b))
         .collect();
-    let mut bulleted: Vec<bool> =
-        blocks.iter().map(|b| is_bulleted_entry(text_of(doc, &b.pieces[0]))).collect();
+    let echoes = heading_echoes(doc, &blocks);
+    let mut bulleted: Vec<bool> = blocks
+        .iter()
+        .zip(&echoes)
+        .map(|(b, &echo)| echo || is_bulleted_entry(text_of(doc, &b.pieces[0])))
+        .collect();
     // An entry wrapped onto an indented line of its own (one block per line).
     let starts_entry: Vec<bool> =
         bulleted.iter().zip(&entry_starts).map(|(&b, &r)| b || r).collect();
@@ -94,9 +127,10 @@ pub fn group(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
     if !marked.contains(&true) {
         return blocks;
     }
-    // Wrapped entries: short unfinished lines right above a contents line.
+    // Wrapped entries: short unfinished lines right above a contents line (not above a
+    // link to a heading, which is whole).
     for i in (0..blocks.len().saturating_sub(1)).rev() {
-        if marked[i + 1] && !marked[i] && adjacent(&blocks[i], &blocks[i + 1]) {
+        if !echoes[i + 1] && marked[i + 1] && !marked[i] && adjacent(&blocks[i], &blocks[i + 1]) {
             if let Some(t) = line_text(&blocks[i]) {
                 let t = t.trim();
                 let numbered = t.starts_with(|c: char| c.is_ascii_digit());
