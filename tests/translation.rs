@@ -313,16 +313,25 @@ fn documents_that_do_not_translate_each_other_teach_nothing() {
     assert!(t.is_empty(), "{t:?}");
 }
 
+/// A manual in English and its Russian translation, paragraph 12 of each given.
+fn manual_with(en12: &str, ru12: &str) -> Sandbox {
+    let s = Sandbox::new();
+    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    en[12] = en12.to_string();
+    ru[12] = ru12.to_string();
+    s.write("manual.en.txt", en.join("\n\n") + "\n");
+    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
+    s
+}
+
 #[test]
 fn each_hit_in_a_translated_document_comes_with_its_translation() {
     // The paragraph on the marmot keeps nothing as written, so no dictionary word or code
     // leads to its translation: the alignment of the two documents does.
-    let s = Sandbox::new();
-    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
-    en[12] = "The quiet marmot sleeps under the northern hill all winter.".into();
-    ru[12] = "Тихий сурок спит под северным холмом всю зиму.".into();
-    s.write("manual.en.txt", en.join("\n\n") + "\n");
-    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
+    let s = manual_with(
+        "The quiet marmot sleeps under the northern hill all winter.",
+        "Тихий сурок спит под северным холмом всю зиму.",
+    );
     let v = s.search_json("marmot", &["--no-translate"]);
     let t = texts(&v);
     assert_eq!(t.len(), 2, "{t:?}");
@@ -344,13 +353,9 @@ fn a_translation_copied_into_a_third_document_is_shown_once() {
     // The Russian paragraph stands again in a note under a heading with the code, which
     // ranks the note's copy above the aligned one: the aligned copy, put after the
     // English hit, takes the note's place into `also_in` instead of showing the text twice.
-    let s = Sandbox::new();
-    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
-    en[12] = "The quiet marmot sleeps under hill QZ-77 all winter.".into();
-    ru[12] = "Тихий сурок спит под холмом QZ-77 всю зиму.".into();
-    s.write("manual.en.txt", en.join("\n\n") + "\n");
-    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
-    s.write("notes.md", format!("# Холм QZ-77\n\n{}\n", ru[12]));
+    let ru = "Тихий сурок спит под холмом QZ-77 всю зиму.";
+    let s = manual_with("The quiet marmot sleeps under hill QZ-77 all winter.", ru);
+    s.write("notes.md", format!("# Холм QZ-77\n\n{ru}\n"));
     let v = s.search_json("QZ-77", &["--no-translate"]);
     let t = texts(&v);
     assert!(t[0].contains("marmot") && t[1].contains("сурок"), "{t:?}");
