@@ -55,6 +55,9 @@ fn heading_echoes(doc: &SourceDoc, blocks: &[Block]) -> Vec<bool> {
         .filter(|b| b.kind == Kind::Heading)
         .map(|b| compact(&b.pieces.iter().map(|p| text_of(doc, p)).collect::<String>()))
         .collect();
+    if headings.is_empty() {
+        return vec![false; blocks.len()];
+    }
     let mut echoes: Vec<bool> = blocks
         .iter()
         .map(|b| {
@@ -79,16 +82,21 @@ fn heading_echoes(doc: &SourceDoc, blocks: &[Block]) -> Vec<bool> {
 /// and two in three or more look like entries' lines, a contents line, a numbered start
 /// (`3.1.5 Не могли бы вы…`) or an end with its page number and no leader (`Почему? 8`).
 fn entries_run_together(doc: &SourceDoc, b: &Block) -> bool {
-    let (mut leaders, mut entry_like) = (0, 0);
-    for p in &b.pieces {
-        let t = text_of(doc, p).trim();
-        let numbered = crate::segment::numbering(t).0 > 0;
-        let paged = t.rsplit_once(' ').is_some_and(|(_, n)| n.bytes().all(|c| c.is_ascii_digit()));
-        let leader = is_toc_line(t);
-        leaders += usize::from(leader);
-        entry_like += usize::from(leader || numbered || paged);
+    let leaders = b.pieces.iter().filter(|p| is_toc_line(text_of(doc, p))).count();
+    if leaders < 2 {
+        return false;
     }
-    leaders >= 2 && entry_like * 3 >= b.pieces.len() * 2
+    let entry_like = b
+        .pieces
+        .iter()
+        .map(|p| text_of(doc, p).trim())
+        .filter(|t| {
+            let paged =
+                t.rsplit_once(' ').is_some_and(|(_, n)| n.bytes().all(|c| c.is_ascii_digit()));
+            paged || is_toc_line(t) || crate::segment::numbering(t).0 > 0
+        })
+        .count();
+    entry_like * 3 >= b.pieces.len() * 2
 }
 
 /// Groups contents lines into `toc` blocks.
