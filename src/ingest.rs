@@ -144,8 +144,19 @@ pub struct SourceDoc {
     width: Width,
     /// The words its lines join with a hyphen (`ftp-master`), lowercased; made when first
     /// asked for.
-    compounds: std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
+    compounds: std::sync::OnceLock<Compounds>,
 }
+
+/// The words a document's lines join with a hyphen (`ftp-master`), and how many such
+/// words each first part makes (`debian-devel`, `debian-qa`: 2 for `debian`), lowercased.
+#[derive(Debug, Clone, Default)]
+struct Compounds {
+    words: rustc_hash::FxHashSet<String>,
+    heads: rustc_hash::FxHashMap<String, u32>,
+}
+
+/// Letters a first part needs to count as one that makes compounds.
+const MIN_HEAD_CHARS: usize = 4;
 
 impl SourceDoc {
     /// A document a format reader made, of its lines (UTF-8); the reader sets what it
@@ -170,8 +181,9 @@ impl SourceDoc {
     }
 
     /// Whether the document writes `left-right` as one word somewhere inside a line, case
-    /// aside: then `left-` at a line end and `right` on the next is that word, its hyphen
-    /// its own, not a word hyphenated by the line break.
+    /// aside, or writes two or more words so with `left` first (`debian-devel`,
+    /// `debian-qa`, so `debian-` / `maintainers`): then `left-` at a line end and `right`
+    /// on the next is a compound, its hyphen its own, not a word hyphenated by the break.
     pub fn has_compound(&self, left: &str, right: &str) -> bool {
         let compounds = self.compounds.get_or_init(|| {
             let mut set = rustc_hash::FxHashSet::default();
@@ -194,9 +206,18 @@ impl SourceDoc {
                     }
                 }
             }
-            set
+            let mut heads: rustc_hash::FxHashMap<String, u32> = Default::default();
+            for word in &set {
+                let head = word.split('-').next().unwrap_or_default();
+                if head.chars().count() >= MIN_HEAD_CHARS {
+                    *heads.entry(head.to_string()).or_default() += 1;
+                }
+            }
+            Compounds { words: set, heads }
         });
-        compounds.contains(&format!("{left}-{right}").to_lowercase())
+        let left = left.to_lowercase();
+        compounds.words.contains(&format!("{left}-{}", right.to_lowercase()))
+            || compounds.heads.get(&left).is_some_and(|&n| n >= 2)
     }
 
     /// The page of line `line` (an index into `lines`), if the document has pages.
