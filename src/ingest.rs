@@ -142,17 +142,18 @@ pub struct SourceDoc {
     /// The title the format gives (an HTML `<title>`, an EPUB's or Word file's metadata).
     pub title: Option<String>,
     width: Width,
-    /// The words its lines join with a hyphen (`ftp-master`), lowercased; made when first
-    /// asked for.
+    /// The words its lines join with a hyphen or a slash; made when first asked for.
     compounds: std::sync::OnceLock<Compounds>,
 }
 
-/// The words a document's lines join with a hyphen (`ftp-master`), and how many such
-/// words each first part makes (`debian-devel`, `debian-qa`: 2 for `debian`), lowercased.
+/// The words a document's lines join with a hyphen (`ftp-master`), how many such words
+/// each first part makes (`debian-devel`, `debian-qa`: 2 for `debian`), and the words
+/// they join with a slash (`usr/share`), lowercased.
 #[derive(Debug, Clone, Default)]
 struct Compounds {
     words: rustc_hash::FxHashSet<String>,
     heads: rustc_hash::FxHashMap<String, u32>,
+    paths: rustc_hash::FxHashSet<String>,
 }
 
 /// Letters a first part needs to count as one that makes compounds.
@@ -185,11 +186,27 @@ impl SourceDoc {
     /// `debian-qa`, so `debian-` / `maintainers`): then `left-` at a line end and `right`
     /// on the next is a compound, its hyphen its own, not a word hyphenated by the break.
     pub fn has_compound(&self, left: &str, right: &str) -> bool {
-        let compounds = self.compounds.get_or_init(|| {
-            let mut set = rustc_hash::FxHashSet::default();
+        let compounds = self.compounds();
+        let left = left.to_lowercase();
+        compounds.words.contains(&format!("{left}-{}", right.to_lowercase()))
+            || compounds.heads.get(&left).is_some_and(|&n| n >= 2)
+    }
+
+    /// Whether the document writes `left/right` somewhere inside a line, case aside (a
+    /// path, `usr/share`): then `/usr/` at a line end and `share/doc` on the next are one
+    /// path, broken at its slash.
+    pub fn has_path(&self, left: &str, right: &str) -> bool {
+        self.compounds().paths.contains(&format!("{left}/{right}").to_lowercase())
+    }
+
+    /// The words the lines join with a hyphen or a slash, made when first asked for.
+    fn compounds(&self) -> &Compounds {
+        self.compounds.get_or_init(|| {
+            let (mut words, mut paths) =
+                (rustc_hash::FxHashSet::default(), rustc_hash::FxHashSet::default());
             for line in &self.lines {
                 let text = &line.text;
-                for (at, _) in text.match_indices('-') {
+                for (at, sep) in text.match_indices(['-', '/']) {
                     let before = &text[..at];
                     let after = &text[at + 1..];
                     let start = before
@@ -200,24 +217,21 @@ impl SourceDoc {
                         .map_or(at, |(i, _)| i);
                     let end = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
                     if start < at && end > 0 {
-                        set.insert(
-                            format!("{}-{}", &before[start..], &after[..end]).to_lowercase(),
-                        );
+                        let joined = format!("{}{sep}{}", &before[start..], &after[..end]);
+                        let set = if sep == "-" { &mut words } else { &mut paths };
+                        set.insert(joined.to_lowercase());
                     }
                 }
             }
             let mut heads: rustc_hash::FxHashMap<String, u32> = Default::default();
-            for word in &set {
+            for word in &words {
                 let head = word.split('-').next().unwrap_or_default();
                 if head.chars().count() >= MIN_HEAD_CHARS {
                     *heads.entry(head.to_string()).or_default() += 1;
                 }
             }
-            Compounds { words: set, heads }
-        });
-        let left = left.to_lowercase();
-        compounds.words.contains(&format!("{left}-{}", right.to_lowercase()))
-            || compounds.heads.get(&left).is_some_and(|&n| n >= 2)
+            Compounds { words, heads, paths }
+        })
     }
 
     /// The page of line `line` (an index into `lines`), if the document has pages.

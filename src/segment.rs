@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 38;
+pub const SEGMENT_VERSION: u32 = 39;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -687,11 +687,11 @@ fn paragraphs(doc: &SourceDoc, margin: Margins) -> Vec<Block> {
     blocks.into_iter().flat_map(|b| bounded(doc, b)).collect()
 }
 
-/// Adds line `i` to `block`, joining a word hyphenated across the break.
+/// Adds line `i` to `block`, joining a word or path broken across the line break.
 pub(crate) fn continue_block(doc: &SourceDoc, block: &mut Block, i: usize) {
     let mut piece = Block::line(doc, i).pieces[0];
     let prev = block.pieces.last_mut().expect("blocks are never empty");
-    if !join_at_hyphen(doc, prev, &mut piece) {
+    if !join_at_break(doc, prev, &mut piece) {
         let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
         if cut_mark(prev_text, &doc.lines[i].text[piece.start..piece.end]) {
             piece.glue = Glue::Join;
@@ -912,20 +912,32 @@ fn ends_in_cut_mark(doc: &SourceDoc, block: &Block, i: usize) -> bool {
     cut_mark(&doc.lines[last.line].text[last.start..last.end], &doc.lines[i].text)
 }
 
-/// Joins `piece` to `prev` when the line break between them falls at a hyphen: the
-/// hyphen the break put there is dropped (`сотруд-` / `ничество`), one the word has of
-/// its own is kept (`ftp-` / `master`, see [`compound_across`]). True when joined.
-fn join_at_hyphen(doc: &SourceDoc, prev: &mut Piece, piece: &mut Piece) -> bool {
+/// Joins `piece` to `prev` when the line break between them falls inside a word: at a
+/// hyphen, the hyphen the break put there dropped (`сотруд-` / `ничество`), one the word
+/// has of its own kept (`ftp-` / `master`, see [`compound_across`]); or after the slash
+/// of a path the document writes whole elsewhere (`/usr/` / `share/doc`). True when
+/// joined.
+fn join_at_break(doc: &SourceDoc, prev: &mut Piece, piece: &mut Piece) -> bool {
     let prev_text = &doc.lines[prev.line].text[prev.start..prev.end];
     let next_text = &doc.lines[piece.line].text[piece.start..piece.end];
-    if !hyphenated_break(prev_text, next_text) {
+    if hyphenated_break(prev_text, next_text) {
+        if !compound_across(doc, prev_text, next_text) {
+            prev.end -= 1;
+        }
+    } else if !path_across(doc, prev_text, next_text) {
         return false;
-    }
-    if !compound_across(doc, prev_text, next_text) {
-        prev.end -= 1;
     }
     piece.glue = Glue::Join;
     true
+}
+
+/// `/usr/` / `share/doc`: a path broken after a slash, where the document writes the
+/// two names joined by it inside a line (`usr/share`).
+fn path_across(doc: &SourceDoc, prev: &str, next: &str) -> bool {
+    let Some(head) = prev.strip_suffix('/') else { return false };
+    let left = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let right = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    !left.is_empty() && !right.is_empty() && doc.has_path(left, right)
 }
 
 /// `ftp-` / `master`: a word the document writes with a hyphen elsewhere (`ftp-master`),
@@ -968,7 +980,7 @@ fn structured_paragraphs(doc: &SourceDoc) -> Vec<Block> {
                 if doc.lines[i].joins {
                     piece.glue = Glue::Join;
                 } else if s.hint != Hint::Code {
-                    join_at_hyphen(doc, prev, &mut piece);
+                    join_at_break(doc, prev, &mut piece);
                 }
             }
             block.pieces.push(piece);
@@ -1520,6 +1532,26 @@ mod tests {
         );
         let p = seg.passages.iter().find(|p| p.text.starts_with("When")).unwrap();
         assert_eq!((p.line_start, p.line_end), (14, 17));
+    }
+
+    /// A path broken after a slash is joined without a space where the document writes
+    /// the two names joined (`/srv/` / `lockbook/tides.txt`, as `srv/lockbook` stands
+    /// elsewhere); a listing's paths, one a line, stay apart.
+    #[test]
+    fn a_path_broken_at_its_slash_is_one_path() {
+        let text = format!(
+            "Lock Keeping\n\n{LOCK_PARAGRAPH}    The keeper writes the tides in /srv/lockbook/tides.txt every\n    \
+             evening.\n\n{LOCK_PARAGRAPH}    When the water is low he reads the file /srv/\n    \
+             lockbook/tides.txt again, and the folders\n    srv/gates/\n    lockbook/ropes/\n    \
+             are kept for the crew.\n"
+        );
+        let seg = passages(&text);
+        let body = texts_of(&rows(&seg), Kind::Body);
+        assert_eq!(
+            body[3],
+            "When the water is low he reads the file /srv/lockbook/tides.txt again, and the \
+             folders srv/gates/ lockbook/ropes/ are kept for the crew."
+        );
     }
 
     /// Each passage's kind, section and text.
