@@ -256,7 +256,10 @@ pub(super) fn fold_into_counterpart(
     let own = shingles_of(counterpart, known);
     let repeats = |h: &Hit| {
         h.text == counterpart.text
-            || known.get(&h.id).map_or_else(|| Shingles::of(&h.text), Shingles::clone).repeats(&own)
+            || match known.get(&h.id) {
+                Some(theirs) => theirs.repeats(&own),
+                None => Shingles::of(&h.text).repeats(&own),
+            }
     };
     if page.iter().any(repeats) {
         return false;

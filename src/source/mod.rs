@@ -66,20 +66,19 @@ pub fn format_by_name(name: &str) -> std::result::Result<Option<Format>, String>
     let ext = ext.to_lowercase();
     EXTENSIONS.iter().find(|(e, _)| *e == ext).map(|&(_, f)| Some(f)).ok_or_else(|| {
         let known: Vec<&str> = EXTENSIONS.iter().map(|(e, _)| *e).collect();
-        format!(
-            "not a format quelle reads (.{ext}; it reads .{}, and .gz of them)",
-            known.join(", .")
-        )
+        format!("{UNREAD}{ext}; it reads .{}, and .gz of them)", known.join(", ."))
     })
 }
 
-/// What [`format_by_name`] says of a file quelle does not read.
-const UNREAD: &str = ": not a format quelle reads (.";
+/// How [`format_by_name`] says a file is of a format quelle does not read, before its
+/// extension.
+const UNREAD: &str = "not a format quelle reads (.";
 
 /// Reasons for skipping files, as shown: three or more files skipped for one unread
 /// extension (a folder of images beside the documents) make one line, naming the first
 /// and counting the others; other reasons are kept, in order.
 pub fn group_unread<S: AsRef<str>>(reasons: &[S]) -> Vec<String> {
+    // `FILE: not a format quelle reads (.EXT; …`, as a skip's error shows it.
     let ext_of = |why: &str| {
         let (_, rest) = why.split_once(UNREAD)?;
         rest.split_once(';').map(|(ext, _)| ext.to_string())
@@ -97,8 +96,8 @@ pub fn group_unread<S: AsRef<str>>(reasons: &[S]) -> Vec<String> {
             Some(ext) if !shown.insert(ext.clone()) => {}
             Some(ext) => {
                 let (file, reason) = why.split_once(UNREAD).expect("an unread format");
-                let more = per_ext[&ext] - 1;
-                out.push(format!("{file} and {more} more .{ext} files{UNREAD}{reason}"));
+                let (file, more) = (file.trim_end_matches(": "), per_ext[&ext] - 1);
+                out.push(format!("{file} and {more} more .{ext} files: {UNREAD}{reason}"));
             }
             None => out.push(why.to_string()),
         }

@@ -972,9 +972,8 @@ fn paragraphs(page: &[PageLine], body: f64) -> Vec<Paragraph> {
         *e = e.min(l.x0);
         m
     });
-    // The right edge of a column: where most of its lines end when they end together
-    // (justified text), so that a line overrunning the margin (a long address) does not
-    // move it; else where its longest line ends.
+    // The right edge of a column (see `right_edge`): a line overrunning the margin (a
+    // long address) does not move it.
     let mut ends: FxHashMap<usize, Vec<f64>> = FxHashMap::default();
     for l in page {
         ends.entry(l.column).or_default().push(l.x1);
