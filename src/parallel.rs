@@ -421,6 +421,20 @@ pub fn learn(pairs: &[(&str, &str)]) -> String {
         })
         .filter(|(e, r)| !e.is_empty() && !r.is_empty())
         .collect();
+    // One pair of texts found in several pairs of documents (a book's HTML and its PDF,
+    // each with its translation) is one piece of evidence: counted again, a word met in
+    // one paragraph only would pass for met twice and be learnt as the translation of
+    // every word beside it.
+    let mut seen: FxHashSet<(Vec<u32>, Vec<u32>)> = FxHashSet::default();
+    let sentences: Vec<(Vec<u32>, Vec<u32>)> = sentences
+        .into_iter()
+        .filter(|(e, r)| {
+            let (mut e, mut r) = (e.clone(), r.clone());
+            e.sort_unstable();
+            r.sort_unstable();
+            seen.insert((e, r))
+        })
+        .collect();
     let mut cooccur: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     for (e, r) in &sentences {
         for &a in e {

@@ -299,6 +299,25 @@ fn a_document_and_its_translation_teach_their_words() {
 }
 
 #[test]
+fn a_translated_pair_saved_twice_teaches_no_more_than_once() {
+    // Two editions of one translated manual: a paragraph of words met nowhere else is
+    // one piece of evidence, not two, so its words are not learnt as each other's
+    // translations (`сурки` as `doze`).
+    let s = Sandbox::new();
+    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    en[12] = "Quiet marmots doze.".into();
+    ru[12] = "Тихие сурки дремлют.".into();
+    en[20] = "The doze of the afternoon is short for the keepers of the lock.".into();
+    ru[20] = "Послеобеденный отдых смотрителей шлюза короток.".into();
+    for dir in ["html", "print"] {
+        s.write(&format!("{dir}/manual.en.txt"), en.join("\n\n") + "\n");
+        s.write(&format!("{dir}/manual.ru.txt"), ru.join("\n\n") + "\n");
+    }
+    let t = texts(&s.search_json("сурки", &["--lang", "en"]));
+    assert!(!t.iter().any(|x| x.contains("afternoon")), "{t:?}");
+}
+
+#[test]
 fn documents_that_do_not_translate_each_other_teach_nothing() {
     let s = Sandbox::new();
     let (en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
