@@ -193,8 +193,8 @@ impl SourceDoc {
     }
 
     /// Whether the document writes `left/right` somewhere inside a line, case aside (a
-    /// path, `usr/share`): then `/usr/` at a line end and `share/doc` on the next are one
-    /// path, broken at its slash.
+    /// path, `usr/share`; `left` empty for a path from the root, `/usr`): then `/usr/` at a
+    /// line end and `share/doc` on the next are one path, broken at its slash.
     pub fn has_path(&self, left: &str, right: &str) -> bool {
         self.compounds().paths.contains(&format!("{left}/{right}").to_lowercase())
     }
@@ -220,6 +220,9 @@ impl SourceDoc {
                         let joined = format!("{}{sep}{}", &before[start..], &after[..end]);
                         let set = if sep == "-" { &mut words } else { &mut paths };
                         set.insert(joined.to_lowercase());
+                    } else if sep == "/" && end > 0 && before.ends_with([' ', '(', '"']) {
+                        // A path from the root (`/usr`): the name after the slash.
+                        paths.insert(format!("/{}", &after[..end]).to_lowercase());
                     }
                 }
             }

@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 39;
+pub const SEGMENT_VERSION: u32 = 40;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -932,12 +932,21 @@ fn join_at_break(doc: &SourceDoc, prev: &mut Piece, piece: &mut Piece) -> bool {
 }
 
 /// `/usr/` / `share/doc`: a path broken after a slash, where the document writes the
-/// two names joined by it inside a line (`usr/share`).
+/// two names joined by it inside a line (`usr/share`); or broken after its first slash
+/// (`вместо /` / `usr/local/bin`), where the document starts a path with the name.
 fn path_across(doc: &SourceDoc, prev: &str, next: &str) -> bool {
     let Some(head) = prev.strip_suffix('/') else { return false };
-    let left = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     let right = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    !left.is_empty() && !right.is_empty() && doc.has_path(left, right)
+    if right.is_empty() {
+        return false;
+    }
+    if head.is_empty() || head.ends_with(char::is_whitespace) {
+        return doc.has_path("", right)
+            && next.len() > right.len()
+            && next[right.len()..].starts_with('/');
+    }
+    let left = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    !left.is_empty() && doc.has_path(left, right)
 }
 
 /// `ftp-` / `master`: a word the document writes with a hyphen elsewhere (`ftp-master`),
@@ -1543,14 +1552,17 @@ mod tests {
             "Lock Keeping\n\n{LOCK_PARAGRAPH}    The keeper writes the tides in /srv/lockbook/tides.txt every\n    \
              evening.\n\n{LOCK_PARAGRAPH}    When the water is low he reads the file /srv/\n    \
              lockbook/tides.txt again, and the folders\n    srv/gates/\n    lockbook/ropes/\n    \
-             are kept for the crew.\n"
+             are kept for the crew and the harbour master, but not the logs in /\n    \
+             srv/logs/ which the keeper alone reads at the end of the season.\n"
         );
         let seg = passages(&text);
         let body = texts_of(&rows(&seg), Kind::Body);
         assert_eq!(
             body[3],
             "When the water is low he reads the file /srv/lockbook/tides.txt again, and the \
-             folders srv/gates/ lockbook/ropes/ are kept for the crew."
+             folders srv/gates/ lockbook/ropes/ are kept for the crew and the harbour master, \
+             but not the logs in /srv/logs/ which the keeper alone reads at the end of the \
+             season."
         );
     }
 
