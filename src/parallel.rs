@@ -410,8 +410,18 @@ fn heaviest_chain(links: &mut [(u32, u32, f32)]) -> Vec<(usize, usize, f32)> {
 pub fn learn(pairs: &[(&str, &str)]) -> String {
     let analyzer = Analyzer::shared();
     let mut vocab = Vocabulary::default();
+    // One pair of texts found in several pairs of documents (a book's HTML and its PDF,
+    // each with its translation) is one piece of evidence: counted again, a word met in
+    // one paragraph only would pass for met twice and be learnt as the translation of
+    // every word beside it. Texts are compared by their letters and digits, as editions
+    // differ in quotes, dashes and spaces.
+    let mut seen: FxHashSet<(String, String)> = FxHashSet::default();
+    let letters = |t: &str| -> String {
+        t.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    };
     let sentences: Vec<(Vec<u32>, Vec<u32>)> = pairs
         .iter()
+        .filter(|(e, r)| seen.insert((letters(e), letters(r))))
         .map(|(e, r)| {
             // Words the translation kept as written (names, commands) are not translated.
             let kept = vocab.words(&analyzer, r, Script::Latin);
@@ -420,20 +430,6 @@ pub fn learn(pairs: &[(&str, &str)]) -> String {
             (english, vocab.words(&analyzer, r, Script::Cyrillic))
         })
         .filter(|(e, r)| !e.is_empty() && !r.is_empty())
-        .collect();
-    // One pair of texts found in several pairs of documents (a book's HTML and its PDF,
-    // each with its translation) is one piece of evidence: counted again, a word met in
-    // one paragraph only would pass for met twice and be learnt as the translation of
-    // every word beside it.
-    let mut seen: FxHashSet<(Vec<u32>, Vec<u32>)> = FxHashSet::default();
-    let sentences: Vec<(Vec<u32>, Vec<u32>)> = sentences
-        .into_iter()
-        .filter(|(e, r)| {
-            let (mut e, mut r) = (e.clone(), r.clone());
-            e.sort_unstable();
-            r.sort_unstable();
-            seen.insert((e, r))
-        })
         .collect();
     let mut cooccur: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     for (e, r) in &sentences {
