@@ -304,11 +304,14 @@ fn a_translated_pair_saved_twice_teaches_no_more_than_once() {
     // one piece of evidence, not two, so its words are not learnt as each other's
     // translations (`сурки` as `doze`).
     let s = Sandbox::new();
-    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
-    en[12] = "Quiet marmots doze.".into();
-    ru[12] = "Тихие сурки дремлют.".into();
-    en[20] = "The doze of the afternoon is short for the keepers of the lock.".into();
-    ru[20] = "Послеобеденный отдых смотрителей шлюза короток.".into();
+    let (en, ru) = manual_pair(&[
+        (12, "Quiet marmots doze.", "Тихие сурки дремлют."),
+        (
+            20,
+            "The doze of the afternoon is short for the keepers of the lock.",
+            "Послеобеденный отдых смотрителей шлюза короток.",
+        ),
+    ]);
     for dir in ["html", "print"] {
         s.write(&format!("{dir}/manual.en.txt"), en.join("\n\n") + "\n");
         s.write(&format!("{dir}/manual.ru.txt"), ru.join("\n\n") + "\n");
@@ -335,12 +338,19 @@ fn documents_that_do_not_translate_each_other_teach_nothing() {
 /// A manual in English and its Russian translation, paragraph 12 of each given.
 fn manual_with(en12: &str, ru12: &str) -> Sandbox {
     let s = Sandbox::new();
-    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
-    en[12] = en12.to_string();
-    ru[12] = ru12.to_string();
+    let (en, ru) = manual_pair(&[(12, en12, ru12)]);
     s.write("manual.en.txt", en.join("\n\n") + "\n");
     s.write("manual.ru.txt", ru.join("\n\n") + "\n");
     s
+}
+
+/// The manual's 40 paragraphs in both languages, with the given ones replaced.
+fn manual_pair(changes: &[(usize, &str, &str)]) -> (Vec<String>, Vec<String>) {
+    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
+    for &(n, e, r) in changes {
+        (en[n], ru[n]) = (e.to_string(), r.to_string());
+    }
+    (en, ru)
 }
 
 #[test]
@@ -391,12 +401,10 @@ fn a_translation_copied_into_a_third_document_is_shown_once() {
 fn a_translation_on_the_page_is_not_shown_again_as_a_partial_match() {
     // The Russian paragraph holds both words; its English translation, put after it as
     // its aligned translation, also holds one of them, so it is a partial match too.
-    let s = Sandbox::new();
-    let (mut en, mut ru): (Vec<String>, Vec<String>) = (0..40).map(manual).unzip();
-    en[12] = "The quiet marmot sleeps under the northern hill all winter.".into();
-    ru[12] = "Тихий сурок (marmot) спит под северным холмом всю зиму.".into();
-    s.write("manual.en.txt", en.join("\n\n") + "\n");
-    s.write("manual.ru.txt", ru.join("\n\n") + "\n");
+    let s = manual_with(
+        "The quiet marmot sleeps under the northern hill all winter.",
+        "Тихий сурок (marmot) спит под северным холмом всю зиму.",
+    );
     let v = s.search_json("сурок marmot", &["--no-translate"]);
     let ids: Vec<&str> =
         v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
