@@ -154,6 +154,8 @@ struct Compounds {
     words: rustc_hash::FxHashSet<String>,
     heads: rustc_hash::FxHashMap<String, u32>,
     paths: rustc_hash::FxHashSet<String>,
+    /// Every word of its lines (letters and digits), and how often it stands there.
+    tokens: rustc_hash::FxHashMap<String, u32>,
 }
 
 /// Letters a first part needs to count as one that makes compounds.
@@ -187,9 +189,14 @@ impl SourceDoc {
     /// on the next is a compound, its hyphen its own, not a word hyphenated by the break.
     pub fn has_compound(&self, left: &str, right: &str) -> bool {
         let compounds = self.compounds();
-        let left = left.to_lowercase();
-        compounds.words.contains(&format!("{left}-{}", right.to_lowercase()))
+        let (left, right) = (left.to_lowercase(), right.to_lowercase());
+        // A first part that makes compounds counts only before a word the document
+        // writes elsewhere too, and not where it writes the two as one (`devel-` /
+        // `opment`, `over-` / `whelmed`: a word hyphenated by the break).
+        compounds.words.contains(&format!("{left}-{right}"))
             || compounds.heads.get(&left).is_some_and(|&n| n >= 2)
+                && compounds.tokens.get(&right).is_some_and(|&n| n >= 2)
+                && !compounds.tokens.contains_key(&format!("{left}{right}"))
     }
 
     /// Whether the document writes `left/right` somewhere inside a line, case aside (a
@@ -204,8 +211,12 @@ impl SourceDoc {
         self.compounds.get_or_init(|| {
             let (mut words, mut paths) =
                 (rustc_hash::FxHashSet::default(), rustc_hash::FxHashSet::default());
+            let mut tokens: rustc_hash::FxHashMap<String, u32> = Default::default();
             for line in &self.lines {
                 let text = &line.text;
+                for token in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+                    *tokens.entry(token.to_lowercase()).or_default() += 1;
+                }
                 for (at, sep) in text.match_indices(['-', '/']) {
                     let before = &text[..at];
                     let after = &text[at + 1..];
@@ -233,7 +244,7 @@ impl SourceDoc {
                     *heads.entry(head.to_string()).or_default() += 1;
                 }
             }
-            Compounds { words, heads, paths }
+            Compounds { words, heads, paths, tokens }
         })
     }
 

@@ -11,7 +11,7 @@ use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
 /// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 40;
+pub const SEGMENT_VERSION: u32 = 41;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -1519,28 +1519,31 @@ mod tests {
     }
 
     /// A word broken at a line end keeps its hyphen where the document writes it with
-    /// one (`sluice-gate`), or writes two or more words so with its first part
-    /// (`sluice-gate`, `sluice-keeper`, so `sluice-` / `house`), and loses it where the
-    /// hyphen is the break's (`keep-` / `ers`).
+    /// one (`sluice-gate`), or writes two or more words so with its first part before a
+    /// word it also writes (`sluice-gate`, `sluice-keeper`, so `sluice-` / `house`), and
+    /// loses it where the hyphen is the break's (`keep-` / `ers`, `over-` / `whelmed`
+    /// though `over-full` and `over-long` stand elsewhere).
     #[test]
     fn a_compound_broken_at_its_own_hyphen_keeps_it() {
         let text = format!(
             "Lock Keeping\n\n{LOCK_PARAGRAPH}    The sluice-gate is opened first, and the keepers of the\n    \
-             upper pound wait for the sluice-keeper before the gates swing.\n\n{LOCK_PARAGRAPH}    \
+             upper pound wait for the sluice-keeper by the house, over-full or over-long.\n\n\
+             {LOCK_PARAGRAPH}    \
              When the water is low the gates stay shut, and the big sluice-\n    \
              gate upstream is left alone by the lock crew, while the keep-\n    \
-             ers walk the towpath to the sluice-\n    house by the next lock instead.\n"
+             ers walk the towpath to the sluice-\n    house, over-\n    \
+             whelmed by the work at the next lock instead.\n"
         );
         let seg = passages(&text);
         let body = texts_of(&rows(&seg), Kind::Body);
         assert_eq!(
             body[3],
             "When the water is low the gates stay shut, and the big sluice-gate upstream is left \
-             alone by the lock crew, while the keepers walk the towpath to the sluice-house by the \
-             next lock instead."
+             alone by the lock crew, while the keepers walk the towpath to the sluice-house, \
+             overwhelmed by the work at the next lock instead."
         );
         let p = seg.passages.iter().find(|p| p.text.starts_with("When")).unwrap();
-        assert_eq!((p.line_start, p.line_end), (14, 17));
+        assert_eq!((p.line_start, p.line_end), (14, 18));
     }
 
     /// A path broken after a slash is joined without a space where the document writes
