@@ -144,6 +144,8 @@ pub struct SourceDoc {
     width: Width,
     /// The words its lines join with a hyphen or a slash; made when first asked for.
     compounds: std::sync::OnceLock<Compounds>,
+    /// Its words and how often each stands in its lines; made when first asked for.
+    tokens: std::sync::OnceLock<rustc_hash::FxHashMap<String, u32>>,
 }
 
 /// The words a document's lines join with a hyphen (`ftp-master`), how many such words
@@ -154,8 +156,6 @@ struct Compounds {
     words: rustc_hash::FxHashSet<String>,
     heads: rustc_hash::FxHashMap<String, u32>,
     paths: rustc_hash::FxHashSet<String>,
-    /// Every word of its lines (letters and digits), and how often it stands there.
-    tokens: rustc_hash::FxHashMap<String, u32>,
 }
 
 /// Letters a first part needs to count as one that makes compounds.
@@ -180,6 +180,7 @@ impl SourceDoc {
             title: None,
             width: Width::Utf8,
             compounds: Default::default(),
+            tokens: Default::default(),
         }
     }
 
@@ -194,9 +195,36 @@ impl SourceDoc {
         // writes elsewhere too, and not where it writes the two as one (`devel-` /
         // `opment`, `over-` / `whelmed`: a word hyphenated by the break).
         compounds.words.contains(&format!("{left}-{right}"))
-            || compounds.heads.get(&left).is_some_and(|&n| n >= 2)
-                && compounds.tokens.get(&right).is_some_and(|&n| n >= 2)
-                && !compounds.tokens.contains_key(&format!("{left}{right}"))
+            || compounds.heads.get(&left).is_some_and(|&n| n >= 2) && {
+                let tokens = self.tokens();
+                tokens.get(&right).is_some_and(|&n| n >= 2)
+                    && !tokens.contains_key(&format!("{left}{right}"))
+            }
+    }
+
+    /// Every word of the lines (letters and digits, lowercased), and how often it stands
+    /// there; made when first asked for.
+    fn tokens(&self) -> &rustc_hash::FxHashMap<String, u32> {
+        self.tokens.get_or_init(|| {
+            let mut tokens: rustc_hash::FxHashMap<String, u32> = Default::default();
+            let mut lower = String::new();
+            for line in &self.lines {
+                for token in line.text.split(|c: char| !c.is_alphanumeric()) {
+                    if token.is_empty() {
+                        continue;
+                    }
+                    lower.clear();
+                    lower.extend(token.chars().flat_map(char::to_lowercase));
+                    match tokens.get_mut(lower.as_str()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            tokens.insert(lower.clone(), 1);
+                        }
+                    }
+                }
+            }
+            tokens
+        })
     }
 
     /// Whether the document writes `left/right` somewhere inside a line, case aside (a
@@ -211,12 +239,8 @@ impl SourceDoc {
         self.compounds.get_or_init(|| {
             let (mut words, mut paths) =
                 (rustc_hash::FxHashSet::default(), rustc_hash::FxHashSet::default());
-            let mut tokens: rustc_hash::FxHashMap<String, u32> = Default::default();
             for line in &self.lines {
                 let text = &line.text;
-                for token in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
-                    *tokens.entry(token.to_lowercase()).or_default() += 1;
-                }
                 for (at, sep) in text.match_indices(['-', '/']) {
                     let before = &text[..at];
                     let after = &text[at + 1..];
@@ -244,7 +268,7 @@ impl SourceDoc {
                     *heads.entry(head.to_string()).or_default() += 1;
                 }
             }
-            Compounds { words, heads, paths, tokens }
+            Compounds { words, heads, paths }
         })
     }
 
@@ -835,6 +859,7 @@ fn decode_part(
         pages: Vec::new(),
         title: None,
         compounds: Default::default(),
+        tokens: Default::default(),
     }
 }
 
