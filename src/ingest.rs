@@ -161,6 +161,23 @@ struct Compounds {
 /// Letters a first part needs to count as one that makes compounds.
 const MIN_HEAD_CHARS: usize = 4;
 
+/// The run of letters and digits that ends at byte `at` of `text` (empty if none).
+pub fn word_before(text: &str, at: usize) -> &str {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(at, |(i, _)| i);
+    &text[start..at]
+}
+
+/// The run of letters and digits that starts at byte `at` of `text` (empty if none).
+pub fn word_after(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    &rest[..rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len())]
+}
+
 impl SourceDoc {
     /// A document a format reader made, of its lines (UTF-8); the reader sets what it
     /// knows of them (`structure`, `headings_known`, `pages`). `format` names the format
@@ -195,16 +212,20 @@ impl SourceDoc {
         // writes elsewhere too, and not where it writes the two as one (`devel-` /
         // `opment`, `over-` / `whelmed`: a word hyphenated by the break).
         compounds.words.contains(&format!("{left}-{right}"))
-            || compounds.heads.get(&left).is_some_and(|&n| n >= 2) && {
-                let tokens = self.tokens();
-                tokens.get(&right).is_some_and(|&n| n >= 2)
-                    && !tokens.contains_key(&format!("{left}{right}"))
-            }
+            || compounds.heads.get(&left).is_some_and(|&n| n >= 2)
+                && self.word_count(&right) >= 2
+                && self.word_count(&format!("{left}{right}")) == 0
+    }
+
+    /// How often the document's lines write `word` (a run of letters and digits), case
+    /// aside.
+    pub fn word_count(&self, word: &str) -> u32 {
+        self.word_counts().get(word.to_lowercase().as_str()).copied().unwrap_or(0)
     }
 
     /// Every word of the lines (letters and digits, lowercased), and how often it stands
     /// there; made when first asked for.
-    fn tokens(&self) -> &rustc_hash::FxHashMap<String, u32> {
+    fn word_counts(&self) -> &rustc_hash::FxHashMap<String, u32> {
         self.tokens.get_or_init(|| {
             let mut tokens: rustc_hash::FxHashMap<String, u32> = Default::default();
             let mut lower = String::new();
@@ -242,22 +263,16 @@ impl SourceDoc {
             for line in &self.lines {
                 let text = &line.text;
                 for (at, sep) in text.match_indices(['-', '/']) {
-                    let before = &text[..at];
-                    let after = &text[at + 1..];
-                    let start = before
-                        .char_indices()
-                        .rev()
-                        .take_while(|(_, c)| c.is_alphanumeric())
-                        .last()
-                        .map_or(at, |(i, _)| i);
-                    let end = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
-                    if start < at && end > 0 {
-                        let joined = format!("{}{sep}{}", &before[start..], &after[..end]);
+                    let (left, right) = (word_before(text, at), word_after(text, at + 1));
+                    if !left.is_empty() && !right.is_empty() {
                         let set = if sep == "-" { &mut words } else { &mut paths };
-                        set.insert(joined.to_lowercase());
-                    } else if sep == "/" && end > 0 && before.ends_with([' ', '(', '"']) {
+                        set.insert(format!("{left}{sep}{right}").to_lowercase());
+                    } else if sep == "/"
+                        && !right.is_empty()
+                        && text[..at].ends_with([' ', '(', '"'])
+                    {
                         // A path from the root (`/usr`): the name after the slash.
-                        paths.insert(format!("/{}", &after[..end]).to_lowercase());
+                        paths.insert(format!("/{right}").to_lowercase());
                     }
                 }
             }

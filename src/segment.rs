@@ -6,7 +6,7 @@
 //! line and byte locators are those of its first and last piece, whatever was cut between.
 
 use crate::clean;
-use crate::ingest::{Hint, SourceDoc};
+use crate::ingest::{word_after, word_before, Hint, SourceDoc};
 use crate::normalize;
 
 /// Bumped whenever segmentation or cleaning changes what passages are made: an index made
@@ -936,16 +936,13 @@ fn join_at_break(doc: &SourceDoc, prev: &mut Piece, piece: &mut Piece) -> bool {
 /// (`вместо /` / `usr/local/bin`), where the document starts a path with the name.
 fn path_across(doc: &SourceDoc, prev: &str, next: &str) -> bool {
     let Some(head) = prev.strip_suffix('/') else { return false };
-    let right = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let (left, right) = (word_before(head, head.len()), word_after(next, 0));
     if right.is_empty() {
         return false;
     }
     if head.is_empty() || head.ends_with(char::is_whitespace) {
-        return doc.has_path("", right)
-            && next.len() > right.len()
-            && next[right.len()..].starts_with('/');
+        return doc.has_path("", right) && next[right.len()..].starts_with('/');
     }
-    let left = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     !left.is_empty() && doc.has_path(left, right)
 }
 
@@ -954,8 +951,7 @@ fn path_across(doc: &SourceDoc, prev: &str, next: &str) -> bool {
 /// writes so (`сотруд-` / `ничество`) was hyphenated by the break and loses it.
 fn compound_across(doc: &SourceDoc, prev: &str, next: &str) -> bool {
     let head = prev.strip_suffix('-').unwrap_or(prev);
-    let left = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    let right = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let (left, right) = (word_before(head, head.len()), word_after(next, 0));
     !left.is_empty() && !right.is_empty() && doc.has_compound(left, right)
 }
 

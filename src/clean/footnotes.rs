@@ -82,12 +82,7 @@ struct Candidate {
 
 /// The word a mark at `start` of `text` is glued to, with the mark (`libc6`).
 fn token_at(text: &str, start: usize, end: usize) -> String {
-    let word_start = text[..start]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphanumeric())
-        .last()
-        .map_or(start, |(i, _)| i);
+    let word_start = start - crate::ingest::word_before(text, start).len();
     text[word_start..end].to_lowercase()
 }
 
@@ -128,17 +123,8 @@ pub fn cut(doc: &SourceDoc, blocks: Vec<Block>) -> Vec<Block> {
         return blocks;
     }
     // How often each glued word is written anywhere in the document, mark or not.
-    let mut counts: HashMap<String, usize> =
-        candidates.iter().map(|c| (c.token.clone(), 0)).collect();
-    for line in &doc.lines {
-        // Only a word ending in a digit can be a word with a mark glued to it.
-        let glued = |w: &&str| w.ends_with(|c: char| c.is_ascii_digit());
-        for word in line.text.split(|c: char| !c.is_alphanumeric()).filter(glued) {
-            if let Some(n) = counts.get_mut(&word.to_lowercase()) {
-                *n += 1;
-            }
-        }
-    }
+    let counts: HashMap<String, usize> =
+        candidates.iter().map(|c| (c.token.clone(), doc.word_count(&c.token) as usize)).collect();
     let ok = confirmed(&candidates, &counts);
     if ok.iter().filter(|&&o| o).count() < MIN_MARKERS {
         return blocks;
