@@ -69,6 +69,9 @@ pub struct Passage {
     pub lang: String,
     /// Its kind (`body`, `heading`, …): a heading translates a heading.
     pub kind: String,
+    /// Which file of a set read one after another it comes from (0 for a single document):
+    /// a passage translates one of the file of the same name only.
+    pub part: u32,
 }
 
 /// The pairs `(english passage, russian passage)` of an ordered alignment of an English
@@ -95,7 +98,7 @@ pub fn align(english: &[Passage], russian: &[Passage]) -> Option<Vec<(usize, usi
                 continue;
             }
             for &i in postings.get(&a).map_or(&[][..], Vec::as_slice) {
-                if !seen.insert(i) {
+                if english[i as usize].part != russian[j].part || !seen.insert(i) {
                     continue;
                 }
                 let s = docs.similarity(i as usize, j);
@@ -236,9 +239,10 @@ fn align_gap(
                     SKIP_COST
                 } else {
                     let (es, rs) = (&ge[a..a + da], &gr[b..b + db]);
-                    let kind = &english[es[0]].kind;
-                    if es.iter().any(|&i| english[i].kind != *kind)
-                        || rs.iter().any(|&j| russian[j].kind != *kind)
+                    let (kind, part) = (&english[es[0]].kind, english[es[0]].part);
+                    let like = |p: &Passage| p.kind == *kind && p.part == part;
+                    if !es.iter().all(|&i| like(&english[i]))
+                        || !rs.iter().all(|&j| like(&russian[j]))
                     {
                         continue;
                     }
@@ -556,17 +560,16 @@ fn model_one<'a>(
 /// when no document that could pair changed since the `previous` manifest (the table
 /// stands: a refresh that touches other files costs nothing here).
 pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(String, String)>>> {
-    let candidates = candidate_pairs(&qindex.manifest().files);
-    let contents = |files: &BTreeMap<String, FileState>, pairs: &[(&str, &str)]| -> Vec<u64> {
-        pairs
-            .iter()
-            .flat_map(|(e, r)| [e, r])
+    let now = candidates(&qindex.manifest().files);
+    let contents = |files: &BTreeMap<String, FileState>, sets: &[Candidate]| -> Vec<u64> {
+        sets.iter()
+            .flat_map(|c| c.english.iter().chain(&c.russian))
             .map(|rel| files.get(*rel).map_or(0, |f| f.hash))
             .collect()
     };
-    let before = candidate_pairs(&previous.files);
-    if before == candidates
-        && contents(&previous.files, &before) == contents(&qindex.manifest().files, &candidates)
+    let before = candidates(&previous.files);
+    if before == now
+        && contents(&previous.files, &before) == contents(&qindex.manifest().files, &now)
     {
         return Ok(None);
     }
@@ -576,33 +579,55 @@ pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(Strin
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut paired: FxHashSet<&str> = FxHashSet::default();
     let mut attempts = 0;
-    for (english, russian) in candidates {
+    for candidate in now {
         // A translation has one original: a document pairs once.
-        if paired.contains(english) || paired.contains(russian) {
+        let files = || candidate.english.iter().chain(&candidate.russian);
+        if files().any(|rel| paired.contains(rel)) {
             continue;
         }
-        attempts += 1;
-        if attempts > MAX_PAIRS {
-            break;
+        if !candidate.named {
+            attempts += 1;
+            if attempts > MAX_PAIRS {
+                break;
+            }
         }
-        for rel in [english, russian] {
+        for &rel in files() {
             if !read.contains_key(rel) {
                 let passages = crate::search::passages_of_file(qindex, rel)?
                     .into_iter()
-                    .map(|h| (h.id, Passage { text: h.text, lang: h.lang, kind: h.kind }))
+                    .map(|h| {
+                        let passage = Passage { text: h.text, lang: h.lang, kind: h.kind, part: 0 };
+                        (h.id, passage)
+                    })
                     .collect();
                 read.insert(rel, passages);
             }
         }
-        let (e, r) = (&read[english], &read[russian]);
-        let passages = |d: &[(String, Passage)]| d.iter().map(|p| p.1.clone()).collect::<Vec<_>>();
-        if let Some(pairs) = align(&passages(e), &passages(r)) {
-            paired.extend([english, russian]);
-            found.push((english.to_string(), russian.to_string()));
-            for (i, j) in pairs {
-                aligned.push((e[i].1.text.clone(), r[j].1.text.clone()));
-                ids.push((e[i].0.clone(), r[j].0.clone()));
+        // The files of each side one after another, each passage knowing its file.
+        let side = |rels: &[&str]| -> Vec<(String, Passage, usize)> {
+            let mut out = Vec::new();
+            for (part, rel) in rels.iter().enumerate() {
+                for (id, p) in &read[rel] {
+                    out.push((id.clone(), Passage { part: part as u32, ..p.clone() }, part));
+                }
             }
+            out
+        };
+        let (e, r) = (side(&candidate.english), side(&candidate.russian));
+        let passages =
+            |d: &[(String, Passage, usize)]| d.iter().map(|p| p.1.clone()).collect::<Vec<_>>();
+        let Some(pairs) = align(&passages(&e), &passages(&r)) else { continue };
+        paired.extend(files().copied());
+        let mut parts = FxHashSet::default();
+        for (i, j) in pairs {
+            parts.insert(e[i].2);
+            aligned.push((e[i].1.text.clone(), r[j].1.text.clone()));
+            ids.push((e[i].0.clone(), r[j].0.clone()));
+        }
+        let mut parts: Vec<usize> = parts.into_iter().collect();
+        parts.sort_unstable();
+        for part in parts {
+            found.push((candidate.english[part].to_string(), candidate.russian[part].to_string()));
         }
     }
     let path = qindex.dir.join(FILE_NAME);
@@ -678,6 +703,125 @@ impl Alignment {
     }
 }
 
+/// Documents that might translate each other: English files and Russian ones, read one
+/// after another (the same number on both sides, the n-th translating the n-th).
+#[derive(Debug, PartialEq)]
+struct Candidate<'a> {
+    english: Vec<&'a str>,
+    russian: Vec<&'a str>,
+    /// Paired by their paths (`en/intro.html`, `ru/intro.html`), not by their sizes.
+    named: bool,
+}
+
+/// What the alignment tries, in order: the files paired by name, each folder's pairs as
+/// one set ([`named_sets`]), then single documents by size ([`candidate_pairs`]).
+fn candidates(files: &BTreeMap<String, FileState>) -> Vec<Candidate<'_>> {
+    let by_size = candidate_pairs(files).into_iter().map(|(e, r)| Candidate {
+        english: vec![e],
+        russian: vec![r],
+        named: false,
+    });
+    named_sets(files).into_iter().chain(by_size).collect()
+}
+
+/// The language a part of a path names (`en`, `ru`, `english`, `ru_RU`…), if any.
+fn language_tag(part: &str) -> Option<&'static str> {
+    let part = part.to_ascii_lowercase();
+    let (code, region) = part.split_once(['_', '-']).unwrap_or((&part, ""));
+    if region.len() > 2 {
+        return None;
+    }
+    match code {
+        "en" | "eng" | "english" => Some("en"),
+        "ru" | "rus" | "russian" => Some("ru"),
+        _ => None,
+    }
+}
+
+/// A path without the language it names (`en/guide.html`, `guide.ru.html`,
+/// `guide_ru.pdf` all give `guide.html` or `guide.pdf`), and that language; `None` when it
+/// names none, or two.
+fn untagged(path: &str) -> Option<(String, &'static str)> {
+    let mut tags: Vec<&'static str> = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    let (folders, name) = path.rsplit_once('/').map_or(("", path), |(f, n)| (f, n));
+    for folder in folders.split('/').filter(|f| !f.is_empty()) {
+        match language_tag(folder) {
+            Some(tag) => tags.push(tag),
+            None => kept.push(folder.to_string()),
+        }
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for (k, part) in name.split('.').enumerate() {
+        match language_tag(part) {
+            Some(tag) if k > 0 => tags.push(tag),
+            _ => parts.push(part),
+        }
+    }
+    // A stem ending in a tag: `guide_ru`, `guide-en`.
+    let mut stem = parts[0].to_string();
+    if let Some(at) = stem.rfind(['_', '-']).filter(|&at| at > 0) {
+        if let Some(tag) = language_tag(&stem[at + 1..]) {
+            tags.push(tag);
+            stem.truncate(at);
+        }
+    }
+    parts[0] = &stem;
+    kept.push(parts.join("."));
+    let first = *tags.first()?;
+    tags.iter().all(|&t| t == first).then(|| (kept.join("/"), first))
+}
+
+/// Files whose paths differ only in the language they name (`en/intro.html` and
+/// `ru/intro.html`, `faq.en.html` and `ru/faq.ru.html`), one English and one Russian each;
+/// the pairs of one pair of folders make one set, in the order of their names, read as
+/// one document each side. A manual cut into pages aligns as a whole: a page alone is often
+/// too short to show it is a translation.
+fn named_sets(files: &BTreeMap<String, FileState>) -> Vec<Candidate<'_>> {
+    let in_language = |f: &FileState, tag: &str| {
+        let share = |n: u64| n as f64 / f.passages as f64;
+        f.skipped.is_none()
+            && (1..=MAX_DOC_PASSAGES).contains(&f.passages)
+            && match tag {
+                "en" => share(f.english) >= ENGLISH_SHARE,
+                _ => share(f.russian) >= RUSSIAN_SHARE,
+            }
+    };
+    // By untagged path: the English files and the Russian ones.
+    let mut by_key: BTreeMap<String, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    for (rel, f) in files {
+        let Some((key, tag)) = untagged(rel) else { continue };
+        let both = by_key.entry(key).or_default();
+        if tag == "en" && in_language(f, "en") {
+            both.0.push(rel);
+        } else if tag == "ru" && in_language(f, "ru") {
+            both.1.push(rel);
+        }
+    }
+    // By the pair of folders; a set's passages stay within the bound of one document.
+    let folder = |rel: &str| rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+    let mut sets: BTreeMap<(String, String), Candidate> = BTreeMap::new();
+    let mut sizes: FxHashMap<(String, String), (u64, u64)> = FxHashMap::default();
+    for (english, russian) in by_key.into_values() {
+        let ([e], [r]) = (english.as_slice(), russian.as_slice()) else { continue };
+        let key = (folder(e), folder(r));
+        let size = sizes.entry(key.clone()).or_default();
+        size.0 += files[*e].passages;
+        size.1 += files[*r].passages;
+        let set = sets.entry(key).or_insert_with(|| Candidate {
+            english: Vec::new(),
+            russian: Vec::new(),
+            named: true,
+        });
+        set.english.push(e);
+        set.russian.push(r);
+    }
+    sets.into_iter()
+        .filter(|(key, _)| sizes[key].0.max(sizes[key].1) <= MAX_DOC_PASSAGES)
+        .map(|(_, set)| set)
+        .collect()
+}
+
 /// Pairs `(english, russian)` of indexed documents that might translate each other: long
 /// enough, one in English and one largely in Russian, of similar numbers of passages; for
 /// each English document the [`NEAREST`] Russian ones closest in size, the closest pairs
@@ -725,8 +869,24 @@ mod tests {
     fn passages(texts: &[String], lang: &str) -> Vec<Passage> {
         texts
             .iter()
-            .map(|t| Passage { text: t.clone(), lang: lang.into(), kind: "body".into() })
+            .map(|t| Passage { text: t.clone(), lang: lang.into(), kind: "body".into(), part: 0 })
             .collect()
+    }
+
+    #[test]
+    fn a_path_names_its_language_in_a_folder_a_part_or_the_end_of_its_name() {
+        let key = |p: &str| untagged(p).map(|(k, t)| format!("{k} {t}"));
+        assert_eq!(key("en/intro.html").as_deref(), Some("intro.html en"));
+        assert_eq!(key("docs/ru/intro.html").as_deref(), Some("docs/intro.html ru"));
+        assert_eq!(key("ru/faq.ru.html").as_deref(), Some("faq.html ru"));
+        assert_eq!(key("faq.en.txt.gz").as_deref(), Some("faq.txt.gz en"));
+        assert_eq!(key("report_RU.pdf").as_deref(), Some("report.pdf ru"));
+        assert_eq!(key("ru_RU/notes-en.txt"), None, "two languages");
+        // No tag, or a word that only starts like one.
+        assert_eq!(key("notes.txt"), None);
+        assert_eq!(key("en.txt"), None, "a name is not a tag");
+        assert_eq!(key("rust/guide-english-notes.md"), None);
+        assert_eq!(key("green/ruler.txt"), None);
     }
 
     #[test]
@@ -760,6 +920,7 @@ mod tests {
                 text: "Текст без чисел и кодов.".into(),
                 lang: "ru".into(),
                 kind: "body".into(),
+                part: 0,
             })
             .collect();
         assert_eq!(align(&en, &plain), None);

@@ -9,9 +9,10 @@ use crate::clean;
 use crate::ingest::{word_after, word_before, Hint, SourceDoc};
 use crate::normalize;
 
-/// Bumped whenever segmentation or cleaning changes what passages are made: an index made
-/// by another version is rebuilt.
-pub const SEGMENT_VERSION: u32 = 41;
+/// Bumped whenever segmentation or cleaning changes what passages are made, or the
+/// alignment which passages translate which (`parallel`): an index made by another version
+/// is rebuilt.
+pub const SEGMENT_VERSION: u32 = 42;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;

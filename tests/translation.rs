@@ -432,3 +432,52 @@ fn a_words_translations_count_as_one_word_so_a_rare_sense_wins_nothing_by_rarity
     let beacon = t.iter().position(|x| x.starts_with("A beacon")).expect("beacon found");
     assert!(beacon > 1, "{t:?}");
 }
+
+/// The manual's 40 paragraphs as 8 pages of 5 in `en/` and `ru/`, the Russian page `k`
+/// holding the paragraphs of page `order(k)`: each page is too short to show on its own
+/// that it is a translation.
+fn manual_in_pages(order: impl Fn(usize) -> usize) -> Sandbox {
+    let s = Sandbox::new();
+    let (en, ru) = manual_pair(&[(
+        12,
+        "The quiet marmot sleeps under the northern hill all winter.",
+        "Тихий сурок спит под северным холмом всю зиму.",
+    )]);
+    for page in 0..8 {
+        let name = format!("page{page}.txt");
+        s.write(&format!("en/{name}"), en[page * 5..page * 5 + 5].join("\n\n") + "\n");
+        let other = order(page);
+        s.write(&format!("ru/{name}"), ru[other * 5..other * 5 + 5].join("\n\n") + "\n");
+    }
+    s
+}
+
+#[test]
+fn a_manual_cut_into_pages_aligns_page_by_page_with_its_translation() {
+    let s = manual_in_pages(|page| page);
+    let out = s.run(&["index"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Eight pairs, named in one line.
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.contains("translate each other")).collect();
+    assert_eq!(notes.len(), 1, "{stderr}");
+    assert!(notes[0].contains("en/page0.txt and ru/page0.txt, and 7 more pairs"), "{stderr}");
+    let v = s.search_json("marmot", &["--no-translate"]);
+    let t = texts(&v);
+    assert!(t.len() == 2 && t[1].contains("сурок"), "{t:?}");
+    assert_eq!(matched(&v["hits"][1]), ["aligned translation"]);
+    // The words of the pages are learnt as one document's would be.
+    let t = texts(&s.search_json("бурдыша", &["--lang", "en"]));
+    assert!(!t.is_empty() && t.iter().all(|x| x.contains("wombrel")), "{t:?}");
+}
+
+#[test]
+fn pages_of_one_name_that_hold_other_text_do_not_align() {
+    // Each Russian page holds the translation of another English page: the passages
+    // match across pages, but a page translates only the page of its name.
+    let s = manual_in_pages(|page| (page + 3) % 8);
+    let out = s.run(&["index"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("translate each other"), "{stderr}");
+    let t = texts(&s.search_json("marmot", &["--no-translate"]));
+    assert_eq!(t.len(), 1, "{t:?}");
+}

@@ -272,8 +272,8 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
     }
     let summary = output::summary(&qindex, &report);
     eprintln!("{summary}");
-    for (english, russian) in &report.aligned {
-        eprintln!("note: {english} and {russian} translate each other: their words are learnt as translations");
+    for line in aligned_notes(&report.aligned) {
+        eprintln!("note: {line}: their words are learnt as translations");
     }
     // Every skip counts, those found while listing files (a dangling link, a path too
     // long) as well as those of reading them.
@@ -283,6 +283,23 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
         || !report.mixed.is_empty()
         || !report.notes.is_empty();
     Ok(if skipped { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
+}
+
+/// Pairs of documents found to translate each other shown beside each other at most; more
+/// (a manual of many pages in two languages) are one line naming the first.
+const ALIGNED_NOTES: usize = 3;
+
+/// What to say of the documents that translate each other (`english`, `russian`): a line
+/// per pair, or one line for them all when there are many.
+fn aligned_notes(pairs: &[(String, String)]) -> Vec<String> {
+    match pairs {
+        [] => Vec::new(),
+        [(english, russian), rest @ ..] if rest.len() >= ALIGNED_NOTES => vec![format!(
+            "{english} and {russian}, and {} more pairs of documents, translate each other",
+            rest.len()
+        )],
+        _ => pairs.iter().map(|(e, r)| format!("{e} and {r} translate each other")).collect(),
+    }
 }
 
 fn report_problems(report: &RefreshReport) {
