@@ -12,7 +12,7 @@ use crate::normalize;
 /// Bumped whenever segmentation or cleaning changes what passages are made, or the
 /// alignment which passages translate which (`parallel`): an index made by another version
 /// is rebuilt.
-pub const SEGMENT_VERSION: u32 = 42;
+pub const SEGMENT_VERSION: u32 = 43;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;
@@ -623,7 +623,7 @@ impl SectionPath {
         let plausible = number.len() >= 2
             && text.chars().count() <= 100 * lines
             && (2..=14 * lines).contains(&words)
-            && !text.ends_with(['.', ',', ';', ':'])
+            && (!text.ends_with(['.', ',', ';', ':']) || ends_in_ellipsis(text))
             && numbering(text).1.chars().any(char::is_alphabetic);
         (plausible && follows(&self.last_number, &number)).then_some(number.len())
     }
@@ -1024,6 +1024,12 @@ pub(crate) fn ends_sentence(line: &str) -> bool {
     line.ends_with(['.', '!', '?', '…', ':', ';', '»', '"', '”'])
 }
 
+/// True when `text` ends with an ellipsis (`And finally...`, `Что дальше…`): a title may,
+/// where its section number says it is one, as a question may.
+pub(crate) fn ends_in_ellipsis(text: &str) -> bool {
+    text.ends_with("...") || text.ends_with('…')
+}
+
 /// Hard-wrapped text: few long lines, most lines run on into the next one, and most of
 /// those break mid-sentence (one-sentence-per-line text ends its lines with a period).
 fn is_hard_wrapped(doc: &SourceDoc, margin: Margins) -> bool {
@@ -1124,12 +1130,14 @@ pub fn heading_depth(line: &str) -> Option<usize> {
     if !text.starts_with(|c: char| c.is_ascii_digit()) && list_marker_width(text) > 0 {
         return None;
     }
-    // A question may be a heading when its numbering says so (`7.9. What is …?`).
+    // A question may be a heading when its numbering says so (`7.9. What is …?`), and so
+    // may a title ending in an ellipsis (`A.5. And finally...`).
     let multilevel = numbering(text).0 >= 2;
     // What a sentence ends with, also inside a bracket or before a note's mark
     // (`(as shown above.)`, `as follows: ^[3]`).
     let end = without_note_mark(text).trim_end_matches([')', ']', '"', '»', '”', '\'']);
     if end.ends_with(['.', ',', ';', ':', '!', '…', '-', '–', '—'])
+        && !(multilevel && ends_in_ellipsis(end))
         || end.ends_with('?') && !multilevel
     {
         return None;
@@ -1766,6 +1774,33 @@ mod tests {
             toc[0].starts_with("Contents 1. Hives 1.1.") && toc[0].ends_with("May/ June?"),
             "{toc:?}"
         );
+    }
+
+    #[test]
+    fn a_contents_list_opened_by_the_title_and_a_title_ending_in_an_ellipsis_are_read() {
+        // As DocBook's text gives a book's contents: the book's title first, unnumbered,
+        // then its chapters; a title may end with an ellipsis, which ends no sentence.
+        let answer = "    A frame holds a sheet of wax foundation, which the bees draw out into\n    comb over the first weeks of the flow, and the keeper lifts it by its\n    lugs, never by the top bar alone, because a full frame of honey is\n    heavier than it looks and the comb tears away from the wood when it is\n    warm, which spills the honey over the brood below and sets the whole\n    colony against the keeper for the rest of the afternoon, so that the\n    wise keeper works early on a cool morning and keeps the frames upright\n    from the moment they leave the box until they are back in it again.\n\n";
+        let text = [
+            "The Beekeeper's Year\n\nContents\n\nThe Beekeeper's Year\n1. Hives\n",
+            "    1.1. Frames and wax\n    1.2. Smokers and veils\n2. Swarms\n    2.1. And after that...\n\n",
+            "The Beekeeper's Year\n\n", "Chapter 1. Hives\n\n", "1.1. Frames and wax\n\n", answer,
+            "1.2. Smokers and veils\n\n", answer, "Chapter 2. Swarms\n\n",
+            "2.1. And after that...\n\n", answer,
+        ]
+        .concat();
+        let seg = passages(&text);
+        let got = rows(&seg);
+        let toc = texts_of(&got, Kind::Toc);
+        assert_eq!(toc.len(), 1, "{got:#?}");
+        assert!(
+            toc[0].contains("The Beekeeper's Year 1. Hives 1.1.")
+                && toc[0].ends_with("2.1. And after that..."),
+            "{toc:?}"
+        );
+        // And the section it names heads its text.
+        assert!(texts_of(&got, Kind::Heading).contains(&"2.1. And after that..."), "{got:#?}");
+        assert!(texts_of(&got, Kind::Body).iter().all(|t| t.starts_with("A frame")), "{got:#?}");
     }
 
     #[test]

@@ -205,7 +205,9 @@ fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<boo
             j += 1;
         }
         let lines: usize = blocks[i..j].iter().map(|b| b.pieces.len()).sum();
-        if lines >= MIN_BULLETED_ENTRIES && numbered(&blocks[i].pieces[0]) {
+        // The first entry may be unnumbered (the book's title above its chapters).
+        let mut first_two = blocks[i..j].iter().flat_map(|b| &b.pieces).take(2);
+        if lines >= MIN_BULLETED_ENTRIES && first_two.any(numbered) {
             chains.push((i, j));
         }
         i = j;
@@ -236,7 +238,8 @@ fn repeated_entries(doc: &SourceDoc, blocks: Vec<Block>) -> (Vec<Block>, Vec<boo
         }
         let found = |(text, last): &(String, usize)| {
             text.chars().count() <= MAX_ENTRY_CHARS * MAX_ENTRY_LINES
-                && !text.ends_with(['.', ',', ';', ':'])
+                // A sentence's end is a list item's, not a title's; an ellipsis may end one.
+                && (!text.ends_with(['.', ',', ';', ':']) || crate::segment::ends_in_ellipsis(text))
                 && headings.get(&compact(text)).is_some_and(|&at| at > *last)
         };
         entries.iter().all(found).then_some(entries.len())
