@@ -739,17 +739,20 @@ fn language_tag(part: &str) -> Option<&'static str> {
 }
 
 /// A path without the language it names (`en/guide.html`, `guide.ru.html`,
-/// `guide_ru.pdf` all give `guide.html` or `guide.pdf`), and that language; `None` when it
-/// names none, or two.
-fn untagged(path: &str) -> Option<(String, &'static str)> {
+/// `guide_ru.pdf`, `guide-ru/index.html` all give `guide.html`, `guide.pdf` or
+/// `guide/index.html`), and that language if it names one; `None` when it names two.
+fn untagged(path: &str) -> Option<(String, Option<&'static str>)> {
     let mut tags: Vec<&'static str> = Vec::new();
     let mut kept: Vec<String> = Vec::new();
     let (folders, name) = path.rsplit_once('/').map_or(("", path), |(f, n)| (f, n));
     for folder in folders.split('/').filter(|f| !f.is_empty()) {
-        match language_tag(folder) {
-            Some(tag) => tags.push(tag),
-            None => kept.push(folder.to_string()),
+        if let Some(tag) = language_tag(folder) {
+            tags.push(tag);
+            continue;
         }
+        let (rest, tag) = without_tag_at_end(folder);
+        tags.extend(tag);
+        kept.push(rest.to_string());
     }
     let mut parts: Vec<&str> = Vec::new();
     for (k, part) in name.split('.').enumerate() {
@@ -758,18 +761,21 @@ fn untagged(path: &str) -> Option<(String, &'static str)> {
             _ => parts.push(part),
         }
     }
-    // A stem ending in a tag: `guide_ru`, `guide-en`.
-    let mut stem = parts[0].to_string();
-    if let Some(at) = stem.rfind(['_', '-']).filter(|&at| at > 0) {
-        if let Some(tag) = language_tag(&stem[at + 1..]) {
-            tags.push(tag);
-            stem.truncate(at);
-        }
-    }
-    parts[0] = &stem;
+    let (stem, tag) = without_tag_at_end(parts[0]);
+    tags.extend(tag);
+    parts[0] = stem;
     kept.push(parts.join("."));
-    let first = *tags.first()?;
-    tags.iter().all(|&t| t == first).then(|| (kept.join("/"), first))
+    let first = tags.first().copied();
+    tags.iter().all(|&t| Some(t) == first).then(|| (kept.join("/"), first))
+}
+
+/// A name without the language tag it ends with (`guide_ru`, `manual-en`), and the tag.
+fn without_tag_at_end(name: &str) -> (&str, Option<&'static str>) {
+    let Some(at) = name.rfind(['_', '-']).filter(|&at| at > 0) else { return (name, None) };
+    match language_tag(&name[at + 1..]) {
+        Some(tag) => (&name[..at], Some(tag)),
+        None => (name, None),
+    }
 }
 
 /// Files whose paths differ only in the language they name (`en/intro.html` and
@@ -790,11 +796,13 @@ fn named_sets(files: &BTreeMap<String, FileState>) -> Vec<Candidate<'_>> {
     // By untagged path: the English files and the Russian ones.
     let mut by_key: BTreeMap<String, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
     for (rel, f) in files {
+        // A file that names no language pairs with one that does (`guide.html` with
+        // `guide.ru.html`), in the language it is written in.
         let Some((key, tag)) = untagged(rel) else { continue };
         let both = by_key.entry(key).or_default();
-        if tag == "en" && in_language(f, "en") {
+        if tag.is_none_or(|t| t == "en") && in_language(f, "en") {
             both.0.push(rel);
-        } else if tag == "ru" && in_language(f, "ru") {
+        } else if tag.is_none_or(|t| t == "ru") && in_language(f, "ru") {
             both.1.push(rel);
         }
     }
@@ -875,18 +883,21 @@ mod tests {
 
     #[test]
     fn a_path_names_its_language_in_a_folder_a_part_or_the_end_of_its_name() {
-        let key = |p: &str| untagged(p).map(|(k, t)| format!("{k} {t}"));
+        let key = |p: &str| untagged(p).map(|(k, t)| format!("{k} {}", t.unwrap_or("-")));
         assert_eq!(key("en/intro.html").as_deref(), Some("intro.html en"));
         assert_eq!(key("docs/ru/intro.html").as_deref(), Some("docs/intro.html ru"));
         assert_eq!(key("ru/faq.ru.html").as_deref(), Some("faq.html ru"));
         assert_eq!(key("faq.en.txt.gz").as_deref(), Some("faq.txt.gz en"));
         assert_eq!(key("report_RU.pdf").as_deref(), Some("report.pdf ru"));
+        assert_eq!(key("guide-html-ru/kde.html").as_deref(), Some("guide-html/kde.html ru"));
         assert_eq!(key("ru_RU/notes-en.txt"), None, "two languages");
         // No tag, or a word that only starts like one.
-        assert_eq!(key("notes.txt"), None);
-        assert_eq!(key("en.txt"), None, "a name is not a tag");
-        assert_eq!(key("rust/guide-english-notes.md"), None);
-        assert_eq!(key("green/ruler.txt"), None);
+        assert_eq!(key("notes.txt").as_deref(), Some("notes.txt -"));
+        assert_eq!(key("en.txt").as_deref(), Some("en.txt -"), "a name is not a tag");
+        let untouched = ["rust/guide-english-notes.md", "green/ruler.txt", "a/b-rus2/c.txt"];
+        for path in untouched {
+            assert_eq!(key(path), Some(format!("{path} -")));
+        }
     }
 
     #[test]

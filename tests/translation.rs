@@ -437,6 +437,11 @@ fn a_words_translations_count_as_one_word_so_a_rare_sense_wins_nothing_by_rarity
 /// holding the paragraphs of page `order(k)`: each page is too short to show on its own
 /// that it is a translation.
 fn manual_in_pages(order: impl Fn(usize) -> usize) -> Sandbox {
+    manual_in_folders("en", "ru", order)
+}
+
+/// The same in folders of other names.
+fn manual_in_folders(english: &str, russian: &str, order: impl Fn(usize) -> usize) -> Sandbox {
     let s = Sandbox::new();
     let (en, ru) = manual_pair(&[(
         12,
@@ -445,9 +450,9 @@ fn manual_in_pages(order: impl Fn(usize) -> usize) -> Sandbox {
     )]);
     for page in 0..8 {
         let name = format!("page{page}.txt");
-        s.write(&format!("en/{name}"), en[page * 5..page * 5 + 5].join("\n\n") + "\n");
+        s.write(&format!("{english}/{name}"), en[page * 5..page * 5 + 5].join("\n\n") + "\n");
         let other = order(page);
-        s.write(&format!("ru/{name}"), ru[other * 5..other * 5 + 5].join("\n\n") + "\n");
+        s.write(&format!("{russian}/{name}"), ru[other * 5..other * 5 + 5].join("\n\n") + "\n");
     }
     s
 }
@@ -480,4 +485,15 @@ fn pages_of_one_name_that_hold_other_text_do_not_align() {
     assert!(!stderr.contains("translate each other"), "{stderr}");
     let t = texts(&s.search_json("marmot", &["--no-translate"]));
     assert_eq!(t.len(), 1, "{t:?}");
+}
+
+#[test]
+fn a_folder_named_for_its_language_pairs_with_one_named_for_none() {
+    // `guide/` and `guide-ru/`: the English pages name no language.
+    let s = manual_in_folders("guide", "guide-ru", |page| page);
+    let out = s.run(&["index"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("guide/page0.txt and guide-ru/page0.txt, and 7 more"), "{stderr}");
+    let t = texts(&s.search_json("marmot", &["--no-translate"]));
+    assert!(t.len() == 2 && t[1].contains("сурок"), "{t:?}");
 }
