@@ -31,7 +31,7 @@ const UNLIKELY: [&str; 22] = [
     "sidebar",
     "footer",
     "header",
-    "navbar",
+    "nav",
     "menu",
     "breadcrumb",
     "banner",
@@ -311,8 +311,8 @@ fn main_content(html: &Html) -> Option<ElementRef<'_>> {
     // the grandparent; a paragraph of links gives little. Every ancestor also holds the
     // scores of all the paragraphs inside it (`held`).
     let mut scores: std::collections::HashMap<ego_tree::NodeId, f32> = Default::default();
-    let mut held: std::collections::HashMap<ego_tree::NodeId, f32> = Default::default();
-    let mut total = 0.0;
+    let mut held: std::collections::HashMap<ego_tree::NodeId, (f32, usize)> = Default::default();
+    let (mut total, mut count) = (0.0, 0);
     for p in html.select(&select("p, pre, td, blockquote")) {
         if p.ancestors().filter_map(ElementRef::wrap).any(|a| is_furniture(&a)) {
             continue;
@@ -334,17 +334,27 @@ fn main_content(html: &Html) -> Option<ElementRef<'_>> {
         if let Some(grand) = ancestors.next() {
             *scores.entry(grand.id()).or_default() += score / 2.0;
         }
+        // Paragraphs of prose are counted as well as scored: three long paragraphs of a
+        // licence should not outweigh the short abstract beside them.
+        let prose = usize::from(density < 0.5);
         for a in p.ancestors() {
-            *held.entry(a.id()).or_default() += score;
+            let h = held.entry(a.id()).or_default();
+            h.0 += score;
+            h.1 += prose;
         }
         total += score;
+        count += prose;
     }
     let best = scores.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(id, _)| id);
     let best = best.and_then(|id| html.tree.get(id)).and_then(ElementRef::wrap);
     // The best-scoring element may be one section of several (a manual's page of
     // sections, each a `<div>` of its paragraphs): the main content is the nearest
     // element around it that holds most of the page's paragraphs.
-    let holds_most = |e: &ElementRef| held.get(&e.id()).is_some_and(|&h| h >= MAIN_SHARE * total);
+    let holds_most = |e: &ElementRef| {
+        held.get(&e.id()).is_some_and(|&(score, prose)| {
+            score >= MAIN_SHARE * total && prose as f32 >= MAIN_SHARE * count as f32
+        })
+    };
     let main = best.map(|best| {
         std::iter::once(best)
             .chain(best.ancestors().filter_map(ElementRef::wrap))
@@ -418,6 +428,25 @@ fn is_container(name: &str) -> bool {
     )
 }
 
+/// True when `e` is read as holding blocks: a container, or an element with a block or a
+/// container among its children. A span holding only inline content is inline, as HTML
+/// has it (`<strong><span>Default: </span></strong><code>true</code>` is one line of
+/// text, not three).
+fn holds_blocks(e: ElementRef, hint: Hint) -> bool {
+    let name = e.value().name();
+    let span_of_blocks = |e: ElementRef| {
+        e.children().filter_map(ElementRef::wrap).any(|c| {
+            let n = c.value().name();
+            block_hint(n, hint).is_some()
+                || is_container(n) && (n != "span" || holds_blocks(c, hint))
+        })
+    };
+    if name == "span" {
+        return span_of_blocks(e);
+    }
+    is_container(name) || span_of_blocks(e)
+}
+
 /// Adds the blocks of `root` to `builder`: headings, paragraphs, items, quotes, rows;
 /// text directly in a container makes a paragraph of its own. `skip_furniture` leaves
 /// navigation and the like out (a chapter of a book has none).
@@ -489,12 +518,7 @@ pub fn blocks(
                         builder.block(&text, h);
                         breaks_inside(&ce, builder, pages);
                     }
-                } else if is_container(name)
-                    || ce.children().filter_map(ElementRef::wrap).any(|c| {
-                        block_hint(c.value().name(), hint).is_some()
-                            || is_container(c.value().name())
-                    })
-                {
+                } else if holds_blocks(ce, hint) {
                     flush(&mut loose, builder);
                     blocks(ce, builder, pages, hint, skip_furniture);
                 } else {
@@ -584,6 +608,67 @@ mod tests {
         assert_eq!(t.iter().filter(|x| x.starts_with("A splinter of slate")).count(), 2, "{t:?}");
         assert!(!t.iter().any(|x| x.contains("More from the quarry")), "{t:?}");
         assert!(!t.iter().any(|x| x.contains("lovely report")), "a comment thread: {t:?}");
+    }
+
+    #[test]
+    fn a_span_of_inline_text_is_part_of_its_line() {
+        // As DocBook writes a list of settings and a command's name: the label, the value
+        // and the sentence around a span are one line of text each.
+        let html = r#"<html><head><title>Settings</title></head><body><div class="body">
+            <h2>Settings of the loom</h2>
+            <p>Each setting of the loom is listed with its default value and what it changes when the shuttle runs.</p>
+            <div class="seglistitem"><div class="seg"><strong><span class="segtitle">Option: </span></strong><code>Loom::Shuttle::Speed</code></div>
+            <div class="seg"><strong><span class="segtitle">Default: </span></strong><code>12</code></div>
+            <div class="seg">If this option is set, <span class="command">weaver</span> slows the shuttle down at each edge of the cloth.</div></div>
+            <p>A span may also hold paragraphs: <span class="box"><p>The warp is wound first, before the weft is chosen for the pattern.</p></span></p>
+            </div></body></html>"#;
+        let t: Vec<String> = texts(html).into_iter().map(|(_, t)| t).collect();
+        for line in [
+            "Option: Loom::Shuttle::Speed",
+            "Default: 12",
+            "If this option is set, weaver slows the shuttle down at each edge of the cloth.",
+        ] {
+            assert!(t.iter().any(|x| x == line), "{line}: {t:?}");
+        }
+        assert!(t.iter().any(|x| x.starts_with("The warp is wound first")), "{t:?}");
+    }
+
+    #[test]
+    fn navigation_headers_and_footers_are_furniture() {
+        // DocBook's pages: links to the previous and next page, with their titles, above
+        // and below the text.
+        let prose = "The dyer soaks the wool overnight before it goes into the vat. ";
+        let html = format!(
+            r#"<html><head><title>Dyeing</title></head><body>
+            <div class="navheader"><table><tr><th>3.2. Dyeing the wool</th></tr><tr><td><a href="a.html">Prev</a></td></tr></table></div>
+            <div class="section"><h2>3.2. Dyeing the wool</h2><p>{}</p></div>
+            <div class="navfooter"><table><tr><td>3.1. Carding and spinning the fleece </td><td>3.3. Weaving the finished cloth on the loom</td></tr></table></div>
+            </body></html>"#,
+            prose.repeat(3)
+        );
+        let t: Vec<String> = texts(&html).into_iter().map(|(_, t)| t).collect();
+        assert!(t.iter().any(|x| x.starts_with("The dyer soaks")), "{t:?}");
+        assert!(!t.iter().any(|x| x.contains("Carding") || x.contains("Weaving")), "{t:?}");
+    }
+
+    #[test]
+    fn a_title_page_keeps_its_short_abstract_beside_a_long_licence() {
+        // Three long paragraphs of a licence and one short abstract: the licence holds most
+        // of the page's score, not most of its paragraphs.
+        let licence = "Permission is granted to copy, print and share this guide, in whole or in part, provided that this notice, the names of its authors, and the date are kept on every copy, and that no fee is asked for it beyond the cost of the paper. ";
+        let html = format!(
+            r#"<html><head><title>The Shepherd's Almanac</title></head><body><div class="book">
+            <div class="titlepage"><div><h1>The Shepherd's Almanac</h1></div>
+            <div><div class="legalnotice"><p>{licence}</p><p>{licence}</p><p>{licence}</p></div></div>
+            <div><div class="abstract"><p>This almanac answers the questions shepherds ask.</p></div></div>
+            </div></div></body></html>"#
+        );
+        let t: Vec<String> = texts(&html).into_iter().map(|(_, t)| t).collect();
+        assert!(
+            t.iter().any(|x| x == "This almanac answers the questions shepherds ask."),
+            "{t:?}"
+        );
+        assert!(t.iter().any(|x| x == "The Shepherd's Almanac"), "{t:?}");
     }
 
     #[test]
