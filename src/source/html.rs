@@ -293,6 +293,36 @@ fn collect_text(e: ElementRef, out: &mut String, links: &mut usize, in_link: boo
     }
 }
 
+/// Words of the term an entry of a book's index opens with, at most.
+const MAX_INDEX_TERM_WORDS: usize = 8;
+
+/// True for an entry of a book's index: a term, a comma, and links to the places it is
+/// used (`Layer mask, <a>Adding a mask</a>, <a>Masks</a>`; `Rapallo, Treaty of, <a>34</a>`):
+/// after its first link, only links and the commas between them.
+fn is_index_entry(e: ElementRef) -> bool {
+    let mut term = String::new();
+    let mut linked = false;
+    for node in e.descendants() {
+        let Node::Text(t) = node.value() else { continue };
+        let in_link = node
+            .ancestors()
+            .take_while(|a| a.id() != e.id())
+            .filter_map(ElementRef::wrap)
+            .any(|a| a.value().name() == "a");
+        if in_link {
+            linked = true;
+        } else if !linked {
+            term.push_str(t);
+        } else if t.chars().any(|c| !c.is_whitespace() && !matches!(c, ',' | ';')) {
+            return false;
+        }
+    }
+    let term = term.trim();
+    linked
+        && term.ends_with(',')
+        && (1..=MAX_INDEX_TERM_WORDS).contains(&term.split_whitespace().count())
+}
+
 /// The element holding the page's main text.
 fn main_content(html: &Html) -> Option<ElementRef<'_>> {
     let select = |s: &str| scraper::Selector::parse(s).expect("a valid selector");
@@ -508,13 +538,14 @@ pub fn blocks(
                         let mut links = 0;
                         collect_text(ce, &mut text, &mut links, false);
                         let text = collapse(&text);
-                        // A list item that is all a link is an entry of a table of contents.
+                        // A list item that is all a link is an entry of a table of contents;
+                        // a term and its links, one of a book's index.
                         let words = text.chars().filter(|c| !c.is_whitespace()).count();
-                        let h = if h == Hint::Item && links * 10 >= words * 9 && words > 0 {
-                            Hint::Contents
-                        } else {
-                            h
-                        };
+                        let all_link = h == Hint::Item && links * 10 >= words * 9 && words > 0;
+                        let index_entry = matches!(h, Hint::Item | Hint::Paragraph)
+                            && matches!(name, "li" | "dt" | "dd")
+                            && is_index_entry(ce);
+                        let h = if all_link || index_entry { Hint::Contents } else { h };
                         builder.block(&text, h);
                         breaks_inside(&ce, builder, pages);
                     }
@@ -669,6 +700,27 @@ mod tests {
             "{t:?}"
         );
         assert!(t.iter().any(|x| x == "The Shepherd's Almanac"), "{t:?}");
+    }
+
+    #[test]
+    fn a_book_s_index_is_contents() {
+        // A term, a comma and links to its places; a sentence ending in a link stays text.
+        let html = r#"<html><head><title>Index</title></head><body><div class="index"><h2>Index</h2>
+            <p>The entries below lead to the pages of the almanac where each subject is treated at length.</p>
+            <dl><dt>Shearing, <a href="a.html">Spring work</a>, <a href="b.html">Tools</a></dt>
+            <dt>Lambing pen, <a href="c.html">Building a pen</a></dt>
+            <dt>Dipping, <a href="d.html">12</a>; <a href="e.html">40</a></dt></dl>
+            <ul><li>The fleece is rolled and tied, as <a href="f.html">the wool chapter</a> shows.</li>
+            <li>Carding, then spinning, see <a href="g.html">Spinning</a></li></ul>
+            </div></body></html>"#;
+        let t = texts(html);
+        let kind =
+            |start: &str| t.iter().find(|(_, x)| x.starts_with(start)).map(|(k, _)| k.as_str());
+        for entry in ["Shearing,", "Lambing pen,", "Dipping,"] {
+            assert_eq!(kind(entry), Some("toc"), "{entry}: {t:?}");
+        }
+        assert_eq!(kind("The fleece is rolled"), Some("body"), "{t:?}");
+        assert_eq!(kind("Carding, then spinning"), Some("body"), "{t:?}");
     }
 
     #[test]
