@@ -386,13 +386,40 @@ fn main_content(html: &Html) -> Option<ElementRef<'_>> {
         })
     };
     let main = best.map(|best| {
-        std::iter::once(best)
+        let main = std::iter::once(best)
             .chain(best.ancestors().filter_map(ElementRef::wrap))
             .take_while(|e| e.value().name() != "html")
             .find(holds_most)
-            .unwrap_or(best)
+            .unwrap_or(best);
+        with_its_kind(main)
     });
     main.or_else(|| html.select(&select("body")).next())
+}
+
+/// `main`, or the nearest element around it that also holds a sibling of its kind (the same
+/// element and class): one section of several alike is part of the content however short
+/// the others are (a bibliography's `Books` beside its long `Online resources`), as
+/// readability tools take in siblings of the best candidate's class.
+fn with_its_kind(mut main: ElementRef) -> ElementRef {
+    loop {
+        let Some(class) = main.value().attr("class").filter(|c| !c.trim().is_empty()) else {
+            return main;
+        };
+        let Some(parent) = main.parent().and_then(ElementRef::wrap) else { return main };
+        if matches!(parent.value().name(), "body" | "html") {
+            return main;
+        }
+        let name = main.value().name();
+        let alike = parent.children().filter_map(ElementRef::wrap).any(|c| {
+            c.id() != main.id()
+                && c.value().name() == name
+                && c.value().attr("class") == Some(class)
+        });
+        if !alike {
+            return main;
+        }
+        main = parent;
+    }
 }
 
 /// The share of a page's paragraphs (by readability's score) the main content holds.
@@ -541,7 +568,9 @@ pub fn blocks(
                         // A list item that is all a link is an entry of a table of contents;
                         // a term and its links, one of a book's index.
                         let words = text.chars().filter(|c| !c.is_whitespace()).count();
-                        let all_link = h == Hint::Item && links * 10 >= words * 9 && words > 0;
+                        let entry = h == Hint::Item
+                            || matches!(h, Hint::Paragraph) && matches!(name, "dt" | "dd");
+                        let all_link = entry && links * 10 >= words * 9 && words > 0;
                         let index_entry = matches!(h, Hint::Item | Hint::Paragraph)
                             && matches!(name, "li" | "dt" | "dd")
                             && is_index_entry(ce);
@@ -721,6 +750,27 @@ mod tests {
         }
         assert_eq!(kind("The fleece is rolled"), Some("body"), "{t:?}");
         assert_eq!(kind("Carding, then spinning"), Some("body"), "{t:?}");
+    }
+
+    #[test]
+    fn a_short_section_beside_a_long_one_of_its_kind_is_kept() {
+        // A manual's page: a long section of options and a short one on where to find the
+        // tool; the second holds far less than a fifth of the page's text.
+        let option = "<p>The width of the stitch, in millimetres, set before the needle goes down, and kept until it is changed again by hand.</p>";
+        let html = format!(
+            r#"<html><head><title>Stitch tool</title></head><body><div class="chapter">
+            <div class="toc"><dl class="toc"><dt><span class="sect1"><a href="a.html">1. Activating the tool</a></span></dt>
+            <dt><span class="sect1"><a href="b.html">2. Options</a></span></dt></dl></div>
+            <div class="sect1"><h2>1. Activating the tool</h2><p>The stitch tool is found under Tools, Sewing, Stitch.</p></div>
+            <div class="sect1"><h2>2. Options</h2>{}</div></div></body></html>"#,
+            option.repeat(12)
+        );
+        let t = texts(&html);
+        let kind =
+            |start: &str| t.iter().find(|(_, x)| x.starts_with(start)).map(|(k, _)| k.as_str());
+        assert_eq!(kind("The stitch tool is found"), Some("body"), "{t:?}");
+        assert_eq!(kind("1. Activating the tool"), Some("toc"), "a contents entry: {t:?}");
+        assert!(t.iter().any(|(k, x)| k == "heading" && x == "1. Activating the tool"), "{t:?}");
     }
 
     #[test]
