@@ -12,7 +12,7 @@ use crate::normalize;
 /// Bumped whenever segmentation or cleaning changes what passages are made, or the
 /// alignment which passages translate which (`parallel`): an index made by another version
 /// is rebuilt.
-pub const SEGMENT_VERSION: u32 = 47;
+pub const SEGMENT_VERSION: u32 = 48;
 
 /// Paragraphs longer than this many characters are split into sentence windows.
 pub const MAX_PASSAGE_CHARS: usize = 700;

@@ -297,10 +297,27 @@ fn collect_text(e: ElementRef, out: &mut String, links: &mut usize, in_link: boo
 const MAX_INDEX_TERM_WORDS: usize = 8;
 
 /// True for an entry of a book's index: a term, a comma, and links to the places it is
-/// used (`Layer mask, <a>Adding a mask</a>, <a>Masks</a>`; `Rapallo, Treaty of, <a>34</a>`):
-/// after its first link, only links and the commas between them.
+/// used (`Layer mask, <a>Adding a mask</a>, <a>Masks</a>`; `Rapallo, Treaty of, <a>34</a>`).
 fn is_index_entry(e: ElementRef) -> bool {
-    let mut term = String::new();
+    text_before_links(e).is_some_and(|term| {
+        let term = term.trim();
+        term.ends_with(',') && (1..=MAX_INDEX_TERM_WORDS).contains(&term.split_whitespace().count())
+    })
+}
+
+/// True for an entry of a table of contents whose number stands outside its link
+/// (`1. <a>Presentation</a>`).
+fn is_numbered_link(e: ElementRef) -> bool {
+    text_before_links(e).is_some_and(|number| {
+        let number = number.trim();
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+    })
+}
+
+/// The text of `e` before its first link, when after it come only links and the commas
+/// between them; `None` when it has no link, or other text after one.
+fn text_before_links(e: ElementRef) -> Option<String> {
+    let mut before = String::new();
     let mut linked = false;
     for node in e.descendants() {
         let Node::Text(t) = node.value() else { continue };
@@ -312,15 +329,12 @@ fn is_index_entry(e: ElementRef) -> bool {
         if in_link {
             linked = true;
         } else if !linked {
-            term.push_str(t);
+            before.push_str(t);
         } else if t.chars().any(|c| !c.is_whitespace() && !matches!(c, ',' | ';')) {
-            return false;
+            return None;
         }
     }
-    let term = term.trim();
-    linked
-        && term.ends_with(',')
-        && (1..=MAX_INDEX_TERM_WORDS).contains(&term.split_whitespace().count())
+    linked.then_some(before)
 }
 
 /// The element holding the page's main text.
@@ -396,29 +410,60 @@ fn main_content(html: &Html) -> Option<ElementRef<'_>> {
     main.or_else(|| html.select(&select("body")).next())
 }
 
-/// `main`, or the nearest element around it that also holds a sibling of its kind (the same
-/// element and class): one section of several alike is part of the content however short
-/// the others are (a bibliography's `Books` beside its long `Online resources`), as
-/// readability tools take in siblings of the best candidate's class.
+/// `main`, or the nearest element around it that also holds a sibling of its kind: the
+/// same element and class, or, without a class, the same element opened by a heading of
+/// the same level. One section of several alike is part of the content however short the
+/// others are (a bibliography's `Books` beside its long `Online resources`, a manual's
+/// `1. Presentation` beside its long `3. Options`), as readability tools take in siblings
+/// of the best candidate's class.
 fn with_its_kind(mut main: ElementRef) -> ElementRef {
+    // The section is the nearest element at or around the main content that has a class or
+    // opens with a heading (the main content may be a table in it).
+    let sectionlike = |e: &ElementRef| {
+        e.value().attr("class").is_some_and(|c| !c.trim().is_empty())
+            || opening_heading(*e).is_some()
+    };
     loop {
-        let Some(class) = main.value().attr("class").filter(|c| !c.trim().is_empty()) else {
-            return main;
-        };
-        let Some(parent) = main.parent().and_then(ElementRef::wrap) else { return main };
-        if matches!(parent.value().name(), "body" | "html") {
-            return main;
+        let section = std::iter::successors(Some(main), |e| parent_within(*e)).find(sectionlike);
+        match section.and_then(around_alike) {
+            Some(wider) => main = wider,
+            None => return main,
         }
-        let name = main.value().name();
-        let alike = parent.children().filter_map(ElementRef::wrap).any(|c| {
-            c.id() != main.id()
-                && c.value().name() == name
-                && c.value().attr("class") == Some(class)
-        });
-        if !alike {
-            return main;
-        }
-        main = parent;
+    }
+}
+
+/// The element around `e`, unless that is the page's body.
+fn parent_within(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    e.parent().and_then(ElementRef::wrap).filter(|p| !matches!(p.value().name(), "body" | "html"))
+}
+
+/// The element around `e` when `e` stands in it beside another of its kind (see
+/// [`with_its_kind`]).
+fn around_alike(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    let parent = parent_within(e)?;
+    let (name, class) = (e.value().name(), e.value().attr("class"));
+    let class = class.filter(|c| !c.trim().is_empty());
+    let heading = opening_heading(e);
+    if class.is_none() && heading.is_none() {
+        return None;
+    }
+    let alike = parent.children().filter_map(ElementRef::wrap).any(|c| {
+        c.id() != e.id()
+            && c.value().name() == name
+            && match class {
+                Some(class) => c.value().attr("class") == Some(class),
+                None => opening_heading(c) == heading,
+            }
+    });
+    alike.then_some(parent)
+}
+
+/// The level of the heading an element opens with, if it does.
+fn opening_heading(e: ElementRef) -> Option<u8> {
+    let first = e.children().find_map(ElementRef::wrap)?;
+    match first.value().name().as_bytes() {
+        [b'h', level @ b'1'..=b'6'] => Some(*level - b'0'),
+        _ => None,
     }
 }
 
@@ -570,7 +615,8 @@ pub fn blocks(
                         let words = text.chars().filter(|c| !c.is_whitespace()).count();
                         let entry = h == Hint::Item
                             || matches!(h, Hint::Paragraph) && matches!(name, "dt" | "dd");
-                        let all_link = entry && links * 10 >= words * 9 && words > 0;
+                        let all_link =
+                            entry && (links * 10 >= words * 9 && words > 0 || is_numbered_link(ce));
                         let index_entry = matches!(h, Hint::Item | Hint::Paragraph)
                             && matches!(name, "li" | "dt" | "dd")
                             && is_index_entry(ce);
@@ -761,6 +807,7 @@ mod tests {
             r#"<html><head><title>Stitch tool</title></head><body><div class="chapter">
             <div class="toc"><dl class="toc"><dt><span class="sect1"><a href="a.html">1. Activating the tool</a></span></dt>
             <dt><span class="sect1"><a href="b.html">2. Options</a></span></dt></dl></div>
+            <dl><dt>1. <a href="act.html">Activating</a></dt><dt>2. <a href="opt.html">Settings</a></dt></dl>
             <div class="sect1"><h2>1. Activating the tool</h2><p>The stitch tool is found under Tools, Sewing, Stitch.</p></div>
             <div class="sect1"><h2>2. Options</h2>{}</div></div></body></html>"#,
             option.repeat(12)
@@ -770,7 +817,25 @@ mod tests {
             |start: &str| t.iter().find(|(_, x)| x.starts_with(start)).map(|(k, _)| k.as_str());
         assert_eq!(kind("The stitch tool is found"), Some("body"), "{t:?}");
         assert_eq!(kind("1. Activating the tool"), Some("toc"), "a contents entry: {t:?}");
+        assert_eq!(kind("1. Activating"), Some("toc"), "its number outside the link: {t:?}");
         assert!(t.iter().any(|(k, x)| k == "heading" && x == "1. Activating the tool"), "{t:?}");
+    }
+
+    #[test]
+    fn sections_without_a_class_opened_by_headings_of_one_level_are_kept_together() {
+        // A help page: short sections of paragraphs, then one holding a long table (the
+        // page's best-scoring element is the table's body, not its section).
+        let row = "<tr><td>Needle</td><td>The width of the stitch, in millimetres, set before the needle goes down, and kept until it is changed again.</td></tr>";
+        let html = format!(
+            r#"<html><head><title>Settings file</title></head><body><div class="page">
+            <div><h2>1. Presentation</h2><p>The settings of the sewing machine are kept in one file beside the program.</p></div>
+            <div><h2>2. Options</h2><p>Some settings are only changed in the file itself.</p><table>{}</table></div>
+            </div></body></html>"#,
+            row.repeat(20)
+        );
+        let t: Vec<String> = texts(&html).into_iter().map(|(_, t)| t).collect();
+        assert!(t.iter().any(|x| x.starts_with("The settings of the sewing machine")), "{t:?}");
+        assert!(t.iter().any(|x| x == "1. Presentation"), "{t:?}");
     }
 
     #[test]
