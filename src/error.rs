@@ -10,6 +10,9 @@ fn shown(path: &Path) -> String {
     crate::ingest::name_of(path.as_os_str())
 }
 
+/// What a link to nothing is called in messages (and grouped by, many in one line).
+pub const DANGLING: &str = "a link to a file that does not exist";
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -20,6 +23,14 @@ pub enum Error {
         path: PathBuf,
         /// The operating system's reason (in the message, so one line says it all).
         cause: std::io::Error,
+    },
+    /// A link in the corpus leads to no file (its target was moved or never installed).
+    #[error("{}: {} ({})", shown(path), DANGLING, shown(target))]
+    DanglingLink {
+        /// The link.
+        path: PathBuf,
+        /// Where it leads.
+        target: PathBuf,
     },
     /// A file is not text quelle can decode (binary, empty, undecodable).
     #[error("{}: {reason}", shown(path))]

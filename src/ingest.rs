@@ -464,7 +464,12 @@ const STAT_CHUNK_MIN: usize = 256;
 /// The entry of a listed file; `None` for what is not a regular file. Links to files are
 /// followed; a dangling link or a loop is reported, not fatal.
 fn stat(corpus: &Path, path: &Path) -> std::result::Result<Option<FileEntry>, Error> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| match std::fs::read_link(path) {
+        Ok(target) if e.kind() == std::io::ErrorKind::NotFound => {
+            Error::DanglingLink { path: path.to_path_buf(), target }
+        }
+        _ => Error::io(path, e),
+    })?;
     if !meta.is_file() {
         return Ok(None);
     }

@@ -482,10 +482,23 @@ fn a_problem_found_while_listing_files_counts_in_the_exit_code_every_time() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{stderr}");
         assert!(
-            stderr.lines().any(|l| l.starts_with("warning: skipped") && l.contains("link.txt")),
+            stderr.lines().any(|l| l.starts_with("warning: skipped")
+                && l.contains("link.txt: a link to a file that does not exist (")
+                && l.contains("gone.txt)")),
             "{stderr}"
         );
     }
+    // Many such links (a saved package's links to another's files) make one line.
+    for name in ["a", "b", "c", "d"] {
+        let link = s.corpus().join(format!("static/{name}.css"));
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(s.corpus().join("elsewhere.css"), link).unwrap();
+    }
+    let out = quelle_cmd(&s).arg("index").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].ends_with("and 4 more: links to files that do not exist"), "{stderr}");
 }
 
 #[test]

@@ -75,9 +75,13 @@ pub fn format_by_name(name: &str) -> std::result::Result<Option<Format>, String>
 const UNREAD: &str = "not a format quelle reads (.";
 
 /// Reasons for skipping files, as shown: three or more files skipped for one unread
-/// extension (a folder of images beside the documents) make one line, naming the first
-/// and counting the others; other reasons are kept, in order.
+/// extension (a folder of images beside the documents), or three or more links to
+/// nothing (a saved package's links to files of another), make one line, naming the
+/// first and counting the others; other reasons are kept, in order.
 pub fn group_unread<S: AsRef<str>>(reasons: &[S]) -> Vec<String> {
+    let dangling = |why: &str| why.contains(crate::error::DANGLING);
+    let links = reasons.iter().filter(|w| dangling(w.as_ref())).count();
+    let mut links_shown = false;
     // `FILE: not a format quelle reads (.EXT; …`, as a skip's error shows it.
     let ext_of = |why: &str| {
         let (_, rest) = why.split_once(UNREAD)?;
@@ -92,6 +96,15 @@ pub fn group_unread<S: AsRef<str>>(reasons: &[S]) -> Vec<String> {
     let mut out = Vec::new();
     let mut shown = std::collections::HashSet::new();
     for why in reasons.iter().map(AsRef::as_ref) {
+        if dangling(why) && links >= 3 {
+            if !links_shown {
+                links_shown = true;
+                let file = why.split_once(crate::error::DANGLING).map_or(why, |(f, _)| f);
+                let (file, more) = (file.trim_end_matches(": "), links - 1);
+                out.push(format!("{file} and {more} more: links to files that do not exist"));
+            }
+            continue;
+        }
         match ext_of(why).filter(|ext| per_ext[ext] >= 3) {
             Some(ext) if !shown.insert(ext.clone()) => {}
             Some(ext) => {
