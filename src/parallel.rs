@@ -435,16 +435,22 @@ pub fn learn(pairs: &[(&str, &str)]) -> String {
         })
         .filter(|(e, r)| !e.is_empty() && !r.is_empty())
         .collect();
-    let mut cooccur: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for (e, r) in &sentences {
-        for &a in e {
-            for &b in r {
-                *cooccur.entry((a, b)).or_default() += 1;
+    // The two directions, and the counts of words met together, side by side: a manual of
+    // many pages aligns some ten thousand pairs.
+    let (russian_given_english, (english_given_russian, cooccur)) = std::thread::scope(|s| {
+        let forward = s.spawn(|| model_one(sentences.iter().map(|(e, r)| (e, r))));
+        let backward = model_one(sentences.iter().map(|(e, r)| (r, e)));
+        let mut cooccur: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        for (e, r) in &sentences {
+            for &a in e {
+                for &b in r {
+                    *cooccur.entry((a, b)).or_default() += 1;
+                }
             }
         }
-    }
-    let russian_given_english = model_one(sentences.iter().map(|(e, r)| (e, r)));
-    let english_given_russian = model_one(sentences.iter().map(|(e, r)| (r, e)));
+        let forward = forward.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (forward, (backward, cooccur))
+    });
     let mut lines: Vec<String> = Vec::new();
     let mut by_english: FxHashMap<u32, Vec<(f32, u32)>> = FxHashMap::default();
     for (&(f, e), &p) in &russian_given_english {
@@ -604,28 +610,26 @@ pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(Strin
             }
         }
         // The files of each side one after another, each passage knowing its file.
-        let side = |rels: &[&str]| -> Vec<(String, Passage, usize)> {
+        let side = |rels: &[&str]| -> Vec<(String, Passage)> {
             let mut out = Vec::new();
             for (part, rel) in rels.iter().enumerate() {
                 for (id, p) in &read[rel] {
-                    out.push((id.clone(), Passage { part: part as u32, ..p.clone() }, part));
+                    out.push((id.clone(), Passage { part: part as u32, ..p.clone() }));
                 }
             }
             out
         };
         let (e, r) = (side(&candidate.english), side(&candidate.russian));
-        let passages =
-            |d: &[(String, Passage, usize)]| d.iter().map(|p| p.1.clone()).collect::<Vec<_>>();
+        let passages = |d: &[(String, Passage)]| d.iter().map(|p| p.1.clone()).collect::<Vec<_>>();
         let Some(pairs) = align(&passages(&e), &passages(&r)) else { continue };
         paired.extend(files().copied());
-        let mut parts = FxHashSet::default();
+        // The pairs of files with a passage aligned, in order.
+        let mut parts = std::collections::BTreeSet::new();
         for (i, j) in pairs {
-            parts.insert(e[i].2);
+            parts.insert(e[i].1.part as usize);
             aligned.push((e[i].1.text.clone(), r[j].1.text.clone()));
             ids.push((e[i].0.clone(), r[j].0.clone()));
         }
-        let mut parts: Vec<usize> = parts.into_iter().collect();
-        parts.sort_unstable();
         for part in parts {
             found.push((candidate.english[part].to_string(), candidate.russian[part].to_string()));
         }
