@@ -609,26 +609,27 @@ pub fn relearn(qindex: &QIndex, previous: &Manifest) -> Result<Option<Vec<(Strin
                 read.insert(rel, passages);
             }
         }
-        // The files of each side one after another, each passage knowing its file.
-        let side = |rels: &[&str]| -> Vec<(String, Passage)> {
-            let mut out = Vec::new();
+        // The files of each side one after another, each passage knowing its file, and
+        // their passages' ids.
+        let side = |rels: &[&str]| -> (Vec<String>, Vec<Passage>) {
+            let mut out = (Vec::new(), Vec::new());
             for (part, rel) in rels.iter().enumerate() {
                 for (id, p) in &read[rel] {
-                    out.push((id.clone(), Passage { part: part as u32, ..p.clone() }));
+                    out.0.push(id.clone());
+                    out.1.push(Passage { part: part as u32, ..p.clone() });
                 }
             }
             out
         };
-        let (e, r) = (side(&candidate.english), side(&candidate.russian));
-        let passages = |d: &[(String, Passage)]| d.iter().map(|p| p.1.clone()).collect::<Vec<_>>();
-        let Some(pairs) = align(&passages(&e), &passages(&r)) else { continue };
+        let ((e_ids, e), (r_ids, r)) = (side(&candidate.english), side(&candidate.russian));
+        let Some(pairs) = align(&e, &r) else { continue };
         paired.extend(files().copied());
         // The pairs of files with a passage aligned, in order.
         let mut parts = std::collections::BTreeSet::new();
         for (i, j) in pairs {
-            parts.insert(e[i].1.part as usize);
-            aligned.push((e[i].1.text.clone(), r[j].1.text.clone()));
-            ids.push((e[i].0.clone(), r[j].0.clone()));
+            parts.insert(e[i].part as usize);
+            aligned.push((e[i].text.clone(), r[j].text.clone()));
+            ids.push((e_ids[i].clone(), r_ids[j].clone()));
         }
         for part in parts {
             found.push((candidate.english[part].to_string(), candidate.russian[part].to_string()));
@@ -788,15 +789,6 @@ fn without_tag_at_end(name: &str) -> (&str, Option<&'static str>) {
 /// one document each side. A manual cut into pages aligns as a whole: a page alone is often
 /// too short to show it is a translation.
 fn named_sets(files: &BTreeMap<String, FileState>) -> Vec<Candidate<'_>> {
-    let in_language = |f: &FileState, tag: &str| {
-        let share = |n: u64| n as f64 / f.passages as f64;
-        f.skipped.is_none()
-            && (1..=MAX_DOC_PASSAGES).contains(&f.passages)
-            && match tag {
-                "en" => share(f.english) >= ENGLISH_SHARE,
-                _ => share(f.russian) >= RUSSIAN_SHARE,
-            }
-    };
     // By untagged path: the English files and the Russian ones.
     let mut by_key: BTreeMap<String, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
     for (rel, f) in files {
@@ -804,23 +796,18 @@ fn named_sets(files: &BTreeMap<String, FileState>) -> Vec<Candidate<'_>> {
         // `guide.ru.html`), in the language it is written in.
         let Some((key, tag)) = untagged(rel) else { continue };
         let both = by_key.entry(key).or_default();
-        if tag.is_none_or(|t| t == "en") && in_language(f, "en") {
+        if tag.is_none_or(|t| t == "en") && written_in(f, "en", 1) {
             both.0.push(rel);
-        } else if tag.is_none_or(|t| t == "ru") && in_language(f, "ru") {
+        } else if tag.is_none_or(|t| t == "ru") && written_in(f, "ru", 1) {
             both.1.push(rel);
         }
     }
     // By the pair of folders; a set's passages stay within the bound of one document.
     let folder = |rel: &str| rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
     let mut sets: BTreeMap<(String, String), Candidate> = BTreeMap::new();
-    let mut sizes: FxHashMap<(String, String), (u64, u64)> = FxHashMap::default();
     for (english, russian) in by_key.into_values() {
         let ([e], [r]) = (english.as_slice(), russian.as_slice()) else { continue };
-        let key = (folder(e), folder(r));
-        let size = sizes.entry(key.clone()).or_default();
-        size.0 += files[*e].passages;
-        size.1 += files[*r].passages;
-        let set = sets.entry(key).or_insert_with(|| Candidate {
+        let set = sets.entry((folder(e), folder(r))).or_insert_with(|| Candidate {
             english: Vec::new(),
             russian: Vec::new(),
             named: true,
@@ -828,10 +815,24 @@ fn named_sets(files: &BTreeMap<String, FileState>) -> Vec<Candidate<'_>> {
         set.english.push(e);
         set.russian.push(r);
     }
-    sets.into_iter()
-        .filter(|(key, _)| sizes[key].0.max(sizes[key].1) <= MAX_DOC_PASSAGES)
-        .map(|(_, set)| set)
+    let passages = |rels: &[&str]| rels.iter().map(|rel| files[*rel].passages).sum::<u64>();
+    sets.into_values()
+        .filter(|set| passages(&set.english).max(passages(&set.russian)) <= MAX_DOC_PASSAGES)
         .collect()
+}
+
+/// Whether an indexed file of at least `min_passages` passages (and at most
+/// [`MAX_DOC_PASSAGES`]) is written in `lang` (`en` or `ru`) as far as alignment goes: most
+/// of it in English, or a good share in Russian.
+fn written_in(f: &FileState, lang: &str, min_passages: u64) -> bool {
+    let share = |n: u64| n as f64 / f.passages as f64;
+    f.skipped.is_none()
+        && (min_passages.max(1)..=MAX_DOC_PASSAGES).contains(&f.passages)
+        && if lang == "en" {
+            share(f.english) >= ENGLISH_SHARE
+        } else {
+            share(f.russian) >= RUSSIAN_SHARE
+        }
 }
 
 /// Pairs `(english, russian)` of indexed documents that might translate each other: long
@@ -839,20 +840,16 @@ fn named_sets(files: &BTreeMap<String, FileState>) -> Vec<Candidate<'_>> {
 /// each English document the [`NEAREST`] Russian ones closest in size, the closest pairs
 /// first.
 fn candidate_pairs(files: &BTreeMap<String, FileState>) -> Vec<(&str, &str)> {
-    let usable = |f: &FileState| {
-        f.skipped.is_none() && (MIN_PASSAGES..=MAX_DOC_PASSAGES).contains(&f.passages)
-    };
-    let share = |n: u64, f: &FileState| n as f64 / f.passages as f64;
     let mut russian: Vec<(u64, &str)> = files
         .iter()
-        .filter(|(_, f)| usable(f) && share(f.russian, f) >= RUSSIAN_SHARE)
+        .filter(|(_, f)| written_in(f, "ru", MIN_PASSAGES))
         .map(|(rel, f)| (f.passages, rel.as_str()))
         .collect();
     russian.sort_unstable();
     let distance = |a: u64, b: u64| (a as f64 / b as f64).ln().abs();
     let mut pairs: Vec<(f64, &str, &str)> = Vec::new();
     for (e, f) in files {
-        if !usable(f) || share(f.english, f) < ENGLISH_SHARE {
+        if !written_in(f, "en", MIN_PASSAGES) {
             continue;
         }
         let at = russian.partition_point(|&(n, _)| n < f.passages);

@@ -267,7 +267,7 @@ fn run_index(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
         eprintln!("note: not following {link}: it leads outside the corpus (--follow follows it)");
     }
     // Files skipped by an earlier run and unchanged since are named every time.
-    for why in crate::source::group_unread(&report.earlier_skips) {
+    for why in crate::source::group_skips(&report.earlier_skips) {
         eprintln!("warning: skipped {why}");
     }
     let summary = output::summary(&qindex, &report);
@@ -314,7 +314,7 @@ fn report_problems(report: &RefreshReport) {
     }
     let skipped: Vec<String> =
         report.walk_problems.iter().chain(&report.skipped).map(Error::to_string).collect();
-    for why in crate::source::group_unread(&skipped) {
+    for why in crate::source::group_skips(&skipped) {
         eprintln!("warning: skipped {why}");
     }
     for m in &report.mixed {

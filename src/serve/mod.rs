@@ -81,7 +81,7 @@ fn refresh(config: &ServeConfig, first: bool) -> Result<Option<QIndex>> {
         Ok((qindex, report)) => {
             let skipped: Vec<String> =
                 report.walk_problems.iter().chain(&report.skipped).map(Error::to_string).collect();
-            for why in crate::source::group_unread(&skipped) {
+            for why in crate::source::group_skips(&skipped) {
                 eprintln!("warning: skipped {why}");
             }
             for n in &report.notes {

@@ -296,22 +296,18 @@ fn collect_text(e: ElementRef, out: &mut String, links: &mut usize, in_link: boo
 /// Words of the term an entry of a book's index opens with, at most.
 const MAX_INDEX_TERM_WORDS: usize = 8;
 
-/// True for an entry of a book's index: a term, a comma, and links to the places it is
-/// used (`Layer mask, <a>Adding a mask</a>, <a>Masks</a>`; `Rapallo, Treaty of, <a>34</a>`).
-fn is_index_entry(e: ElementRef) -> bool {
-    text_before_links(e).is_some_and(|term| {
-        let term = term.trim();
-        term.ends_with(',') && (1..=MAX_INDEX_TERM_WORDS).contains(&term.split_whitespace().count())
-    })
+/// True for the text before the links of an entry of a book's index: a term and a comma
+/// (`Layer mask, <a>Adding a mask</a>, <a>Masks</a>`; `Rapallo, Treaty of, <a>34</a>`).
+fn is_index_term(before: &str) -> bool {
+    let term = before.trim();
+    term.ends_with(',') && (1..=MAX_INDEX_TERM_WORDS).contains(&term.split_whitespace().count())
 }
 
-/// True for an entry of a table of contents whose number stands outside its link
-/// (`1. <a>Presentation</a>`).
-fn is_numbered_link(e: ElementRef) -> bool {
-    text_before_links(e).is_some_and(|number| {
-        let number = number.trim();
-        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.')
-    })
+/// True for the text before the link of an entry of a table of contents whose number
+/// stands outside it (`1. <a>Presentation</a>`).
+fn is_section_number(before: &str) -> bool {
+    let number = before.trim();
+    !number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 /// The text of `e` before its first link, when after it come only links and the commas
@@ -417,14 +413,11 @@ fn main_content(html: &Html) -> Option<ElementRef<'_>> {
 /// `1. Presentation` beside its long `3. Options`), as readability tools take in siblings
 /// of the best candidate's class.
 fn with_its_kind(mut main: ElementRef) -> ElementRef {
-    // The section is the nearest element at or around the main content that has a class or
-    // opens with a heading (the main content may be a table in it).
-    let sectionlike = |e: &ElementRef| {
-        e.value().attr("class").is_some_and(|c| !c.trim().is_empty())
-            || opening_heading(*e).is_some()
-    };
+    // The section is the nearest element at or around the main content of a kind (the main
+    // content may be a table in it).
     loop {
-        let section = std::iter::successors(Some(main), |e| parent_within(*e)).find(sectionlike);
+        let section = std::iter::successors(Some(main), |e| parent_within(*e))
+            .find(|e| section_kind(*e).is_some());
         match section.and_then(around_alike) {
             Some(wider) => main = wider,
             None => return main,
@@ -437,34 +430,35 @@ fn parent_within(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
     e.parent().and_then(ElementRef::wrap).filter(|p| !matches!(p.value().name(), "body" | "html"))
 }
 
-/// The element around `e` when `e` stands in it beside another of its kind (see
-/// [`with_its_kind`]).
-fn around_alike(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
-    let parent = parent_within(e)?;
-    let (name, class) = (e.value().name(), e.value().attr("class"));
-    let class = class.filter(|c| !c.trim().is_empty());
-    let heading = opening_heading(e);
-    if class.is_none() && heading.is_none() {
-        return None;
-    }
-    let alike = parent.children().filter_map(ElementRef::wrap).any(|c| {
-        c.id() != e.id()
-            && c.value().name() == name
-            && match class {
-                Some(class) => c.value().attr("class") == Some(class),
-                None => opening_heading(c) == heading,
-            }
-    });
-    alike.then_some(parent)
+/// What makes an element one section among others alike: its class, or without one, the
+/// level of the heading it opens with.
+#[derive(PartialEq)]
+enum SectionKind<'a> {
+    Class(&'a str),
+    Heading(u8),
 }
 
-/// The level of the heading an element opens with, if it does.
-fn opening_heading(e: ElementRef) -> Option<u8> {
+/// The kind of section `e` is, if any (see [`SectionKind`]).
+fn section_kind(e: ElementRef<'_>) -> Option<SectionKind<'_>> {
+    if let Some(class) = e.value().attr("class").filter(|c| !c.trim().is_empty()) {
+        return Some(SectionKind::Class(class));
+    }
     let first = e.children().find_map(ElementRef::wrap)?;
     match first.value().name().as_bytes() {
-        [b'h', level @ b'1'..=b'6'] => Some(*level - b'0'),
+        [b'h', level @ b'1'..=b'6'] => Some(SectionKind::Heading(*level - b'0')),
         _ => None,
     }
+}
+
+/// The element around `e` when `e` stands in it beside another of its element and kind
+/// (see [`with_its_kind`]).
+fn around_alike(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    let parent = parent_within(e)?;
+    let (name, kind) = (e.value().name(), section_kind(e)?);
+    let alike = parent.children().filter_map(ElementRef::wrap).any(|c| {
+        c.id() != e.id() && c.value().name() == name && section_kind(c).as_ref() == Some(&kind)
+    });
+    alike.then_some(parent)
 }
 
 /// The share of a page's paragraphs (by readability's score) the main content holds.
@@ -525,28 +519,22 @@ fn is_container(name: &str) -> bool {
             | "figure"
             | "details"
             | "center"
-            | "span"
             | "html"
     )
 }
 
-/// True when `e` is read as holding blocks: a container, or an element with a block or a
-/// container among its children. A span holding only inline content is inline, as HTML
-/// has it (`<strong><span>Default: </span></strong><code>true</code>` is one line of
-/// text, not three).
+/// True for an element read as a block or as holding blocks. A span is neither: it is
+/// inline, as HTML has it (`<strong><span>Default: </span></strong><code>true</code>` is
+/// one line of text, not three), unless it holds a block itself ([`holds_blocks`]).
+fn is_block(name: &str, hint: Hint) -> bool {
+    block_hint(name, hint).is_some() || is_container(name)
+}
+
+/// True when `e` is read as holding blocks: a container, or an element with a block among
+/// its children.
 fn holds_blocks(e: ElementRef, hint: Hint) -> bool {
-    let name = e.value().name();
-    let span_of_blocks = |e: ElementRef| {
-        e.children().filter_map(ElementRef::wrap).any(|c| {
-            let n = c.value().name();
-            block_hint(n, hint).is_some()
-                || is_container(n) && (n != "span" || holds_blocks(c, hint))
-        })
-    };
-    if name == "span" {
-        return span_of_blocks(e);
-    }
-    is_container(name) || span_of_blocks(e)
+    is_container(e.value().name())
+        || e.children().filter_map(ElementRef::wrap).any(|c| is_block(c.value().name(), hint))
 }
 
 /// Adds the blocks of `root` to `builder`: headings, paragraphs, items, quotes, rows;
@@ -598,10 +586,10 @@ pub fn blocks(
                     blocks(ce, builder, pages, Hint::Quote, skip_furniture);
                 } else if let Some(h) = block_hint(name, hint) {
                     // A block holding blocks (a list item with paragraphs) is read inside.
-                    let nested = ce.children().filter_map(ElementRef::wrap).any(|c| {
-                        let n = c.value().name();
-                        block_hint(n, hint).is_some() || (is_container(n) && n != "span")
-                    });
+                    let nested = ce
+                        .children()
+                        .filter_map(ElementRef::wrap)
+                        .any(|c| is_block(c.value().name(), hint));
                     flush(&mut loose, builder);
                     if nested && name != "tr" {
                         blocks(ce, builder, pages, h, skip_furniture);
@@ -613,14 +601,16 @@ pub fn blocks(
                         // A list item that is all a link is an entry of a table of contents;
                         // a term and its links, one of a book's index.
                         let words = text.chars().filter(|c| !c.is_whitespace()).count();
+                        // An item, or a paragraph of a list (a paragraph inside an item
+                        // has the item's hint).
                         let entry = h == Hint::Item
-                            || matches!(h, Hint::Paragraph) && matches!(name, "dt" | "dd");
-                        let all_link =
-                            entry && (links * 10 >= words * 9 && words > 0 || is_numbered_link(ce));
-                        let index_entry = matches!(h, Hint::Item | Hint::Paragraph)
-                            && matches!(name, "li" | "dt" | "dd")
-                            && is_index_entry(ce);
-                        let h = if all_link || index_entry { Hint::Contents } else { h };
+                            || h == Hint::Paragraph && matches!(name, "li" | "dt" | "dd");
+                        let contents = entry
+                            && (links * 10 >= words * 9 && words > 0
+                                || text_before_links(ce).is_some_and(|before| {
+                                    is_section_number(&before) || is_index_term(&before)
+                                }));
+                        let h = if contents { Hint::Contents } else { h };
                         builder.block(&text, h);
                         breaks_inside(&ce, builder, pages);
                     }

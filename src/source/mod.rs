@@ -74,48 +74,46 @@ pub fn format_by_name(name: &str) -> std::result::Result<Option<Format>, String>
 /// extension.
 const UNREAD: &str = "not a format quelle reads (.";
 
-/// Reasons for skipping files, as shown: three or more files skipped for one unread
-/// extension (a folder of images beside the documents), or three or more links to
-/// nothing (a saved package's links to files of another), make one line, naming the
-/// first and counting the others; other reasons are kept, in order.
-pub fn group_unread<S: AsRef<str>>(reasons: &[S]) -> Vec<String> {
-    let dangling = |why: &str| why.contains(crate::error::DANGLING);
-    let links = reasons.iter().filter(|w| dangling(w.as_ref())).count();
-    let mut links_shown = false;
-    // `FILE: not a format quelle reads (.EXT; …`, as a skip's error shows it.
-    let ext_of = |why: &str| {
-        let (_, rest) = why.split_once(UNREAD)?;
-        rest.split_once(';').map(|(ext, _)| ext.to_string())
-    };
-    let mut per_ext: std::collections::HashMap<String, usize> = Default::default();
+/// Files skipped for one shared reason that make one line of warning, at least.
+const GROUPED_SKIPS: usize = 3;
+
+/// Reasons for skipping files, as shown: [`GROUPED_SKIPS`] or more files skipped for one
+/// shared reason (one unread extension: a folder of images beside the documents; links to
+/// nothing: a saved package's links to another's files) make one line, naming the first
+/// and counting the others; other reasons are kept, in order.
+pub fn group_skips<S: AsRef<str>>(reasons: &[S]) -> Vec<String> {
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
     for why in reasons {
-        if let Some(ext) = ext_of(why.as_ref()) {
-            *per_ext.entry(ext).or_default() += 1;
+        if let Some((_, key, _)) = shared_reason(why.as_ref()) {
+            *counts.entry(key).or_default() += 1;
         }
     }
     let mut out = Vec::new();
     let mut shown = std::collections::HashSet::new();
     for why in reasons.iter().map(AsRef::as_ref) {
-        if dangling(why) && links >= 3 {
-            if !links_shown {
-                links_shown = true;
-                let file = why.split_once(crate::error::DANGLING).map_or(why, |(f, _)| f);
-                let (file, more) = (file.trim_end_matches(": "), links - 1);
-                out.push(format!("{file} and {more} more: links to files that do not exist"));
-            }
-            continue;
-        }
-        match ext_of(why).filter(|ext| per_ext[ext] >= 3) {
-            Some(ext) if !shown.insert(ext.clone()) => {}
-            Some(ext) => {
-                let (file, reason) = why.split_once(UNREAD).expect("an unread format");
-                let (file, more) = (file.trim_end_matches(": "), per_ext[&ext] - 1);
-                out.push(format!("{file} and {more} more .{ext} files: {UNREAD}{reason}"));
+        match shared_reason(why).filter(|(_, key, _)| counts[key] >= GROUPED_SKIPS) {
+            Some((_, key, _)) if shown.contains(&key) => {}
+            Some((file, key, tail)) => {
+                out.push(format!("{file} and {} more{tail}", counts[&key] - 1));
+                shown.insert(key);
             }
             None => out.push(why.to_string()),
         }
     }
     out
+}
+
+/// For a skip whose reason many files may share, as its error shows it: the file, the
+/// reason's key, and what a line for all of them says after `FILE and N more`.
+fn shared_reason(why: &str) -> Option<(&str, String, String)> {
+    if let Some((file, _)) = why.split_once(crate::error::DANGLING) {
+        let tail = ": links to files that do not exist".to_string();
+        return Some((file.trim_end_matches(": "), crate::error::DANGLING.to_string(), tail));
+    }
+    // `FILE: not a format quelle reads (.EXT; …`.
+    let (file, reason) = why.split_once(UNREAD)?;
+    let (ext, _) = reason.split_once(';')?;
+    Some((file.trim_end_matches(": "), ext.to_string(), format!(" .{ext} files: {UNREAD}{reason}")))
 }
 
 /// True for files of the corpus folder that are quelle's settings, not documents: the
@@ -404,7 +402,7 @@ mod tests {
             why("maps/c.tif"),
             why("tune.ogg"),
         ];
-        let shown = group_unread(&reasons);
+        let shown = group_skips(&reasons);
         assert_eq!(shown.len(), 4, "{shown:?}");
         assert!(shown[0]
             .starts_with("maps/a.tif and 2 more .tif files: not a format quelle reads (.tif;"));
